@@ -1,0 +1,118 @@
+//! What a worker asks of a case. A command carries everything its decision
+//! needs (dates, ids, the young person's age for a Halt referral), so that
+//! deciding stays pure.
+
+use serde::{Deserialize, Serialize};
+
+use crate::events::*;
+use crate::model::{Signal, Worker};
+
+/// A command with the version of the case that the caller last saw, if it
+/// wants the command refused when the case has changed since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Command {
+    pub expected_version: Option<u64>,
+    pub action: CaseCommand,
+}
+
+impl Command {
+    pub fn new(action: CaseCommand) -> Self {
+        Self {
+            expected_version: None,
+            action,
+        }
+    }
+
+    pub fn expecting(mut self, version: u64) -> Self {
+        self.expected_version = Some(version);
+        self
+    }
+}
+
+impl From<CaseCommand> for Command {
+    fn from(action: CaseCommand) -> Self {
+        Self::new(action)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseCommand {
+    ReferCase(Referral),
+    RecordSignal(Signal),
+    DecideTriage(Triage),
+    AddInformation(Information),
+    IncludeCase(Inclusion),
+    AssignLead(LeadAssignment),
+    AssignWorker(Worker),
+    UnassignWorker(Unassignment),
+    AssessRisk {
+        assessment: RiskAssessment,
+        /// A review to schedule with the assessment; a high risk level needs one
+        /// within four weeks unless one is already scheduled.
+        next_review: Option<Review>,
+    },
+    AgreePlan(Plan),
+    RevisePlan(PlanRevision),
+    AchieveGoal(GoalAchievement),
+    PlanIntervention(InterventionPlan),
+    StartIntervention(InterventionStart),
+    CompleteIntervention(InterventionCompletion),
+    CancelIntervention(InterventionCancellation),
+    LogContact(Contact),
+    AddNote(Note),
+    RecordConsent(Consent),
+    WithdrawConsent(ConsentWithdrawal),
+    InvolvePartner(PartnerInvolvement),
+    HoldConference(Conference),
+    ScheduleReview(Review),
+    CompleteReview {
+        completion: ReviewCompletion,
+        next_review: Option<Review>,
+    },
+    Escalate(Escalation),
+    TransferCase(Transfer),
+    StartAftercare(Aftercare),
+    CloseCase(Closure),
+    ReopenCase(Reopening),
+    CorrectEntry(Correction),
+    EraseSubject(Erasure),
+}
+
+impl CaseCommand {
+    /// What the command does, in the words of an error message.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Self::ReferCase(_) => "refer a case",
+            Self::RecordSignal(_) => "record a signal",
+            Self::DecideTriage(_) => "decide the triage",
+            Self::AddInformation(_) => "add information",
+            Self::IncludeCase(_) => "include the case",
+            Self::AssignLead(_) => "assign a lead",
+            Self::AssignWorker(_) => "assign a worker",
+            Self::UnassignWorker(_) => "unassign a worker",
+            Self::AssessRisk { .. } => "assess the risk",
+            Self::AgreePlan(_) => "agree a plan",
+            Self::RevisePlan(_) => "revise the plan",
+            Self::AchieveGoal(_) => "mark a goal achieved",
+            Self::PlanIntervention(_) => "plan an intervention",
+            Self::StartIntervention(_) => "start an intervention",
+            Self::CompleteIntervention(_) => "complete an intervention",
+            Self::CancelIntervention(_) => "cancel an intervention",
+            Self::LogContact(_) => "log a contact",
+            Self::AddNote(_) => "add a note",
+            Self::RecordConsent(_) => "record a consent",
+            Self::WithdrawConsent(_) => "withdraw a consent",
+            Self::InvolvePartner(_) => "involve a partner",
+            Self::HoldConference(_) => "record a case conference",
+            Self::ScheduleReview(_) => "schedule a review",
+            Self::CompleteReview { .. } => "complete a review",
+            Self::Escalate(_) => "escalate the case",
+            Self::TransferCase(_) => "transfer the case",
+            Self::StartAftercare(_) => "start aftercare",
+            Self::CloseCase(_) => "close the case",
+            Self::ReopenCase(_) => "reopen the case",
+            Self::CorrectEntry(_) => "correct an entry",
+            Self::EraseSubject(_) => "erase the young person's data",
+        }
+    }
+}

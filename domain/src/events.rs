@@ -1,0 +1,324 @@
+//! What happened to a case. Events are facts in the past tense, never changed
+//! once stored; each carries a version so that older shapes can be upcast.
+//! Most commands carry the same record that their event stores.
+
+use chrono::NaiveDate;
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{
+    ConsentId, GoalId, InterventionId, OrganisationId, ReviewId, SubjectId, TeamId, WorkerId,
+};
+use crate::model::*;
+use crate::personal::{Personal, SubjectDetails};
+use crate::values::{Domain, FocusAreaCode, MunicipalityCode, Text};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub subject: SubjectId,
+    pub details: Personal<SubjectDetails>,
+    pub municipality: MunicipalityCode,
+    pub focus_area: FocusAreaCode,
+    pub team: TeamId,
+    /// The domain of the team that holds the case.
+    pub domain: Domain,
+    pub referred_by: OrganisationId,
+    pub reason: Personal<Text>,
+    pub goal: Personal<Text>,
+    pub referred_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Triage {
+    pub decision: TriageDecision,
+    /// The person or body that decided (e.g. "triage meeting Zuid").
+    pub decided_by: Text,
+    pub decided_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Information {
+    pub partner: OrganisationId,
+    pub partner_domain: Domain,
+    pub basis: LegalBasis,
+    pub summary: Personal<Text>,
+    pub added_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inclusion {
+    pub included_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadAssignment {
+    pub role: LeadRole,
+    pub lead: Worker,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unassignment {
+    pub worker: WorkerId,
+    pub reason: Option<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskAssessment {
+    /// The instrument used (e.g. "LIJ", "ERIT").
+    pub instrument: Text,
+    pub level: RiskLevel,
+    pub scores: AreaScores,
+    pub rationale: Personal<Text>,
+    pub assessed_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub goals: Vec<Goal>,
+    pub agreed_with: AgreedWith,
+    pub agreed_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRevision {
+    pub plan: Plan,
+    pub reason: Personal<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalAchievement {
+    pub goal_id: GoalId,
+    pub achieved_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterventionPlan {
+    pub intervention_id: InterventionId,
+    pub kind: InterventionKind,
+    pub provider: OrganisationId,
+    pub domain: Domain,
+    pub planned_on: NaiveDate,
+    pub halt: Option<HaltGrounds>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterventionStart {
+    pub intervention_id: InterventionId,
+    pub started_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterventionCompletion {
+    pub intervention_id: InterventionId,
+    pub outcome: InterventionOutcome,
+    pub summary: Option<Personal<Text>>,
+    pub completed_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterventionCancellation {
+    pub intervention_id: InterventionId,
+    pub reason: Personal<Text>,
+    pub cancelled_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub kind: ContactKind,
+    pub with_whom: Vec<ContactParty>,
+    pub contacted_on: NaiveDate,
+    pub summary: Personal<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub confidentiality: Confidentiality,
+    pub text: Personal<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub consent_id: ConsentId,
+    pub partner: OrganisationId,
+    pub purpose: ConsentPurpose,
+    pub given_by: ConsentGiver,
+    pub given_on: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentWithdrawal {
+    pub consent_id: ConsentId,
+    pub withdrawn_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerInvolvement {
+    pub partner: OrganisationId,
+    pub partner_domain: Domain,
+    /// Required when the partner works in the other domain than the case.
+    pub basis: Option<LegalBasis>,
+    pub involved_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conference {
+    pub held_on: NaiveDate,
+    pub partners_present: Vec<OrganisationId>,
+    pub agreements: Personal<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub review_id: ReviewId,
+    pub due_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewCompletion {
+    pub review_id: ReviewId,
+    pub completed_on: NaiveDate,
+    pub summary: Personal<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub to: EscalationTarget,
+    pub reason: Personal<Text>,
+    pub escalated_on: NaiveDate,
+}
+
+/// The case moves to another focus area and team, e.g. when the young person moves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub municipality: MunicipalityCode,
+    pub focus_area: FocusAreaCode,
+    pub team: TeamId,
+    pub reason: Text,
+    pub transferred_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aftercare {
+    pub started_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub result: CaseResult,
+    pub summary: Option<Personal<Text>>,
+    pub closed_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    pub reason: Personal<Text>,
+    pub reopened_on: NaiveDate,
+}
+
+/// A correction of an earlier entry: the entry stays, this one says what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The sequence number of the corrected event in this case.
+    pub sequence: u64,
+    pub correction: Personal<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    pub reason: Text,
+    pub erased_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseEvent {
+    CaseReferred(Referral),
+    SignalRecorded(Signal),
+    TriageDecided(Triage),
+    InformationAdded(Information),
+    CaseIncluded(Inclusion),
+    LeadAssigned(LeadAssignment),
+    WorkerAssigned(Worker),
+    WorkerUnassigned(Unassignment),
+    RiskAssessed(RiskAssessment),
+    PlanAgreed(Plan),
+    PlanRevised(PlanRevision),
+    GoalAchieved(GoalAchievement),
+    InterventionPlanned(InterventionPlan),
+    InterventionStarted(InterventionStart),
+    InterventionCompleted(InterventionCompletion),
+    InterventionCancelled(InterventionCancellation),
+    ContactLogged(Contact),
+    NoteAdded(Note),
+    ConsentRecorded(Consent),
+    ConsentWithdrawn(ConsentWithdrawal),
+    PartnerInvolved(PartnerInvolvement),
+    CaseConferenceHeld(Conference),
+    ReviewScheduled(Review),
+    ReviewCompleted(ReviewCompletion),
+    CaseEscalated(Escalation),
+    CaseTransferred(Transfer),
+    AftercareStarted(Aftercare),
+    CaseClosed(Closure),
+    CaseReopened(Reopening),
+    EntryCorrected(Correction),
+    SubjectErased(Erasure),
+}
+
+impl CaseEvent {
+    /// The event's name, as stored in `events.event_type`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::CaseReferred(_) => "CaseReferred",
+            Self::SignalRecorded(_) => "SignalRecorded",
+            Self::TriageDecided(_) => "TriageDecided",
+            Self::InformationAdded(_) => "InformationAdded",
+            Self::CaseIncluded(_) => "CaseIncluded",
+            Self::LeadAssigned(_) => "LeadAssigned",
+            Self::WorkerAssigned(_) => "WorkerAssigned",
+            Self::WorkerUnassigned(_) => "WorkerUnassigned",
+            Self::RiskAssessed(_) => "RiskAssessed",
+            Self::PlanAgreed(_) => "PlanAgreed",
+            Self::PlanRevised(_) => "PlanRevised",
+            Self::GoalAchieved(_) => "GoalAchieved",
+            Self::InterventionPlanned(_) => "InterventionPlanned",
+            Self::InterventionStarted(_) => "InterventionStarted",
+            Self::InterventionCompleted(_) => "InterventionCompleted",
+            Self::InterventionCancelled(_) => "InterventionCancelled",
+            Self::ContactLogged(_) => "ContactLogged",
+            Self::NoteAdded(_) => "NoteAdded",
+            Self::ConsentRecorded(_) => "ConsentRecorded",
+            Self::ConsentWithdrawn(_) => "ConsentWithdrawn",
+            Self::PartnerInvolved(_) => "PartnerInvolved",
+            Self::CaseConferenceHeld(_) => "CaseConferenceHeld",
+            Self::ReviewScheduled(_) => "ReviewScheduled",
+            Self::ReviewCompleted(_) => "ReviewCompleted",
+            Self::CaseEscalated(_) => "CaseEscalated",
+            Self::CaseTransferred(_) => "CaseTransferred",
+            Self::AftercareStarted(_) => "AftercareStarted",
+            Self::CaseClosed(_) => "CaseClosed",
+            Self::CaseReopened(_) => "CaseReopened",
+            Self::EntryCorrected(_) => "EntryCorrected",
+            Self::SubjectErased(_) => "SubjectErased",
+        }
+    }
+
+    /// The version of the event's current shape. Raise it when the shape
+    /// changes, and add an upcaster (see `upcasters`) for the older one.
+    pub fn version(&self) -> &'static str {
+        match self {
+            Self::SignalRecorded(_) => "2.0",
+            _ => "1.0",
+        }
+    }
+}
+
+impl DomainEvent for CaseEvent {
+    fn event_type(&self) -> String {
+        self.name().to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        self.version().to_owned()
+    }
+}

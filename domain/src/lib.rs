@@ -1,0 +1,25 @@
+//! The youth case of *Preventie met gezag*: commands, events, rules and the
+//! `YouthCase` aggregate. Pure: no IO, no database, no HTTP.
+
+mod case;
+mod commands;
+mod decide;
+mod error;
+mod events;
+mod ids;
+mod model;
+mod personal;
+mod reference;
+mod upcasters;
+mod values;
+
+pub use case::{CaseFile, ConsentState, ReviewState, YouthCase};
+pub use commands::{CaseCommand, Command};
+pub use error::CaseError;
+pub use events::*;
+pub use ids::*;
+pub use model::*;
+pub use personal::{Personal, SubjectDetails};
+pub use reference::{FocusArea, Programme};
+pub use upcasters::upcasters;
+pub use values::*;

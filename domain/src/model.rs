@@ -1,0 +1,259 @@
+//! The vocabulary of a case: the values that commands carry and events record.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConsentId, GoalId, OrganisationId, TeamId, WorkerId};
+use crate::personal::Personal;
+use crate::values::{Domain, Score, Text};
+
+/// Where a case lives in its lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Referred,
+    Triaged,
+    Included,
+    Active,
+    Aftercare,
+    Closed,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Self::Referred,
+        Self::Triaged,
+        Self::Included,
+        Self::Active,
+        Self::Aftercare,
+        Self::Closed,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Referred => "referred",
+            Self::Triaged => "triaged",
+            Self::Included => "included",
+            Self::Active => "active",
+            Self::Aftercare => "aftercare",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    PoliceContact,
+    SchoolAbsence,
+    Nuisance,
+    Family,
+    Neighbourhood,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signal {
+    pub kind: SignalKind,
+    pub source_org: OrganisationId,
+    pub source_domain: Domain,
+    pub occurred_on: NaiveDate,
+    pub summary: Option<Personal<Text>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum TriageDecision {
+    TakeOn,
+    HandOver { partner: OrganisationId },
+    AdviceOnly,
+}
+
+impl std::fmt::Display for TriageDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TakeOn => f.write_str("take the case on"),
+            Self::HandOver { partner } => write!(f, "hand the case over to {partner}"),
+            Self::AdviceOnly => f.write_str("give advice only"),
+        }
+    }
+}
+
+/// The ground on which information is shared with or received from a partner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "basis")]
+pub enum LegalBasis {
+    /// Consent recorded on this case.
+    Consent { consent_id: ConsentId },
+    /// A statutory task, named by its provision (e.g. "Jeugdwet art. 7.4.0").
+    LegalTask { provision: Text },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worker {
+    pub id: WorkerId,
+    pub name: Text,
+    pub team: TeamId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadRole {
+    /// *procesregisseur*: keeps the process of the alliance going.
+    ProcessLead,
+    /// *casusregisseur*: holds the plan of this one case.
+    CaseLead,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaScores {
+    pub school: Score,
+    pub family: Score,
+    pub peers: Score,
+    pub substance_use: Score,
+    pub offending: Score,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub goal_id: GoalId,
+    pub description: Personal<Text>,
+    pub target_date: NaiveDate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgreedWith {
+    pub youth: bool,
+    pub parent_or_guardian: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionKind {
+    Mentoring,
+    SchoolAttendance,
+    SportsAndLeisure,
+    FamilyCoaching,
+    DebtHelp,
+    JobCoaching,
+    Halt,
+    YouthCare,
+    Other,
+}
+
+/// What a Halt referral rests on. The age is worked out by the caller from the
+/// young person's date of birth, which the case itself does not keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HaltGrounds {
+    pub confession_on: NaiveDate,
+    pub youth_age: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionStatus {
+    Planned,
+    Running,
+    Completed,
+    Cancelled,
+}
+
+impl std::fmt::Display for InterventionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Planned => "planned",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterventionOutcome {
+    Successful,
+    PartlySuccessful,
+    NotSuccessful,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    HomeVisit,
+    School,
+    Phone,
+    Office,
+    Outreach,
+    Online,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactParty {
+    Youth,
+    ParentOrGuardian,
+    School,
+    Partner,
+    Other,
+}
+
+/// Which domain may read a note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidentiality {
+    Social,
+    Justice,
+    Shared,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentPurpose {
+    InformationSharing,
+    HaltIntervention,
+    Intervention,
+    CaseConference,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentGiver {
+    Youth,
+    ParentOrGuardian,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationTarget {
+    Administrators,
+    Police,
+    Prosecutor,
+    ChildProtectionBoard,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseResult {
+    GoalsAchieved,
+    GoalsPartlyAchieved,
+    GoalsNotAchieved,
+    HandedOver,
+    AdviceGiven,
+    Moved,
+    Refused,
+    ReferralWithdrawn,
+}

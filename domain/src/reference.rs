@@ -1,0 +1,42 @@
+//! The programme's municipalities and focus areas. They are reference data,
+//! kept in the database (see the migrations) and handed to the aggregate as its
+//! services, so the programme can add an area without a code change.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::values::{FocusAreaCode, MunicipalityCode};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FocusArea {
+    pub code: FocusAreaCode,
+    pub name: String,
+    pub municipality: MunicipalityCode,
+}
+
+/// The focus areas of the programme, by code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Programme {
+    areas: BTreeMap<FocusAreaCode, FocusArea>,
+}
+
+impl Programme {
+    pub fn new(areas: impl IntoIterator<Item = FocusArea>) -> Self {
+        Self {
+            areas: areas.into_iter().map(|a| (a.code.clone(), a)).collect(),
+        }
+    }
+
+    pub fn focus_area(&self, code: &FocusAreaCode) -> Option<&FocusArea> {
+        self.areas.get(code)
+    }
+
+    pub fn len(&self) -> usize {
+        self.areas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+}

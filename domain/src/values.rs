@@ -1,0 +1,309 @@
+//! Constrained values. Each has a private field and a `parse`, so a command
+//! never holds an unchecked string (parse, don't validate).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A value that does not meet its constraints; the message names the field.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field} {problem}")]
+pub struct ValueError {
+    field: &'static str,
+    problem: &'static str,
+}
+
+impl ValueError {
+    pub fn new(field: &'static str, problem: &'static str) -> Self {
+        Self { field, problem }
+    }
+}
+
+/// The two domains that share a case and see it through different views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Domain {
+    Social,
+    Justice,
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Social => "social",
+            Self::Justice => "justice",
+        })
+    }
+}
+
+/// Free text written by a worker: trimmed, not empty, at most 10,000 characters.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Text(String);
+
+impl Text {
+    pub const MAX_CHARS: usize = 10_000;
+
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
+        let value = value.into();
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(ValueError::new("text", "must not be empty"));
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(ValueError::new("text", "must be at most 10,000 characters"));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Text {
+    type Error = ValueError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<Text> for String {
+    fn from(value: Text) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Text({:?})", self.0)
+    }
+}
+
+/// A CBS municipality code, `GM` and four digits (e.g. `GM0599` for Rotterdam).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MunicipalityCode(String);
+
+impl MunicipalityCode {
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
+        let value = value.into().trim().to_ascii_uppercase();
+        let digits = value.strip_prefix("GM").unwrap_or("");
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValueError::new(
+                "municipality",
+                "must be a CBS code: GM and four digits",
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for MunicipalityCode {
+    type Error = ValueError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<MunicipalityCode> for String {
+    fn from(value: MunicipalityCode) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for MunicipalityCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A focus area's code: lower-case letters, digits and hyphens (e.g. `rotterdam-zuid`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FocusAreaCode(String);
+
+impl FocusAreaCode {
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
+        let value = value.into();
+        let ok = (2..=64).contains(&value.len())
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !value.starts_with('-')
+            && !value.ends_with('-');
+        if !ok {
+            return Err(ValueError::new(
+                "focus area",
+                "must be 2 to 64 lower-case letters, digits and inner hyphens",
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for FocusAreaCode {
+    type Error = ValueError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<FocusAreaCode> for String {
+    fn from(value: FocusAreaCode) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for FocusAreaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A risk score for one area of life, 0 (no concern) to 4 (severe concern).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Score(u8);
+
+impl Score {
+    pub const MAX: u8 = 4;
+
+    pub fn parse(value: u8) -> Result<Self, ValueError> {
+        if value > Self::MAX {
+            return Err(ValueError::new("score", "must be 0 to 4"));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn value(&self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Score {
+    type Error = ValueError;
+
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<Score> for u8 {
+    fn from(value: Score) -> Self {
+        value.0
+    }
+}
+
+/// A Dutch citizen service number (BSN): nine digits that pass the eleven test.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Bsn(String);
+
+impl Bsn {
+    pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
+        let value = value.into();
+        let digits: Vec<u32> = value.chars().filter_map(|c| c.to_digit(10)).collect();
+        if value.len() != 9 || digits.len() != 9 {
+            return Err(ValueError::new("bsn", "must be nine digits"));
+        }
+        let sum: i64 = digits
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                let weight = if i == 8 { -1 } else { 9 - i as i64 };
+                weight * i64::from(d)
+            })
+            .sum();
+        if sum == 0 || sum % 11 != 0 {
+            return Err(ValueError::new("bsn", "does not pass the eleven test"));
+        }
+        Ok(Self(value))
+    }
+}
+
+impl TryFrom<String> for Bsn {
+    type Error = ValueError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl From<Bsn> for String {
+    fn from(value: Bsn) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Debug for Bsn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Bsn(*********)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(Text::parse("  hallo ").unwrap().as_str(), "hallo");
+        assert!(Text::parse(" \n ").is_err());
+        assert!(Text::parse("x".repeat(Text::MAX_CHARS + 1)).is_err());
+        assert!(Text::parse("x".repeat(Text::MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn text_refuses_empty_json() {
+        assert!(serde_json::from_str::<Text>("\"\"").is_err());
+    }
+
+    #[test]
+    fn municipality_codes_are_cbs_codes() {
+        assert_eq!(
+            MunicipalityCode::parse("gm0599").unwrap().as_str(),
+            "GM0599"
+        );
+        assert!(MunicipalityCode::parse("GM59").is_err());
+        assert!(MunicipalityCode::parse("0599").is_err());
+        assert!(MunicipalityCode::parse("GM05a9").is_err());
+    }
+
+    #[test]
+    fn focus_area_codes_are_slugs() {
+        assert!(FocusAreaCode::parse("rotterdam-zuid").is_ok());
+        assert!(FocusAreaCode::parse("Rotterdam Zuid").is_err());
+        assert!(FocusAreaCode::parse("-zuid").is_err());
+    }
+
+    #[test]
+    fn scores_run_from_zero_to_four() {
+        assert!(Score::parse(4).is_ok());
+        assert!(Score::parse(5).is_err());
+        assert!(serde_json::from_str::<Score>("7").is_err());
+    }
+
+    #[test]
+    fn bsn_passes_the_eleven_test() {
+        assert!(Bsn::parse("111222333").is_ok());
+        assert!(Bsn::parse("123456789").is_err());
+        assert!(Bsn::parse("11122233").is_err());
+        assert!(Bsn::parse("000000000").is_err());
+        assert_eq!(
+            format!("{:?}", Bsn::parse("111222333").unwrap()),
+            "Bsn(*********)"
+        );
+    }
+}
