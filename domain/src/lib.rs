@@ -10,6 +10,8 @@ mod ids;
 mod model;
 mod personal;
 mod reference;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod upcasters;
 mod values;
 

@@ -27,12 +27,66 @@ pub enum Domain {
     Justice,
 }
 
+impl std::str::FromStr for Domain {
+    type Err = ValueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "social" => Ok(Self::Social),
+            "justice" => Ok(Self::Justice),
+            _ => Err(ValueError::new("domain", "must be social or justice")),
+        }
+    }
+}
+
 impl fmt::Display for Domain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Social => "social",
             Self::Justice => "justice",
         })
+    }
+}
+
+/// What a user may do in Casus, as the identity provider's `roles` claim says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    CaseWorker,
+    CaseLead,
+    Supervisor,
+    Auditor,
+    PrivacyOfficer,
+    Analyst,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::CaseWorker => "case_worker",
+            Self::CaseLead => "case_lead",
+            Self::Supervisor => "supervisor",
+            Self::Auditor => "auditor",
+            Self::PrivacyOfficer => "privacy_officer",
+            Self::Analyst => "analyst",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = ValueError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        serde_json::from_value(serde_json::Value::String(s.to_owned()))
+            .map_err(|_| ValueError::new("role", "is not a role of Casus"))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -293,6 +347,16 @@ mod tests {
         assert!(Score::parse(4).is_ok());
         assert!(Score::parse(5).is_err());
         assert!(serde_json::from_str::<Score>("7").is_err());
+    }
+
+    #[test]
+    fn roles_and_domains_round_trip_through_their_names() {
+        for role in [Role::CaseWorker, Role::PrivacyOfficer, Role::Admin] {
+            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+        }
+        assert!("superuser".parse::<Role>().is_err());
+        assert_eq!("justice".parse::<Domain>().unwrap(), Domain::Justice);
+        assert!("police".parse::<Domain>().is_err());
     }
 
     #[test]

@@ -2,11 +2,9 @@
 //! from scratch gives the same state, a snapshot round-trips, and the
 //! lifecycle only moves along the diagram in DESIGN.md.
 
-mod fixtures;
-
+use casus_domain::testing::*;
 use casus_domain::*;
 use cqrs_es::Aggregate;
-use fixtures::*;
 use proptest::prelude::*;
 
 /// The moves the lifecycle diagram allows, written out independently of the

@@ -1,11 +1,9 @@
 //! Given/when/then: every command accepted once, every rule refused with its
 //! typed error.
 
-mod fixtures;
-
+use casus_domain::testing::*;
 use casus_domain::*;
 use cqrs_es::test::{AggregateResultValidator, TestFramework};
-use fixtures::*;
 
 fn given(events: Vec<CaseEvent>) -> cqrs_es::test::AggregateTestExecutor<YouthCase> {
     TestFramework::<YouthCase>::with(programme()).given(events)

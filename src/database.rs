@@ -1,0 +1,73 @@
+//! Which PostgreSQL Casus uses: the server in `DATABASE_URL`, or else the
+//! private cluster under the data directory.
+
+use std::path::Path;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::cluster::{Cluster, Durability};
+
+/// The database Casus keeps its data in, inside the private cluster.
+const DATABASE: &str = "casus";
+
+pub struct Database {
+    pub options: PgConnectOptions,
+    /// The private cluster, when Casus runs one.
+    pub cluster: Option<Cluster>,
+}
+
+impl Database {
+    pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+        use anyhow::Context;
+        if let Some(url) = database_url {
+            let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+            anyhow::ensure!(
+                postgres,
+                "DATABASE_URL is not a valid PostgreSQL URL: it must start with postgres:// or postgresql://"
+            );
+            let options: PgConnectOptions = url
+                .parse()
+                .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+            return Ok(Self {
+                options,
+                cluster: None,
+            });
+        }
+        let dir = data_dir.join("postgres");
+        let cluster =
+            tokio::task::spawn_blocking(move || Cluster::start(&dir, Durability::Durable))
+                .await?
+                .context("cannot start the private PostgreSQL cluster")?;
+        tracing::info!(url = %cluster.url(DATABASE), "using the private PostgreSQL cluster");
+        create_database(&cluster).await?;
+        Ok(Self {
+            options: cluster.connect_options(DATABASE),
+            cluster: Some(cluster),
+        })
+    }
+
+    /// Stops the private cluster if this process started it.
+    pub async fn close(self) -> anyhow::Result<()> {
+        if let Some(cluster) = self.cluster.filter(Cluster::started_here) {
+            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        }
+        Ok(())
+    }
+}
+
+async fn create_database(cluster: &Cluster) -> anyhow::Result<()> {
+    let mut admin = cluster.connect_options("postgres").connect().await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
+            .bind(DATABASE)
+            .fetch_one(&mut admin)
+            .await?;
+    if !exists {
+        sqlx::query(&format!("create database {DATABASE}"))
+            .execute(&mut admin)
+            .await?;
+    }
+    admin.close().await?;
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! The `casus` binary's library: configuration, the command line, and the
+//! private PostgreSQL cluster it runs when no database is configured.
+
+pub mod cli;
+pub mod cluster;
+pub mod database;

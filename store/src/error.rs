@@ -1,0 +1,47 @@
+//! How a command can fail, sorted by whose problem it is: the worker's (the
+//! case refuses), a race (conflict: reload and retry), the database's
+//! (unavailable: try later), or ours.
+
+use casus_domain::CaseError;
+use cqrs_es::AggregateError;
+
+type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The case refuses the command under one of its rules.
+    #[error(transparent)]
+    Rejected(CaseError),
+    #[error(transparent)]
+    Conflict(Conflict),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(Cause),
+    #[error("the stored events of this case cannot be read: {0}")]
+    Unreadable(Cause),
+    #[error("unexpected error in the event store: {0}")]
+    Internal(Cause),
+}
+
+/// Another writer got there first. Nothing was stored; reload and try again.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    #[error("you saw version {expected} of this case, but it is now at version {actual}; reload it and try again")]
+    Stale { expected: u64, actual: u64 },
+    #[error("someone else changed this case at the same moment; reload it and try again")]
+    ConcurrentWrite,
+}
+
+impl From<AggregateError<CaseError>> for CommandError {
+    fn from(error: AggregateError<CaseError>) -> Self {
+        match error {
+            AggregateError::UserError(CaseError::VersionMismatch { expected, actual }) => {
+                Self::Conflict(Conflict::Stale { expected, actual })
+            }
+            AggregateError::UserError(refusal) => Self::Rejected(refusal),
+            AggregateError::AggregateConflict => Self::Conflict(Conflict::ConcurrentWrite),
+            AggregateError::DatabaseConnectionError(cause) => Self::Unavailable(cause),
+            AggregateError::DeserializationError(cause) => Self::Unreadable(cause),
+            AggregateError::UnexpectedError(cause) => Self::Internal(cause),
+        }
+    }
+}

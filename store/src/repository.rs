@@ -1,0 +1,191 @@
+//! The event repository under cqrs-es's `PersistedEventStore`.
+//!
+//! Reads go through postgres-es's `PostgresEventRepository`. Writes are our
+//! own, because postgres-es 0.5 writes a snapshot update after committing its
+//! transaction (so a failed snapshot reports a conflict for events that were
+//! stored), records a snapshot's sequence as that of the command's last event
+//! even when the snapshot stops earlier, and inserts one row per round trip.
+//! Here one transaction inserts all events of a command in one statement and
+//! replaces the snapshot, or does nothing at all.
+
+use cqrs_es::persist::{
+    PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot,
+};
+use cqrs_es::Aggregate;
+use postgres_es::PostgresEventRepository;
+use serde_json::Value;
+use sqlx::PgPool;
+
+pub struct CaseRepository {
+    pool: PgPool,
+    reader: PostgresEventRepository,
+}
+
+impl CaseRepository {
+    pub fn new(pool: PgPool) -> Self {
+        Self {
+            reader: PostgresEventRepository::new(pool.clone()),
+            pool,
+        }
+    }
+}
+
+const INSERT_EVENTS: &str = "
+insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+select $1, $2, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
+  from unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+       as e(sequence, event_type, event_version, payload, metadata)";
+
+const UPSERT_SNAPSHOT: &str = "
+insert into snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload)
+values ($1, $2, $3, $4, $5)
+on conflict (aggregate_type, aggregate_id) do update
+   set last_sequence = excluded.last_sequence,
+       current_snapshot = excluded.current_snapshot,
+       payload = excluded.payload
+ where snapshots.last_sequence < excluded.last_sequence";
+
+impl PersistedEventRepository for CaseRepository {
+    async fn get_events<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<SerializedEvent>, PersistenceError> {
+        self.reader
+            .get_events::<A>(aggregate_id)
+            .await
+            .map_err(classify)
+    }
+
+    async fn get_last_events<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+        last_sequence: usize,
+    ) -> Result<Vec<SerializedEvent>, PersistenceError> {
+        self.reader
+            .get_last_events::<A>(aggregate_id, last_sequence)
+            .await
+            .map_err(classify)
+    }
+
+    async fn get_snapshot<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Option<SerializedSnapshot>, PersistenceError> {
+        self.reader
+            .get_snapshot::<A>(aggregate_id)
+            .await
+            .map_err(classify)
+    }
+
+    async fn persist<A: Aggregate>(
+        &self,
+        events: &[SerializedEvent],
+        snapshot_update: Option<(String, Value, usize)>,
+    ) -> Result<(), PersistenceError> {
+        let Some(first) = events.first() else {
+            return Ok(());
+        };
+        let mut tx = self.pool.begin().await.map_err(from_sqlx)?;
+        let mut sequences = Vec::with_capacity(events.len());
+        let mut types = Vec::with_capacity(events.len());
+        let mut versions = Vec::with_capacity(events.len());
+        let mut payloads = Vec::with_capacity(events.len());
+        let mut metadata = Vec::with_capacity(events.len());
+        for event in events {
+            sequences.push(i64::try_from(event.sequence).map_err(unknown)?);
+            types.push(event.event_type.as_str());
+            versions.push(event.event_version.as_str());
+            payloads.push(&event.payload);
+            metadata.push(&event.metadata);
+        }
+        sqlx::query(INSERT_EVENTS)
+            .bind(A::TYPE)
+            .bind(&first.aggregate_id)
+            .bind(&sequences)
+            .bind(&types)
+            .bind(&versions)
+            .bind(&payloads)
+            .bind(&metadata)
+            .execute(&mut *tx)
+            .await
+            .map_err(from_sqlx)?;
+        if let Some((aggregate_id, aggregate, current_snapshot)) = snapshot_update {
+            // The snapshot may stop before the command's last event; the
+            // aggregate's own version says where it stops.
+            let last_sequence = aggregate
+                .get("version")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| unknown("the snapshot of the aggregate has no version"))?;
+            sqlx::query(UPSERT_SNAPSHOT)
+                .bind(A::TYPE)
+                .bind(&aggregate_id)
+                .bind(last_sequence)
+                .bind(i64::try_from(current_snapshot).map_err(unknown)?)
+                .bind(&aggregate)
+                .execute(&mut *tx)
+                .await
+                .map_err(from_sqlx)?;
+        }
+        tx.commit().await.map_err(from_sqlx)
+    }
+
+    async fn stream_events<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<ReplayStream, PersistenceError> {
+        self.reader.stream_events::<A>(aggregate_id).await
+    }
+
+    async fn stream_all_events<A: Aggregate>(&self) -> Result<ReplayStream, PersistenceError> {
+        self.reader.stream_all_events::<A>().await
+    }
+}
+
+fn unknown(error: impl ToString) -> PersistenceError {
+    PersistenceError::UnknownError(error.to_string().into())
+}
+
+fn is_unavailable(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+    ) || error
+        .as_database_error()
+        .and_then(|e| e.code())
+        // 57P01..03: the server is shutting down or restarting; 53300: too many connections.
+        .is_some_and(|code| code.starts_with("57P") || code == "53300")
+}
+
+/// A second writer at the same sequence of the same case is a conflict; an
+/// unreachable database is a connection error; anything else is unexpected.
+fn from_sqlx(error: sqlx::Error) -> PersistenceError {
+    let duplicate_event = error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation() && e.constraint() == Some("events_pkey"));
+    if duplicate_event {
+        PersistenceError::OptimisticLockError
+    } else if is_unavailable(&error) {
+        PersistenceError::ConnectionError(Box::new(error))
+    } else {
+        PersistenceError::UnknownError(Box::new(error))
+    }
+}
+
+/// postgres-es reports a pool time-out or a restarting server as unknown;
+/// sort those among the connection errors where they belong.
+fn classify(error: PersistenceError) -> PersistenceError {
+    match error {
+        PersistenceError::UnknownError(cause)
+            if cause
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(is_unavailable) =>
+        {
+            PersistenceError::ConnectionError(cause)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests against a real PostgreSQL (see `support`). One test
+//! binary, so the crates link once.
+
+mod cli;
+mod event_store;
+mod support;

@@ -1,0 +1,152 @@
+//! Test support: each test gets a fresh database with the migrations applied,
+//! dropped afterwards. The server is the one in `DATABASE_URL` when set, or
+//! else a private cluster that this test process starts (and a watchdog stops
+//! and removes when the process ends).
+
+use std::sync::OnceLock;
+
+use casus::cluster::{Cluster, Durability};
+use casus_store::CaseStore;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgPool};
+
+/// How to reach the test server: connect options and a URL for a named database.
+struct Server {
+    options: PgConnectOptions,
+    url: Box<dyn Fn(&str) -> String + Send + Sync>,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+
+fn server() -> &'static Server {
+    SERVER.get_or_init(|| match std::env::var("DATABASE_URL") {
+        Ok(url) => {
+            let options = url
+                .parse()
+                .unwrap_or_else(|e| panic!("DATABASE_URL is not a PostgreSQL URL: {e}"));
+            let base = url::Url::parse(&url).expect("DATABASE_URL is not a URL");
+            Server {
+                options,
+                url: Box::new(move |database| {
+                    let mut url = base.clone();
+                    url.set_path(database);
+                    url.to_string()
+                }),
+            }
+        }
+        Err(_) => private_cluster(),
+    })
+}
+
+fn private_cluster() -> Server {
+    let dir = tempfile::Builder::new()
+        .prefix("casus-test-pg-")
+        .tempdir()
+        .expect("cannot make a directory for the test cluster")
+        .keep();
+    let cluster = Cluster::start(&dir, Durability::Ephemeral).unwrap_or_else(|e| {
+        panic!("DATABASE_URL is not set and no private PostgreSQL cluster could be started: {e}")
+    });
+    watch(&cluster);
+    let (options, url_cluster) = (cluster.connect_options("postgres"), cluster);
+    Server {
+        options,
+        url: Box::new(move |database| url_cluster.url(database)),
+    }
+}
+
+/// Stops the cluster and removes its directory once this test process is gone.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the watchdog must outlive this process; init reaps it"
+)]
+fn watch(cluster: &Cluster) {
+    use std::os::unix::process::CommandExt;
+    let postmaster = cluster
+        .postmaster_pid()
+        .expect("the test cluster has no postmaster");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(
+            r#"while kill -0 "$0" 2>/dev/null; do sleep 1; done
+               kill -INT "$1" 2>/dev/null
+               while kill -0 "$1" 2>/dev/null; do sleep 0.2; done
+               rm -rf "$2""#,
+        )
+        .arg(std::process::id().to_string())
+        .arg(postmaster.to_string())
+        .arg(cluster.dir())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("cannot start the watchdog of the test cluster");
+}
+
+pub struct TestDb {
+    pub pool: PgPool,
+    name: String,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        let server = server();
+        let name = format!("casus_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = server
+            .options
+            .connect()
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL: {e}"));
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("cannot create the test database");
+        admin.close().await.ok();
+        let pool = casus_store::connect(server.options.clone().database(&name), 40)
+            .await
+            .expect("cannot connect to the test database");
+        casus_store::migrate(&pool)
+            .await
+            .expect("migrations failed");
+        Self { pool, name }
+    }
+
+    /// A URL for this database, for child processes.
+    pub fn url(&self) -> String {
+        (server().url)(&self.name)
+    }
+
+    pub async fn store(&self, snapshot_every: usize) -> CaseStore {
+        let programme = casus_store::load_programme(&self.pool)
+            .await
+            .expect("cannot load the programme");
+        CaseStore::new(self.pool.clone(), programme, snapshot_every)
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let options = server().options.clone();
+        // Drop runs inside the test's runtime; a thread with its own runtime
+        // may block on the drop without stalling it.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut admin = options.connect().await?;
+                sqlx::query(&format!("drop database if exists {name} with (force)"))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("could not drop test database {}: {e}", self.name);
+        }
+    }
+}
