@@ -19,6 +19,42 @@ impl ValueError {
     }
 }
 
+/// For a string newtype whose `parse` checks its invariant: `as_str`,
+/// `TryFrom<String>` through `parse` (so serde checks it too) and back.
+macro_rules! string_value {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::values::ValueError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    };
+    ($name:ident, Display) => {
+        string_value!($name);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use string_value;
+
 /// The two domains that share a case and see it through different views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -109,25 +145,9 @@ impl Text {
         }
         Ok(Self(trimmed.to_owned()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for Text {
-    type Error = ValueError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(value)
-    }
-}
-
-impl From<Text> for String {
-    fn from(value: Text) -> Self {
-        value.0
-    }
-}
+string_value!(Text);
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -152,31 +172,9 @@ impl MunicipalityCode {
         }
         Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for MunicipalityCode {
-    type Error = ValueError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(value)
-    }
-}
-
-impl From<MunicipalityCode> for String {
-    fn from(value: MunicipalityCode) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for MunicipalityCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_value!(MunicipalityCode, Display);
 
 /// A focus area's code: lower-case letters, digits and hyphens (e.g. `rotterdam-zuid`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -200,31 +198,9 @@ impl FocusAreaCode {
         }
         Ok(Self(value))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for FocusAreaCode {
-    type Error = ValueError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(value)
-    }
-}
-
-impl From<FocusAreaCode> for String {
-    fn from(value: FocusAreaCode) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for FocusAreaCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+string_value!(FocusAreaCode, Display);
 
 /// A risk score for one area of life, 0 (no concern) to 4 (severe concern).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -287,19 +263,7 @@ impl Bsn {
     }
 }
 
-impl TryFrom<String> for Bsn {
-    type Error = ValueError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(value)
-    }
-}
-
-impl From<Bsn> for String {
-    fn from(value: Bsn) -> Self {
-        value.0
-    }
-}
+string_value!(Bsn);
 
 impl fmt::Debug for Bsn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,6 +1,7 @@
 //! The `casus` binary as a user runs it.
 
-use std::process::Command;
+use std::ffi::OsStr;
+use std::process::{Command, Output};
 
 use crate::support::TestDb;
 
@@ -10,40 +11,38 @@ fn casus() -> Command {
     command
 }
 
-#[tokio::test]
-async fn migrate_applies_the_event_store_and_reference_data() {
-    let db = TestDb::new().await;
-    let output = casus()
-        .arg("migrate")
-        .env("DATABASE_URL", db.url())
-        .output()
-        .unwrap();
+/// Runs `casus migrate` with one setting in its environment.
+fn migrate(key: &str, value: impl AsRef<OsStr>) -> Output {
+    casus().arg("migrate").env(key, value).output().unwrap()
+}
 
+fn assert_succeeded(output: &Output) {
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[tokio::test]
+async fn migrate_applies_the_event_store_and_reference_data() {
+    let db = TestDb::new().await;
+    let output = migrate("DATABASE_URL", db.url());
+
+    assert_succeeded(&output);
     assert!(String::from_utf8_lossy(&output.stdout).contains("up to date"));
-    let areas: i64 = sqlx::query_scalar("select count(*) from focus_areas")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    assert_eq!(areas, 20);
-    let municipalities: i64 = sqlx::query_scalar("select count(*) from municipalities")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-    assert_eq!(municipalities, 19);
+    let (areas, municipalities): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from focus_areas), (select count(*) from municipalities)",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((areas, municipalities), (20, 19));
 }
 
 #[test]
 fn a_bad_database_url_is_a_plain_error() {
-    let output = casus()
-        .arg("migrate")
-        .env("DATABASE_URL", "mysql://nobody@localhost/casus")
-        .output()
-        .unwrap();
+    let output = migrate("DATABASE_URL", "mysql://nobody@localhost/casus");
 
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -62,16 +61,7 @@ fn without_a_database_url_casus_runs_its_own_cluster() {
     // The cluster may run as another user (when tests run as root): let it in.
     std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     for _ in 0..2 {
-        let output = casus()
-            .arg("migrate")
-            .env("CASUS_DATA_DIR", data.path())
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert_succeeded(&migrate("CASUS_DATA_DIR", data.path()));
     }
     let cluster = data.path().join("postgres");
     assert!(cluster.join("PG_VERSION").exists());
