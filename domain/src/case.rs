@@ -158,12 +158,11 @@ impl Aggregate for YouthCase {
 impl CaseFile {
     fn apply(&mut self, event: CaseEvent) {
         use CaseEvent::*;
+        if let Some(stage) = event.stage_after() {
+            self.stage = stage;
+        }
         match event {
-            TriageDecided(triage) => {
-                self.stage = Stage::Triaged;
-                self.triage = Some(triage.decision);
-            }
-            CaseIncluded(_) => self.stage = Stage::Included,
+            TriageDecided(triage) => self.triage = Some(triage.decision),
             LeadAssigned(assignment) => match assignment.role {
                 LeadRole::ProcessLead => self.process_lead = Some(assignment.lead.id),
                 LeadRole::CaseLead => self.case_lead = Some(assignment.lead.id),
@@ -176,7 +175,6 @@ impl CaseFile {
             }
             RiskAssessed(assessment) => self.risk = Some(assessment.level),
             PlanAgreed(plan) => {
-                self.stage = Stage::Active;
                 self.goals = plan.goals.iter().map(|g| (g.goal_id, false)).collect();
             }
             PlanRevised(revision) => {
@@ -239,15 +237,13 @@ impl CaseFile {
                 self.focus_area = transfer.focus_area;
                 self.team = transfer.team;
             }
-            AftercareStarted(_) => self.stage = Stage::Aftercare,
-            CaseClosed(_) => self.stage = Stage::Closed,
-            CaseReopened(_) => {
-                // A reopened case needs a new plan.
-                self.stage = Stage::Included;
-                self.goals.clear();
-            }
+            // A reopened case needs a new plan.
+            CaseReopened(_) => self.goals.clear(),
             SubjectErased(_) => self.erased = true,
             CaseReferred(_)
+            | CaseIncluded(_)
+            | AftercareStarted(_)
+            | CaseClosed(_)
             | SignalRecorded(_)
             | InformationAdded(_)
             | ContactLogged(_)

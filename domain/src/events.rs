@@ -303,6 +303,19 @@ impl CaseEvent {
         }
     }
 
+    /// The stage a case moves to with this event, if it moves.
+    pub fn stage_after(&self) -> Option<Stage> {
+        match self {
+            Self::CaseReferred(_) => Some(Stage::Referred),
+            Self::TriageDecided(_) => Some(Stage::Triaged),
+            Self::CaseIncluded(_) | Self::CaseReopened(_) => Some(Stage::Included),
+            Self::PlanAgreed(_) => Some(Stage::Active),
+            Self::AftercareStarted(_) => Some(Stage::Aftercare),
+            Self::CaseClosed(_) => Some(Stage::Closed),
+            _ => None,
+        }
+    }
+
     /// The version of the event's current shape. Raise it when the shape
     /// changes, and add an upcaster (see `upcasters`) for the older one.
     pub fn version(&self) -> &'static str {

@@ -74,6 +74,17 @@ pub enum TriageDecision {
     AdviceOnly,
 }
 
+impl TriageDecision {
+    /// The decision's code, without its partner.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TakeOn => "take_on",
+            Self::HandOver { .. } => "hand_over",
+            Self::AdviceOnly => "advice_only",
+        }
+    }
+}
+
 impl std::fmt::Display for TriageDecision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -3,4 +3,6 @@
 
 mod cli;
 mod event_store;
+mod projections;
 mod support;
+mod workload;

@@ -1,0 +1,144 @@
+//! Reading the log in commit order, without gaps.
+//!
+//! A `global_position` is taken at insert, but transactions commit in another
+//! order: a reader that asks for `global_position > checkpoint` can pass an
+//! event that commits later with a lower position, and never see it. So a
+//! reader takes only events of transactions older than the oldest one still
+//! running (`pg_snapshot_xmin`), which every later reader sees as well, in
+//! `(transaction_id, global_position)` order, and keeps that pair as its
+//! checkpoint.
+
+use std::collections::HashMap;
+
+use casus_domain::{CaseEvent, CaseId};
+use casus_store::Metadata;
+use chrono::{DateTime, Utc};
+use cqrs_es::persist::{EventUpcaster, SerializedEvent};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+/// A place in the log, in commit order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// The inserting transaction's `xid8`, which fits an `i64` for ages to come.
+    pub transaction_id: i64,
+    pub global_position: i64,
+}
+
+/// A stored event, upcast and decoded.
+#[derive(Clone, Debug)]
+pub struct RecordedEvent {
+    pub position: Position,
+    pub case_id: CaseId,
+    pub sequence: i64,
+    pub recorded_at: DateTime<Utc>,
+    pub event: CaseEvent,
+    /// `None` for events stored without (complete) metadata.
+    pub metadata: Option<Metadata>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("event {global_position} ({event_type} {event_version} of case {case_id}) cannot be decoded: {reason}")]
+    Undecodable {
+        global_position: i64,
+        case_id: String,
+        event_type: String,
+        event_version: String,
+        reason: String,
+    },
+}
+
+const READ_AFTER: &str = "
+select transaction_id::text::bigint, global_position, aggregate_id, sequence, event_type,
+       event_version, payload, metadata, recorded_at
+  from events
+ where (transaction_id, global_position) > ($1::bigint::text::xid8, $2)
+   and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ order by transaction_id, global_position
+ limit $3";
+
+type Row = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    Value,
+    Value,
+    DateTime<Utc>,
+);
+
+/// Up to `limit` events after `after` that every later reader will see too.
+pub async fn read_after(
+    conn: &mut PgConnection,
+    after: Position,
+    limit: i64,
+    upcasters: &[Box<dyn EventUpcaster>],
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    let rows: Vec<Row> = sqlx::query_as(READ_AFTER)
+        .bind(after.transaction_id)
+        .bind(after.global_position)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter().map(|row| decode(row, upcasters)).collect()
+}
+
+fn decode(row: Row, upcasters: &[Box<dyn EventUpcaster>]) -> Result<RecordedEvent, ReadError> {
+    let (
+        transaction_id,
+        global_position,
+        aggregate_id,
+        sequence,
+        event_type,
+        event_version,
+        payload,
+        metadata,
+        recorded_at,
+    ) = row;
+    let undecodable = |reason: String| ReadError::Undecodable {
+        global_position,
+        case_id: aggregate_id.clone(),
+        event_type: event_type.clone(),
+        event_version: event_version.clone(),
+        reason,
+    };
+    let case_id = aggregate_id
+        .parse()
+        .map_err(|e: casus_domain::ValueError| undecodable(e.to_string()))?;
+    let serialized = SerializedEvent::new(
+        aggregate_id.clone(),
+        usize::try_from(sequence).unwrap_or_default(),
+        "YouthCase".into(),
+        event_type.clone(),
+        event_version.clone(),
+        payload,
+        Value::Null,
+    );
+    let upcast = upcasters.iter().fold(serialized, |event, upcaster| {
+        if upcaster.can_upcast(&event.event_type, &event.event_version) {
+            upcaster.upcast(event)
+        } else {
+            event
+        }
+    });
+    let event = serde_json::from_value(upcast.payload).map_err(|e| undecodable(e.to_string()))?;
+    let metadata = serde_json::from_value::<HashMap<String, String>>(metadata)
+        .ok()
+        .and_then(|map| Metadata::from_map(&map));
+    Ok(RecordedEvent {
+        position: Position {
+            transaction_id,
+            global_position,
+        },
+        case_id,
+        sequence,
+        recorded_at,
+        event,
+        metadata,
+    })
+}

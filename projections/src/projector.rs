@@ -1,0 +1,256 @@
+//! The tracking projector: one per view. Each step reads the next batch of
+//! events in commit order, applies it to the view and advances the view's
+//! checkpoint in one transaction, so a crash leaves the view as it was before
+//! the batch. It wakes on NOTIFY and polls as a fallback; several server
+//! instances may run it, and the checkpoint row's lock lets one apply at a time.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cqrs_es::persist::EventUpcaster;
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+
+use crate::event::{read_after, Position, ReadError};
+use crate::view::View;
+
+/// The channel the `events_notify` trigger notifies on each commit of events.
+pub const CHANNEL: &str = "casus_events";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("view {view} cannot apply event {global_position}: {source}")]
+    Apply {
+        view: &'static str,
+        global_position: i64,
+        source: sqlx::Error,
+    },
+}
+
+impl From<sqlx::Error> for ProjectionError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Read(ReadError::Database(error))
+    }
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Applied this many events (0: the view is up to date).
+    Applied(usize),
+    /// Another projector holds the view right now.
+    Busy,
+}
+
+pub struct Projector {
+    pool: PgPool,
+    view: Arc<dyn View>,
+    upcasters: Vec<Box<dyn EventUpcaster>>,
+    batch_size: i64,
+    poll: Duration,
+}
+
+impl Projector {
+    pub fn new(pool: PgPool, view: Arc<dyn View>) -> Self {
+        Self {
+            pool,
+            view,
+            upcasters: casus_domain::upcasters(),
+            batch_size: 500,
+            poll: Duration::from_millis(200),
+        }
+    }
+
+    pub fn with_batch_size(mut self, batch_size: i64) -> Self {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    pub fn view(&self) -> &dyn View {
+        self.view.as_ref()
+    }
+
+    /// A view seen for the first time starts at the beginning of the log.
+    pub async fn register(&self) -> Result<(), sqlx::Error> {
+        register(&self.pool, self.view.name()).await
+    }
+
+    /// Applies the next batch, if any, with its checkpoint in one transaction.
+    pub async fn step(&self) -> Result<Step, ProjectionError> {
+        let mut tx = self.pool.begin().await?;
+        let checkpoint: Option<(i64, i64)> = sqlx::query_as(
+            "select transaction_id::text::bigint, global_position from projection_checkpoints
+              where view = $1 for update skip locked",
+        )
+        .bind(self.view.name())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((transaction_id, global_position)) = checkpoint else {
+            return Ok(Step::Busy);
+        };
+        let after = Position {
+            transaction_id,
+            global_position,
+        };
+        let events = read_after(&mut tx, after, self.batch_size, &self.upcasters).await?;
+        let Some(last) = events.last() else {
+            return Ok(Step::Applied(0));
+        };
+        for event in &events {
+            self.view
+                .apply(&mut tx, event)
+                .await
+                .map_err(|source| ProjectionError::Apply {
+                    view: self.view.name(),
+                    global_position: event.position.global_position,
+                    source,
+                })?;
+        }
+        advance(
+            &mut tx,
+            self.view.name(),
+            last.position,
+            events.len(),
+            Some(last.recorded_at),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Step::Applied(events.len()))
+    }
+
+    /// Steps until the view has applied everything visible now.
+    pub async fn catch_up(&self) -> Result<u64, ProjectionError> {
+        let mut applied = 0;
+        loop {
+            match self.step().await? {
+                Step::Applied(0) => return Ok(applied),
+                Step::Applied(n) => applied += n as u64,
+                Step::Busy => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    }
+
+    /// Keeps the view up to date until `shutdown` completes. A failure stops
+    /// the view where it is (recorded in its checkpoint and logged) and is
+    /// retried with a growing pause; no event is ever skipped.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let name = self.view.name();
+        let mut listener = match self.listen().await {
+            Ok(listener) => Some(listener),
+            Err(error) => {
+                tracing::warn!(view = name, %error, "cannot listen for new events; polling only");
+                None
+            }
+        };
+        let mut pause = Duration::from_secs(1);
+        loop {
+            let wait = match self.step().await {
+                Ok(Step::Applied(n)) if n as i64 == self.batch_size => continue,
+                Ok(_) => {
+                    pause = Duration::from_secs(1);
+                    self.poll
+                }
+                Err(error) => {
+                    tracing::error!(view = name, %error, "projection stopped at a failing event; retrying in {pause:?}");
+                    if let Err(record) = self.record_failure(&error).await {
+                        tracing::error!(view = name, error = %record, "cannot record the failure");
+                    }
+                    let this = pause;
+                    pause = (pause * 2).min(Duration::from_secs(60));
+                    this
+                }
+            };
+            let notified = async {
+                match listener.as_mut() {
+                    Some(listener) => {
+                        if listener.recv().await.is_err() {
+                            tokio::time::sleep(wait).await;
+                        }
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = notified => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    async fn listen(&self) -> Result<PgListener, sqlx::Error> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANNEL).await?;
+        Ok(listener)
+    }
+
+    async fn record_failure(&self, error: &ProjectionError) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "update projection_checkpoints set error = $2, failed_at = now() where view = $1",
+        )
+        .bind(self.view.name())
+        .bind(error.to_string())
+        .execute(&self.pool)
+        .await
+        .map(drop)
+    }
+}
+
+pub(crate) async fn register(pool: &PgPool, view: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into projection_checkpoints (view) values ($1) on conflict do nothing")
+        .bind(view)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// Moves a view's checkpoint to `to`, inside the caller's transaction.
+pub(crate) async fn advance(
+    conn: &mut sqlx::PgConnection,
+    view: &str,
+    to: Position,
+    applied: usize,
+    last_recorded_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update projection_checkpoints
+            set transaction_id = $2::bigint::text::xid8, global_position = $3,
+                events_applied = events_applied + $4,
+                lag_ms = (extract(epoch from clock_timestamp() - $5) * 1000)::bigint,
+                updated_at = now(), error = null, failed_at = null
+          where view = $1",
+    )
+    .bind(view)
+    .bind(to.transaction_id)
+    .bind(to.global_position)
+    .bind(applied as i64)
+    .bind(last_recorded_at)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Where a view stands, for `/ready`, metrics and operators.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ViewStatus {
+    pub view: String,
+    pub global_position: i64,
+    pub events_applied: i64,
+    pub lag_ms: Option<i64>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub error: Option<String>,
+    pub failed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn status(pool: &PgPool) -> Result<Vec<ViewStatus>, sqlx::Error> {
+    sqlx::query_as(
+        "select view, global_position, events_applied, lag_ms, updated_at, error, failed_at
+           from projection_checkpoints order by view",
+    )
+    .fetch_all(pool)
+    .await
+}

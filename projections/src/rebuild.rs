@@ -1,0 +1,115 @@
+//! Rebuilding a view from position zero while the live one keeps serving:
+//! the events are replayed into copies of the view's tables in schema
+//! `casus_rebuild`; then, with the view's checkpoint locked (so its projector
+//! waits), the copies catch up on the last events and take the live tables'
+//! place in one transaction.
+
+use cqrs_es::persist::EventUpcaster;
+use sqlx::{PgConnection, PgPool};
+
+use crate::event::{read_after, Position};
+use crate::projector::{advance, register, ProjectionError};
+use crate::view::View;
+
+const BATCH: i64 = 1_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub events: u64,
+    pub position: Position,
+}
+
+/// Rebuilds `view`; `progress(applied, total)` is called after each batch.
+pub async fn rebuild(
+    pool: &PgPool,
+    view: &dyn View,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Rebuilt, ProjectionError> {
+    let upcasters = casus_domain::upcasters();
+    register(pool, view.name()).await?;
+    let total: i64 = sqlx::query_scalar("select count(*) from events")
+        .fetch_one(pool)
+        .await?;
+    let total = total as u64;
+
+    let mut conn = pool.acquire().await?;
+    for table in view.tables() {
+        sqlx::raw_sql(&format!(
+            "drop table if exists casus_rebuild.{table}; create table casus_rebuild.{table} (like public.{table} including all)"
+        ))
+        .execute(&mut *conn)
+        .await?;
+    }
+    let mut position = Position::default();
+    let mut applied = 0;
+    loop {
+        let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+        let n = replay_batch(&mut tx, view, &mut position, &upcasters).await?;
+        tx.commit().await?;
+        applied += n;
+        progress(applied, total.max(applied));
+        if n == 0 {
+            break;
+        }
+    }
+
+    let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
+    sqlx::query("select 1 from projection_checkpoints where view = $1 for update")
+        .bind(view.name())
+        .execute(&mut *tx)
+        .await?;
+    loop {
+        let n = replay_batch(&mut tx, view, &mut position, &upcasters).await?;
+        applied += n;
+        if n == 0 {
+            break;
+        }
+    }
+    for table in view.tables() {
+        sqlx::raw_sql(&format!(
+            "alter table public.{table} set schema casus_retired;
+             alter table casus_rebuild.{table} set schema public;
+             drop table casus_retired.{table}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("update projection_checkpoints set events_applied = 0 where view = $1")
+        .bind(view.name())
+        .execute(&mut *tx)
+        .await?;
+    advance(&mut tx, view.name(), position, applied as usize, None).await?;
+    tx.commit().await?;
+    progress(applied, total.max(applied));
+    Ok(Rebuilt {
+        events: applied,
+        position,
+    })
+}
+
+/// Applies the next batch to the copies (the transaction's `search_path`
+/// finds them first) and moves `position` past it.
+async fn replay_batch(
+    conn: &mut PgConnection,
+    view: &dyn View,
+    position: &mut Position,
+    upcasters: &[Box<dyn EventUpcaster>],
+) -> Result<u64, ProjectionError> {
+    sqlx::query("set local search_path = casus_rebuild, public")
+        .execute(&mut *conn)
+        .await?;
+    let events = read_after(&mut *conn, *position, BATCH, upcasters).await?;
+    for event in &events {
+        view.apply(&mut *conn, event)
+            .await
+            .map_err(|source| ProjectionError::Apply {
+                view: view.name(),
+                global_position: event.position.global_position,
+                source,
+            })?;
+    }
+    if let Some(last) = events.last() {
+        *position = last.position;
+    }
+    Ok(events.len() as u64)
+}

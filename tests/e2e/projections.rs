@@ -1,0 +1,574 @@
+//! The projections: gap-free in commit order, equal to a rebuild, crash-safe,
+//! domain-separated, catching up by themselves, and readable after a write.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use casus_domain::testing::*;
+use casus_domain::*;
+use casus_projections::projector::{status, Projector};
+use casus_projections::rebuild::rebuild;
+use casus_projections::views::{self, Timeline};
+use casus_projections::wait::{wait_for_version, Versioned};
+use casus_projections::{RecordedEvent, View};
+use futures::future::BoxFuture;
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::watch;
+
+use crate::support::TestDb;
+use crate::workload::{self, metadata};
+
+/// Every view table and its key, for comparing whole tables.
+const TABLES: [(&str, &str); 10] = [
+    ("social_case_view", "case_id"),
+    ("justice_case_view", "case_id"),
+    ("case_plan", "case_id"),
+    ("case_goals", "case_id, goal_id"),
+    ("case_interventions", "case_id, intervention_id"),
+    ("case_reviews", "case_id, review_id"),
+    ("case_timeline", "case_id, sequence"),
+    ("caseload", "case_id"),
+    ("caseload_assignments", "case_id, worker_id"),
+    ("projection_checkpoints", "view"),
+];
+
+async fn dump(pool: &PgPool) -> BTreeMap<&'static str, Vec<String>> {
+    let mut tables = BTreeMap::new();
+    for (table, key) in TABLES {
+        // Checkpoints differ in when and how fast they were written, not where they are.
+        let columns = if table == "projection_checkpoints" {
+            "view, transaction_id, global_position"
+        } else {
+            "*"
+        };
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "select row_to_json(t)::text from (select {columns} from {table} order by {key}) t"
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        tables.insert(table, rows);
+    }
+    tables
+}
+
+fn projectors(pool: &PgPool) -> Vec<Projector> {
+    views::all()
+        .into_iter()
+        .map(|view| Projector::new(pool.clone(), Arc::from(view)))
+        .collect()
+}
+
+/// Runs `projectors` until each has applied every stored event. (A projector
+/// applies only what no running transaction can still precede; transaction
+/// ids are shared by the whole cluster, so another test's open transaction
+/// may hold it back for a while.)
+async fn settle(pool: &PgPool, projectors: &[Projector]) {
+    let total: i64 = sqlx::query_scalar("select count(*) from events")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    for projector in projectors {
+        projector.register().await.unwrap();
+        loop {
+            projector.catch_up().await.unwrap();
+            let applied: i64 = sqlx::query_scalar(
+                "select events_applied from projection_checkpoints where view = $1",
+            )
+            .bind(projector.view().name())
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            if applied == total {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} did not catch up",
+                projector.view().name()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn catch_up(pool: &PgPool) {
+    settle(pool, &projectors(pool)).await;
+}
+
+/// Runs every projector in the background until the returned sender is dropped or sent to.
+fn run_projectors(pool: &PgPool) -> (watch::Sender<bool>, Vec<tokio::task::JoinHandle<()>>) {
+    let (stop, stopped) = watch::channel(false);
+    let handles = projectors(pool)
+        .into_iter()
+        .map(|projector| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                projector.register().await.unwrap();
+                projector
+                    .run(async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await
+            })
+        })
+        .collect();
+    (stop, handles)
+}
+
+async fn stop(projectors: (watch::Sender<bool>, Vec<tokio::task::JoinHandle<()>>)) {
+    projectors.0.send(true).unwrap();
+    for handle in projectors.1 {
+        handle.await.unwrap();
+    }
+}
+
+async fn rebuild_all(pool: &PgPool) {
+    for view in views::all() {
+        rebuild(pool, view.as_ref(), |_, _| {}).await.unwrap();
+    }
+}
+
+async fn event_keys(pool: &PgPool) -> BTreeSet<(String, i64)> {
+    sqlx::query_as::<_, (String, i64)>("select aggregate_id, sequence from events")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+async fn timeline_keys(pool: &PgPool) -> Vec<(String, i64)> {
+    sqlx::query_as("select case_id::text, sequence from case_timeline order by 1, 2")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn live_views_equal_a_rebuild_after_a_thousand_cases() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(50).await);
+    let live = run_projectors(&db.pool);
+
+    let events = workload::run(store, 1_000, 8, 7).await;
+
+    stop(live).await;
+    catch_up(&db.pool).await;
+    let live = dump(&db.pool).await;
+    assert_eq!(live["case_timeline"].len() as u64, events);
+    assert_eq!(live["social_case_view"].len(), 1_000);
+    rebuild_all(&db.pool).await;
+    catch_up(&db.pool).await;
+    let rebuilt = dump(&db.pool).await;
+    for (table, _) in TABLES {
+        assert!(
+            live[table] == rebuilt[table],
+            "{table} differs between live and rebuilt"
+        );
+    }
+}
+
+/// Writers that take an early position and commit late must not be skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn no_event_is_skipped_when_transactions_commit_out_of_order() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    let live = run_projectors(&db.pool);
+
+    let slow_writers: Vec<_> = (0..6)
+        .map(|i| {
+            let pool = db.pool.clone();
+            tokio::spawn(async move {
+                let mut tx = pool.begin().await.unwrap();
+                let payload = serde_json::to_value(CaseEvent::CaseReferred(referral())).unwrap();
+                let metadata = serde_json::to_value(metadata().to_map()).unwrap();
+                sqlx::query(
+                    "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+                     values ('YouthCase', $1, 1, 'CaseReferred', '1.0', $2, $3)",
+                )
+                .bind(CaseId::new().to_string())
+                .bind(payload)
+                .bind(metadata)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+                // Hold the early position open while others commit after it.
+                sqlx::query("select pg_sleep($1)")
+                    .bind(0.2 + 0.1 * f64::from(i))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            })
+        })
+        .collect();
+    workload::run(store, 60, 6, 11).await;
+    for writer in slow_writers {
+        writer.await.unwrap();
+    }
+
+    let total = event_keys(&db.pool).await;
+    // Let the running projectors finish by themselves, then check exactly-once.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let statuses = status(&db.pool).await.unwrap();
+        if statuses
+            .iter()
+            .all(|s| s.events_applied as usize == total.len())
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "projectors did not catch up: {statuses:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop(live).await;
+    let timeline = timeline_keys(&db.pool).await;
+    let unique: BTreeSet<(String, i64)> = timeline.iter().cloned().collect();
+    assert_eq!(timeline.len(), unique.len(), "an event was applied twice");
+    assert_eq!(unique, total, "every event is in the timeline exactly once");
+    for status in status(&db.pool).await.unwrap() {
+        assert_eq!(
+            status.events_applied as usize,
+            total.len(),
+            "{}",
+            status.view
+        );
+    }
+}
+
+/// A view that fails once, at one event, in the middle of a batch.
+struct FailOnce {
+    inner: Timeline,
+    at: i64,
+    failed: AtomicBool,
+}
+
+impl View for FailOnce {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        self.inner.tables()
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        event: &'a RecordedEvent,
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        if event.position.global_position == self.at && !self.failed.swap(true, Ordering::SeqCst) {
+            return Box::pin(async { Err(sqlx::Error::Protocol("injected failure".into())) });
+        }
+        self.inner.apply(conn, event)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    workload::run(store, 40, 4, 3).await;
+    let middle: i64 = sqlx::query_scalar(
+        "select global_position from events order by global_position offset 100 limit 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let failing = Projector::new(
+        db.pool.clone(),
+        Arc::new(FailOnce {
+            inner: Timeline,
+            at: middle,
+            failed: AtomicBool::new(false),
+        }),
+    )
+    .with_batch_size(1_000);
+    failing.register().await.unwrap();
+
+    // The run loop meets the failure, records it, and stops there.
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let running = tokio::spawn(async move {
+        failing
+            .run(async move {
+                let _ = stop_rx.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let stopped = loop {
+        let statuses = status(&db.pool).await.unwrap();
+        let timeline = statuses
+            .into_iter()
+            .find(|s| s.view == "case_timeline")
+            .unwrap();
+        if timeline.error.is_some() {
+            break timeline;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the failure was not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    stop_tx.send(true).unwrap();
+    running.await.unwrap();
+    assert!(stopped.error.unwrap().contains(&format!("event {middle}")));
+    assert_eq!(
+        stopped.events_applied, 0,
+        "nothing of the failed batch is counted"
+    );
+    let rows: i64 = sqlx::query_scalar("select count(*) from case_timeline")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "nothing of the failed batch is applied");
+
+    // After a restart the view catches up, clears the error and equals a rebuild.
+    let restarted = Projector::new(db.pool.clone(), Arc::new(Timeline));
+    settle(&db.pool, std::slice::from_ref(&restarted)).await;
+    let after = status(&db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.view == "case_timeline")
+        .unwrap();
+    assert_eq!(after.error, None);
+    let total = event_keys(&db.pool).await;
+    assert_eq!(after.events_applied as usize, total.len());
+    let live = timeline_keys(&db.pool).await;
+    rebuild(&db.pool, &Timeline, |_, _| {}).await.unwrap();
+    settle(&db.pool, std::slice::from_ref(&restarted)).await;
+    assert_eq!(timeline_keys(&db.pool).await, live);
+    assert_eq!(live.len(), total.len(), "nothing counted twice");
+}
+
+#[tokio::test]
+async fn a_view_added_later_catches_up_on_the_whole_history() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    let events = workload::run(store, 30, 2, 5).await;
+
+    // The caseload has never run: no checkpoint yet.
+    let caseload = Projector::new(db.pool.clone(), Arc::new(views::Caseload));
+    settle(&db.pool, std::slice::from_ref(&caseload)).await;
+
+    let applied: i64 = sqlx::query_scalar(
+        "select events_applied from projection_checkpoints where view = 'caseload'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(applied as u64, events);
+    let rows: i64 = sqlx::query_scalar("select count(*) from caseload")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 30);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_can_wait_for_its_own_write() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    let written = store
+        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .await
+        .unwrap();
+
+    let short = Duration::from_millis(50);
+    assert!(!wait_for_version(
+        &db.pool,
+        Versioned::SocialCaseView,
+        case,
+        written.version,
+        short
+    )
+    .await
+    .unwrap());
+    let live = run_projectors(&db.pool);
+    let seen = wait_for_version(
+        &db.pool,
+        Versioned::SocialCaseView,
+        case,
+        written.version,
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    stop(live).await;
+    assert!(seen);
+}
+
+/// Every kind of restricted content, each with its own marker.
+fn restricted_events() -> Vec<(CaseCommand, &'static str, Domain)> {
+    let signal = |kind, marker: &'static str| Signal {
+        kind,
+        source_org: org("bron"),
+        source_domain: Domain::Social,
+        occurred_on: day(2026, 2, 1),
+        summary: Some(personal(marker)),
+    };
+    let note = |confidentiality, marker: &'static str| Note {
+        confidentiality,
+        text: personal(marker),
+    };
+    let information = |partner_domain, marker: &'static str| Information {
+        partner: org("partner"),
+        partner_domain,
+        basis: LegalBasis::LegalTask {
+            provision: text("Jeugdwet art. 7.4.0"),
+        },
+        summary: personal(marker),
+        added_on: day(2026, 2, 1),
+    };
+    vec![
+        (
+            CaseCommand::RecordSignal(signal(SignalKind::PoliceContact, "MARK-POLICE-SIGNAL")),
+            "MARK-POLICE-SIGNAL",
+            Domain::Justice,
+        ),
+        (
+            CaseCommand::RecordSignal(signal(SignalKind::Family, "MARK-FAMILY-SIGNAL")),
+            "MARK-FAMILY-SIGNAL",
+            Domain::Social,
+        ),
+        (
+            CaseCommand::AddNote(note(Confidentiality::Justice, "MARK-JUSTICE-NOTE")),
+            "MARK-JUSTICE-NOTE",
+            Domain::Justice,
+        ),
+        (
+            CaseCommand::AddNote(note(Confidentiality::Social, "MARK-SOCIAL-NOTE")),
+            "MARK-SOCIAL-NOTE",
+            Domain::Social,
+        ),
+        (
+            CaseCommand::AddInformation(information(Domain::Justice, "MARK-JUSTICE-INFO")),
+            "MARK-JUSTICE-INFO",
+            Domain::Justice,
+        ),
+        (
+            CaseCommand::AddInformation(information(Domain::Social, "MARK-SOCIAL-INFO")),
+            "MARK-SOCIAL-INFO",
+            Domain::Social,
+        ),
+        (
+            CaseCommand::LogContact(Contact {
+                kind: ContactKind::HomeVisit,
+                with_whom: vec![ContactParty::ParentOrGuardian],
+                contacted_on: day(2026, 2, 2),
+                summary: personal("MARK-CONTACT"),
+            }),
+            "MARK-CONTACT",
+            Domain::Social,
+        ),
+        (
+            CaseCommand::Escalate(Escalation {
+                to: EscalationTarget::Prosecutor,
+                reason: personal("MARK-ESCALATION"),
+                escalated_on: day(2026, 2, 3),
+            }),
+            "MARK-ESCALATION",
+            Domain::Justice,
+        ),
+    ]
+}
+
+/// Everything a domain can read: its case view and the timeline rows and details it may see.
+async fn readable_by(pool: &PgPool, domain: Domain) -> String {
+    let view: Vec<String> = sqlx::query_scalar(&format!(
+        "select row_to_json(v)::text from {domain}_case_view v"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let timeline: Vec<String> = sqlx::query_scalar(&format!(
+        "select concat_ws(' ', title, detail_{domain}) from case_timeline where {domain}"
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    format!("{}\n{}", view.join("\n"), timeline.join("\n"))
+}
+
+#[tokio::test]
+async fn restricted_content_never_reaches_the_other_domain() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    store
+        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .await
+        .unwrap();
+    let restricted = restricted_events();
+    for (command, ..) in &restricted {
+        store
+            .execute(case, command.clone().into(), &metadata())
+            .await
+            .unwrap();
+    }
+    // Halt: the confession is police detail.
+    for command in [
+        CaseCommand::DecideTriage(triage(TriageDecision::TakeOn)),
+        CaseCommand::IncludeCase(Inclusion {
+            included_on: day(2026, 1, 15),
+        }),
+        CaseCommand::AssignLead(lead(LeadRole::CaseLead, 1)),
+        CaseCommand::AgreePlan(plan()),
+        CaseCommand::RecordConsent(consent(
+            40,
+            "halt-rotterdam",
+            ConsentPurpose::HaltIntervention,
+            ConsentGiver::Youth,
+        )),
+        CaseCommand::RecordConsent(consent(
+            41,
+            "halt-rotterdam",
+            ConsentPurpose::HaltIntervention,
+            ConsentGiver::ParentOrGuardian,
+        )),
+        CaseCommand::PlanIntervention(intervention(31, InterventionKind::Halt)),
+    ] {
+        store
+            .execute(case, command.into(), &metadata())
+            .await
+            .unwrap();
+    }
+    catch_up(&db.pool).await;
+
+    let social = readable_by(&db.pool, Domain::Social).await;
+    let justice = readable_by(&db.pool, Domain::Justice).await;
+    for (_, marker, owner) in &restricted {
+        let (own, other) = match owner {
+            Domain::Social => (&social, &justice),
+            Domain::Justice => (&justice, &social),
+        };
+        assert!(
+            own.contains(marker),
+            "{marker} missing from the {owner} domain: {own}"
+        );
+        assert!(
+            !other.contains(marker),
+            "{marker} leaked out of the {owner} domain"
+        );
+    }
+    assert!(justice.contains("Confession on 2026-01-05"));
+    assert!(
+        !social.contains("Confession"),
+        "Halt confession leaked to the social domain"
+    );
+    // Both see that a Halt intervention was planned.
+    assert!(
+        social.contains("Intervention planned: halt")
+            && justice.contains("Intervention planned: halt")
+    );
+}
