@@ -1,10 +1,11 @@
-//! The command line: `casus <command>`, configured by flags or the environment.
+//! The command line: `casus [command]`, configured by flags or the environment.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 use crate::database::Database;
+use crate::{rebuild, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,39 +22,44 @@ pub struct Cli {
     #[arg(long, env = "CASUS_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
+    /// Without a command, Casus serves.
     #[command(subcommand)]
-    pub command: Commands,
+    pub command: Option<Commands>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Commands {
-    /// Apply the database migrations (the event store and reference data).
+    /// Apply the migrations, then keep every view up to date until stopped (Ctrl-C).
+    Serve,
+    /// Apply the database migrations (the event store, reference data, views).
     Migrate,
+    /// Rebuild a view (or all) from the whole log, while the live one keeps serving.
+    Rebuild {
+        /// The view: social_case_view, justice_case_view, case_plan, case_timeline or caseload.
+        view: Option<String>,
+    },
 }
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let database = Database::open(self.database_url.as_deref(), &self.data_dir).await?;
-        let outcome = match self.command {
-            Commands::Migrate => migrate(&database).await,
-        };
+        let outcome = async {
+            let pool = database.migrated_pool().await?;
+            match self.command.unwrap_or(Commands::Serve) {
+                Commands::Serve => serve::run(pool).await,
+                Commands::Migrate => {
+                    let applied: i64 =
+                        sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+                            .fetch_one(&pool)
+                            .await?;
+                    println!("database is up to date ({applied} migrations applied)");
+                    Ok(())
+                }
+                Commands::Rebuild { view } => rebuild::run(&pool, view.as_deref()).await,
+            }
+        }
+        .await;
         let closed = database.close().await;
         outcome.and(closed)
     }
-}
-
-async fn migrate(database: &Database) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let pool = casus_store::connect(database.options.clone(), 2)
-        .await
-        .context("cannot connect to PostgreSQL")?;
-    casus_store::migrate(&pool)
-        .await
-        .context("migration failed")?;
-    let applied: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
-        .fetch_one(&pool)
-        .await?;
-    pool.close().await;
-    println!("database is up to date ({applied} migrations applied)");
-    Ok(())
 }

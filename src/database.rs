@@ -47,6 +47,18 @@ impl Database {
         })
     }
 
+    /// A pool on the database, with every migration applied.
+    pub async fn migrated_pool(&self) -> anyhow::Result<sqlx::PgPool> {
+        use anyhow::Context;
+        let pool = casus_store::connect(self.options.clone(), 16)
+            .await
+            .context("cannot connect to PostgreSQL")?;
+        casus_store::migrate(&pool)
+            .await
+            .context("migration failed")?;
+        Ok(pool)
+    }
+
     /// Stops the private cluster if this process started it.
     pub async fn close(self) -> anyhow::Result<()> {
         if let Some(cluster) = self.cluster.filter(Cluster::started_here) {

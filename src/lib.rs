@@ -4,3 +4,5 @@
 pub mod cli;
 pub mod cluster;
 pub mod database;
+mod rebuild;
+mod serve;

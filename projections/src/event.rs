@@ -52,12 +52,13 @@ pub enum ReadError {
 }
 
 const READ_AFTER: &str = "
-select transaction_id::text::bigint, global_position, aggregate_id, sequence, event_type,
-       event_version, payload, metadata, recorded_at
-  from events
- where (transaction_id, global_position) > ($1::bigint::text::xid8, $2)
-   and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
- order by transaction_id, global_position
+select e.transaction_id::text::bigint as xid, e.global_position, e.aggregate_id, e.sequence, e.event_type,
+       e.event_version, e.payload, e.metadata, e.recorded_at
+  from events e
+ where (e.transaction_id, e.global_position) > ($1::bigint::text::xid8, $2)
+   and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ -- The table's columns, not the output's: this order is the index's.
+ order by e.transaction_id, e.global_position
  limit $3";
 
 type Row = (

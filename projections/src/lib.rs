@@ -5,6 +5,7 @@
 pub mod event;
 pub mod projector;
 pub mod rebuild;
+mod rows;
 mod view;
 pub mod views;
 pub mod visibility;

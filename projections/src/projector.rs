@@ -12,7 +12,7 @@ use cqrs_es::persist::EventUpcaster;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
-use crate::event::{read_after, Position, ReadError};
+use crate::event::{read_after, Position, ReadError, RecordedEvent};
 use crate::view::View;
 
 /// The channel the `events_notify` trigger notifies on each commit of events.
@@ -22,10 +22,11 @@ pub const CHANNEL: &str = "casus_events";
 pub enum ProjectionError {
     #[error(transparent)]
     Read(#[from] ReadError),
-    #[error("view {view} cannot apply event {global_position}: {source}")]
+    #[error("view {view} cannot apply the events from {first} to {last}: {source}")]
     Apply {
         view: &'static str,
-        global_position: i64,
+        first: i64,
+        last: i64,
         source: sqlx::Error,
     },
 }
@@ -99,16 +100,7 @@ impl Projector {
         let Some(last) = events.last() else {
             return Ok(Step::Applied(0));
         };
-        for event in &events {
-            self.view
-                .apply(&mut tx, event)
-                .await
-                .map_err(|source| ProjectionError::Apply {
-                    view: self.view.name(),
-                    global_position: event.position.global_position,
-                    source,
-                })?;
-        }
+        apply(self.view.as_ref(), &mut tx, &events).await?;
         advance(
             &mut tx,
             self.view.name(),
@@ -198,6 +190,22 @@ impl Projector {
         .await
         .map(drop)
     }
+}
+
+/// Applies a batch to a view, naming the batch's positions if it fails.
+pub(crate) async fn apply(
+    view: &dyn View,
+    conn: &mut sqlx::PgConnection,
+    events: &[RecordedEvent],
+) -> Result<(), ProjectionError> {
+    view.apply(conn, events)
+        .await
+        .map_err(|source| ProjectionError::Apply {
+            view: view.name(),
+            first: events.first().map_or(0, |e| e.position.global_position),
+            last: events.last().map_or(0, |e| e.position.global_position),
+            source,
+        })
 }
 
 pub(crate) async fn register(pool: &PgPool, view: &str) -> Result<(), sqlx::Error> {

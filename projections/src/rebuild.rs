@@ -8,7 +8,7 @@ use cqrs_es::persist::EventUpcaster;
 use sqlx::{PgConnection, PgPool};
 
 use crate::event::{read_after, Position};
-use crate::projector::{advance, register, ProjectionError};
+use crate::projector::{advance, apply, register, ProjectionError};
 use crate::view::View;
 
 const BATCH: i64 = 1_000;
@@ -99,15 +99,7 @@ async fn replay_batch(
         .execute(&mut *conn)
         .await?;
     let events = read_after(&mut *conn, *position, BATCH, upcasters).await?;
-    for event in &events {
-        view.apply(&mut *conn, event)
-            .await
-            .map_err(|source| ProjectionError::Apply {
-                view: view.name(),
-                global_position: event.position.global_position,
-                source,
-            })?;
-    }
+    apply(view, &mut *conn, &events).await?;
     if let Some(last) = events.last() {
         *position = last.position;
     }

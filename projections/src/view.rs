@@ -1,5 +1,5 @@
-//! What a view is to the projector: a name, its tables, and how one event
-//! changes them.
+//! What a view is to the projector: a name, its tables, and how a batch of
+//! events changes them.
 
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
@@ -13,19 +13,12 @@ pub trait View: Send + Sync {
     /// Its tables; a rebuild fills copies of these and swaps them in together.
     fn tables(&self) -> &'static [&'static str];
 
-    /// Applies one event, inside the projector's transaction. Tables are named
-    /// without a schema: a rebuild points `search_path` at its copies.
+    /// Applies a batch of events, in order, inside the projector's
+    /// transaction. Tables are named without a schema: a rebuild points
+    /// `search_path` at its copies.
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
-        event: &'a RecordedEvent,
+        events: &'a [RecordedEvent],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>>;
-}
-
-/// The name under which an enum value of the domain is stored: its serde name.
-pub(crate) fn code<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(name)) => name,
-        other => unreachable!("a domain code serialises as a string, not {other:?}"),
-    }
 }

@@ -259,15 +259,22 @@ impl View for FailOnce {
         self.inner.tables()
     }
 
+    /// Applies the batch up to the chosen event, then fails (once).
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
-        event: &'a RecordedEvent,
+        events: &'a [RecordedEvent],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        if event.position.global_position == self.at && !self.failed.swap(true, Ordering::SeqCst) {
-            return Box::pin(async { Err(sqlx::Error::Protocol("injected failure".into())) });
+        let at = events
+            .iter()
+            .position(|e| e.position.global_position == self.at);
+        match at {
+            Some(at) if !self.failed.swap(true, Ordering::SeqCst) => Box::pin(async move {
+                self.inner.apply(conn, &events[..at]).await?;
+                Err(sqlx::Error::Protocol("injected failure".into()))
+            }),
+            _ => self.inner.apply(conn, events),
         }
-        self.inner.apply(conn, event)
     }
 }
 
@@ -320,7 +327,7 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     };
     stop_tx.send(true).unwrap();
     running.await.unwrap();
-    assert!(stopped.error.unwrap().contains(&format!("event {middle}")));
+    assert!(stopped.error.unwrap().contains("injected failure"));
     assert_eq!(
         stopped.events_applied, 0,
         "nothing of the failed batch is counted"

@@ -1,158 +1,228 @@
 //! `case_plan`: each case's goals, interventions and reviews, shared by both
 //! domains. Kinds, statuses and dates only: no summaries.
 
+use std::collections::HashMap;
+
 use casus_domain::{CaseEvent, Goal};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::event::RecordedEvent;
-use crate::view::{code, View};
+use crate::rows::{self, code};
+use crate::view::View;
 
 pub struct CasePlan;
 
-impl CasePlan {
-    async fn apply_event(
-        &self,
-        conn: &mut PgConnection,
-        recorded: &RecordedEvent,
-    ) -> Result<(), sqlx::Error> {
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PlanRow {
+    case_id: Uuid,
+    version: i64,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct GoalRow {
+    case_id: Uuid,
+    goal_id: Uuid,
+    description: Option<String>,
+    target_date: NaiveDate,
+    achieved_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct InterventionRow {
+    case_id: Uuid,
+    intervention_id: Uuid,
+    kind: String,
+    provider: String,
+    domain: String,
+    status: String,
+    planned_on: NaiveDate,
+    started_on: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+    outcome: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct ReviewRow {
+    case_id: Uuid,
+    review_id: Uuid,
+    due_on: NaiveDate,
+    completed_on: Option<NaiveDate>,
+}
+
+/// One case's plan while a batch is applied.
+struct Plan {
+    row: PlanRow,
+    goals: Vec<GoalRow>,
+    interventions: Vec<InterventionRow>,
+    reviews: Vec<ReviewRow>,
+}
+
+impl Plan {
+    fn apply(&mut self, recorded: &RecordedEvent) {
         use CaseEvent::*;
-        let case_id = recorded.case_id.as_uuid();
-        sqlx::query(
-            "insert into case_plan (case_id, version, updated_at) values ($1, $2, $3)
-             on conflict (case_id) do update set version = excluded.version, updated_at = excluded.updated_at",
-        )
-        .bind(case_id)
-        .bind(recorded.sequence)
-        .bind(recorded.recorded_at)
-        .execute(&mut *conn)
-        .await?;
+        let case_id = self.row.case_id;
+        self.row.version = recorded.sequence;
+        self.row.updated_at = recorded.recorded_at;
         match &recorded.event {
-            PlanAgreed(plan) => replace_goals(conn, case_id, &plan.goals).await?,
-            PlanRevised(revision) => replace_goals(conn, case_id, &revision.plan.goals).await?,
+            PlanAgreed(plan) => self.replace_goals(&plan.goals),
+            PlanRevised(revision) => self.replace_goals(&revision.plan.goals),
             GoalAchieved(achievement) => {
-                sqlx::query(
-                    "update case_goals set achieved_on = $3 where case_id = $1 and goal_id = $2",
-                )
-                .bind(case_id)
-                .bind(achievement.goal_id.as_uuid())
-                .bind(achievement.achieved_on)
-                .execute(conn)
-                .await?;
+                if let Some(goal) = self
+                    .goals
+                    .iter_mut()
+                    .find(|g| g.goal_id == achievement.goal_id.as_uuid())
+                {
+                    goal.achieved_on = Some(achievement.achieved_on);
+                }
             }
-            CaseReopened(_) => {
-                sqlx::query("delete from case_goals where case_id = $1")
-                    .bind(case_id)
-                    .execute(conn)
-                    .await?;
-            }
-            InterventionPlanned(plan) => {
-                sqlx::query(
-                    "insert into case_interventions (case_id, intervention_id, kind, provider, domain, status, planned_on)
-                     values ($1, $2, $3, $4, $5, 'planned', $6) on conflict do nothing",
-                )
-                .bind(case_id)
-                .bind(plan.intervention_id.as_uuid())
-                .bind(code(&plan.kind))
-                .bind(plan.provider.as_str())
-                .bind(code(&plan.domain))
-                .bind(plan.planned_on)
-                .execute(conn)
-                .await?;
-            }
+            // A reopened case needs a new plan.
+            CaseReopened(_) => self.goals.clear(),
+            InterventionPlanned(plan) => self.interventions.push(InterventionRow {
+                case_id,
+                intervention_id: plan.intervention_id.as_uuid(),
+                kind: code(&plan.kind),
+                provider: plan.provider.to_string(),
+                domain: code(&plan.domain),
+                status: "planned".into(),
+                planned_on: plan.planned_on,
+                started_on: None,
+                ended_on: None,
+                outcome: None,
+            }),
             InterventionStarted(start) => {
-                sqlx::query(START_INTERVENTION)
-                    .bind(case_id)
-                    .bind(start.intervention_id.as_uuid())
-                    .bind(start.started_on)
-                    .execute(conn)
-                    .await?;
+                if let Some(i) = self.intervention(start.intervention_id.as_uuid()) {
+                    i.status = "running".into();
+                    i.started_on = Some(start.started_on);
+                }
             }
             InterventionCompleted(completion) => {
-                sqlx::query(COMPLETE_INTERVENTION)
-                    .bind(case_id)
-                    .bind(completion.intervention_id.as_uuid())
-                    .bind(completion.completed_on)
-                    .bind(code(&completion.outcome))
-                    .execute(conn)
-                    .await?;
+                if let Some(i) = self.intervention(completion.intervention_id.as_uuid()) {
+                    i.status = "completed".into();
+                    i.ended_on = Some(completion.completed_on);
+                    i.outcome = Some(code(&completion.outcome));
+                }
             }
             InterventionCancelled(cancellation) => {
-                sqlx::query(CANCEL_INTERVENTION)
-                    .bind(case_id)
-                    .bind(cancellation.intervention_id.as_uuid())
-                    .bind(cancellation.cancelled_on)
-                    .execute(conn)
-                    .await?;
+                if let Some(i) = self.intervention(cancellation.intervention_id.as_uuid()) {
+                    i.status = "cancelled".into();
+                    i.ended_on = Some(cancellation.cancelled_on);
+                }
             }
-            ReviewScheduled(review) => {
-                sqlx::query("insert into case_reviews (case_id, review_id, due_on) values ($1, $2, $3) on conflict do nothing")
-                    .bind(case_id)
-                    .bind(review.review_id.as_uuid())
-                    .bind(review.due_on)
-                    .execute(conn)
-                    .await?;
-            }
+            ReviewScheduled(review) => self.reviews.push(ReviewRow {
+                case_id,
+                review_id: review.review_id.as_uuid(),
+                due_on: review.due_on,
+                completed_on: None,
+            }),
             ReviewCompleted(completion) => {
-                sqlx::query("update case_reviews set completed_on = $3 where case_id = $1 and review_id = $2")
-                    .bind(case_id)
-                    .bind(completion.review_id.as_uuid())
-                    .bind(completion.completed_on)
-                    .execute(conn)
-                    .await?;
+                if let Some(r) = self
+                    .reviews
+                    .iter_mut()
+                    .find(|r| r.review_id == completion.review_id.as_uuid())
+                {
+                    r.completed_on = Some(completion.completed_on);
+                }
             }
-            SubjectErased(_) => {
-                sqlx::query("update case_goals set description = null where case_id = $1")
-                    .bind(case_id)
-                    .execute(conn)
-                    .await?;
-            }
+            SubjectErased(_) => self.goals.iter_mut().for_each(|g| g.description = None),
             _ => {}
         }
-        Ok(())
+    }
+
+    fn intervention(&mut self, id: Uuid) -> Option<&mut InterventionRow> {
+        self.interventions
+            .iter_mut()
+            .find(|i| i.intervention_id == id)
+    }
+
+    /// The plan's goals become exactly `goals`; an achieved goal that stays keeps its date.
+    fn replace_goals(&mut self, goals: &[Goal]) {
+        let achieved: HashMap<Uuid, Option<NaiveDate>> = self
+            .goals
+            .iter()
+            .map(|g| (g.goal_id, g.achieved_on))
+            .collect();
+        self.goals = goals
+            .iter()
+            .map(|g| GoalRow {
+                case_id: self.row.case_id,
+                goal_id: g.goal_id.as_uuid(),
+                description: Some(g.description.expose().as_str().into()),
+                target_date: g.target_date,
+                achieved_on: achieved.get(&g.goal_id.as_uuid()).copied().flatten(),
+            })
+            .collect();
     }
 }
 
-const START_INTERVENTION: &str = "update case_interventions set status = 'running', started_on = $3
-                                   where case_id = $1 and intervention_id = $2";
-const COMPLETE_INTERVENTION: &str =
-    "update case_interventions set status = 'completed', ended_on = $3, outcome = $4
-                                      where case_id = $1 and intervention_id = $2";
-const CANCEL_INTERVENTION: &str =
-    "update case_interventions set status = 'cancelled', ended_on = $3
-                                    where case_id = $1 and intervention_id = $2";
-
-/// The plan's goals become exactly `goals`; an achieved goal that stays keeps its date.
-async fn replace_goals(
-    conn: &mut PgConnection,
-    case_id: Uuid,
-    goals: &[Goal],
-) -> Result<(), sqlx::Error> {
-    let ids: Vec<Uuid> = goals.iter().map(|g| g.goal_id.as_uuid()).collect();
-    let descriptions: Vec<&str> = goals
-        .iter()
-        .map(|g| g.description.expose().as_str())
-        .collect();
-    let targets: Vec<chrono::NaiveDate> = goals.iter().map(|g| g.target_date).collect();
-    sqlx::query("delete from case_goals where case_id = $1 and goal_id <> all($2)")
-        .bind(case_id)
-        .bind(&ids)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "insert into case_goals (case_id, goal_id, description, target_date)
-         select $1, * from unnest($2::uuid[], $3::text[], $4::date[])
-         on conflict (case_id, goal_id) do update
-            set description = excluded.description, target_date = excluded.target_date",
-    )
-    .bind(case_id)
-    .bind(&ids)
-    .bind(&descriptions)
-    .bind(&targets)
-    .execute(conn)
-    .await?;
-    Ok(())
+impl CasePlan {
+    async fn apply_batch(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        let cases = rows::cases(events);
+        let mut plans: HashMap<Uuid, Plan> = HashMap::new();
+        for row in rows::load::<PlanRow>(conn, "case_plan", &cases).await? {
+            plans.insert(
+                row.case_id,
+                Plan {
+                    row,
+                    goals: vec![],
+                    interventions: vec![],
+                    reviews: vec![],
+                },
+            );
+        }
+        for goal in rows::load::<GoalRow>(conn, "case_goals", &cases).await? {
+            plans
+                .get_mut(&goal.case_id)
+                .into_iter()
+                .for_each(|p| p.goals.push(goal.clone()));
+        }
+        for intervention in
+            rows::load::<InterventionRow>(conn, "case_interventions", &cases).await?
+        {
+            plans
+                .get_mut(&intervention.case_id)
+                .into_iter()
+                .for_each(|p| p.interventions.push(intervention.clone()));
+        }
+        for review in rows::load::<ReviewRow>(conn, "case_reviews", &cases).await? {
+            plans
+                .get_mut(&review.case_id)
+                .into_iter()
+                .for_each(|p| p.reviews.push(review.clone()));
+        }
+        for event in events {
+            let case_id = event.case_id.as_uuid();
+            let plan = plans.entry(case_id).or_insert_with(|| Plan {
+                row: PlanRow {
+                    case_id,
+                    version: 0,
+                    updated_at: event.recorded_at,
+                },
+                goals: vec![],
+                interventions: vec![],
+                reviews: vec![],
+            });
+            plan.apply(event);
+        }
+        let plans: Vec<Plan> = plans.into_values().collect();
+        let headers: Vec<PlanRow> = plans.iter().map(|p| p.row.clone()).collect();
+        rows::replace(conn, "case_plan", &cases, &headers).await?;
+        let goals: Vec<GoalRow> = plans.iter().flat_map(|p| p.goals.clone()).collect();
+        rows::replace(conn, "case_goals", &cases, &goals).await?;
+        let interventions: Vec<InterventionRow> =
+            plans.iter().flat_map(|p| p.interventions.clone()).collect();
+        rows::replace(conn, "case_interventions", &cases, &interventions).await?;
+        let reviews: Vec<ReviewRow> = plans.iter().flat_map(|p| p.reviews.clone()).collect();
+        rows::replace(conn, "case_reviews", &cases, &reviews).await
+    }
 }
 
 impl View for CasePlan {
@@ -172,8 +242,8 @@ impl View for CasePlan {
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
-        event: &'a RecordedEvent,
+        events: &'a [RecordedEvent],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_event(conn, event))
+        Box::pin(self.apply_batch(conn, events))
     }
 }

@@ -1,166 +1,207 @@
 //! `social_case_view` and `justice_case_view`: the case overview as one
 //! domain may see it. Content restricted to the other domain never enters.
 
-use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Text};
-use futures::future::BoxFuture;
-use sqlx::PgConnection;
+use std::collections::HashMap;
 
-use super::on_case;
+use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Text};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
 use crate::event::RecordedEvent;
-use crate::view::{code, View};
+use crate::rows::{self, code};
+use crate::view::View;
 use crate::visibility;
 
 pub struct CaseView {
     domain: Domain,
-    sql: Statements,
 }
 
-/// The view's statements, written once for its table.
-struct Statements {
-    insert: String,
-    touch: String,
+/// A row of the table, column by column.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Row {
+    case_id: Uuid,
+    version: i64,
+    municipality: String,
+    focus_area: String,
+    team: String,
+    holding_domain: String,
     stage: String,
-    signal: String,
-    triage: String,
-    case_lead: String,
-    process_lead: String,
-    risk: String,
-    contact: String,
-    escalation: String,
-    transfer: String,
-    close: String,
-    reopen: String,
-    erase: String,
-}
-
-impl Statements {
-    fn new(table: &str) -> Self {
-        let update = |set: &str| {
-            format!("update {table} set version = $2, updated_at = $3{set} where case_id = $1")
-        };
-        Self {
-            insert: format!(
-                "insert into {table} (case_id, version, updated_at, municipality, focus_area, team,
-                    holding_domain, stage, subject_id, subject_name, date_of_birth, referred_on, referred_by,
-                    referral_reason, referral_goal)
-                 values ($1, $2, $3, $4, $5, $6, $7, 'referred', $8, $9, $10, $11, $12, $13, $14)
-                 on conflict (case_id) do nothing"
-            ),
-            touch: update(""),
-            stage: update(", stage = $4"),
-            signal: update(", last_signal_kind = $4, last_signal_on = $5, last_signal_summary = $6"),
-            triage: update(", stage = $4, triage_decision = $5"),
-            case_lead: update(", case_lead_id = $4, case_lead_name = $5"),
-            process_lead: update(", process_lead_id = $4, process_lead_name = $5"),
-            risk: update(", risk_level = $4, risk_assessed_on = $5"),
-            // The latest contact by date; its summary only where the domain may read it.
-            contact: update(
-                ", last_contact_summary = case when $4 >= coalesce(last_contact_on, $4) then $5
-                                               else last_contact_summary end,
-                   last_contact_on = greatest(last_contact_on, $4)",
-            ),
-            escalation: update(", escalated_to = $4, escalated_on = $5, escalation_reason = $6"),
-            transfer: update(", municipality = $4, focus_area = $5, team = $6"),
-            close: update(", stage = $4, closed_on = $5, result = $6"),
-            reopen: update(", stage = $4, closed_on = null, result = null"),
-            erase: update(
-                ", erased = true, subject_name = null, date_of_birth = null, referral_reason = null,
-                   referral_goal = null, last_contact_summary = null, last_signal_summary = null,
-                   escalation_reason = null",
-            ),
-        }
-    }
+    subject_id: Uuid,
+    subject_name: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    erased: bool,
+    referred_on: NaiveDate,
+    referred_by: String,
+    referral_reason: Option<String>,
+    referral_goal: Option<String>,
+    triage_decision: Option<String>,
+    case_lead_id: Option<String>,
+    case_lead_name: Option<String>,
+    process_lead_id: Option<String>,
+    process_lead_name: Option<String>,
+    risk_level: Option<String>,
+    risk_assessed_on: Option<NaiveDate>,
+    last_contact_on: Option<NaiveDate>,
+    last_contact_summary: Option<String>,
+    last_signal_kind: Option<String>,
+    last_signal_on: Option<NaiveDate>,
+    last_signal_summary: Option<String>,
+    escalated_to: Option<String>,
+    escalated_on: Option<NaiveDate>,
+    escalation_reason: Option<String>,
+    closed_on: Option<NaiveDate>,
+    result: Option<String>,
+    updated_at: DateTime<Utc>,
 }
 
 impl CaseView {
     pub fn new(domain: Domain) -> Self {
-        Self {
-            domain,
-            sql: Statements::new(Self::table(domain)),
-        }
+        Self { domain }
     }
 
-    fn table(domain: Domain) -> &'static str {
-        match domain {
+    fn table(&self) -> &'static str {
+        match self.domain {
             Domain::Social => "social_case_view",
             Domain::Justice => "justice_case_view",
         }
     }
 
-    async fn apply_event(
+    async fn apply_batch(
         &self,
         conn: &mut PgConnection,
-        recorded: &RecordedEvent,
+        events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
+        let cases = rows::cases(events);
+        let loaded: Vec<Row> = rows::load(conn, self.table(), &cases).await?;
+        let mut rows: HashMap<Uuid, Row> = loaded.into_iter().map(|r| (r.case_id, r)).collect();
+        for event in events {
+            self.apply_event(&mut rows, event);
+        }
+        let rows: Vec<Row> = rows.into_values().collect();
+        rows::replace(conn, self.table(), &cases, &rows).await
+    }
+
+    fn apply_event(&self, rows: &mut HashMap<Uuid, Row>, recorded: &RecordedEvent) {
         use CaseEvent::*;
-        let sql = &self.sql;
+        let case_id = recorded.case_id.as_uuid();
+        if let CaseReferred(referral) = &recorded.event {
+            let details = referral.details.expose();
+            rows.entry(case_id).or_insert_with(|| Row {
+                case_id,
+                version: recorded.sequence,
+                municipality: referral.municipality.to_string(),
+                focus_area: referral.focus_area.to_string(),
+                team: referral.team.to_string(),
+                holding_domain: code(&referral.domain),
+                stage: "referred".into(),
+                subject_id: referral.subject.as_uuid(),
+                subject_name: Some(details.name.as_str().into()),
+                date_of_birth: Some(details.date_of_birth),
+                erased: false,
+                referred_on: referral.referred_on,
+                referred_by: referral.referred_by.to_string(),
+                referral_reason: Some(referral.reason.expose().as_str().into()),
+                referral_goal: Some(referral.goal.expose().as_str().into()),
+                triage_decision: None,
+                case_lead_id: None,
+                case_lead_name: None,
+                process_lead_id: None,
+                process_lead_name: None,
+                risk_level: None,
+                risk_assessed_on: None,
+                last_contact_on: None,
+                last_contact_summary: None,
+                last_signal_kind: None,
+                last_signal_on: None,
+                last_signal_summary: None,
+                escalated_to: None,
+                escalated_on: None,
+                escalation_reason: None,
+                closed_on: None,
+                result: None,
+                updated_at: recorded.recorded_at,
+            });
+            return;
+        }
+        let Some(row) = rows.get_mut(&case_id) else {
+            return;
+        };
+        row.version = recorded.sequence;
+        row.updated_at = recorded.recorded_at;
+        if let Some(stage) = recorded.event.stage_after() {
+            row.stage = stage.as_str().into();
+        }
         let sees_entry = visibility::entry(&recorded.event).by(self.domain);
         let sees_content = visibility::content(&recorded.event).by(self.domain);
         let text = |t: &Personal<Text>| sees_content.then(|| t.expose().as_str().to_owned());
-        let stage = recorded.event.stage_after().map(|s| s.as_str());
-        let query = match &recorded.event {
-            CaseReferred(referral) => {
-                let details = referral.details.expose();
-                on_case(&sql.insert, recorded)
-                    .bind(referral.municipality.as_str())
-                    .bind(referral.focus_area.as_str())
-                    .bind(referral.team.as_str())
-                    .bind(code(&referral.domain))
-                    .bind(referral.subject.as_uuid())
-                    .bind(details.name.as_str())
-                    .bind(details.date_of_birth)
-                    .bind(referral.referred_on)
-                    .bind(referral.referred_by.as_str())
-                    .bind(referral.reason.expose().as_str())
-                    .bind(referral.goal.expose().as_str())
+        match &recorded.event {
+            SignalRecorded(signal) if sees_entry => {
+                row.last_signal_kind = Some(code(&signal.kind));
+                row.last_signal_on = Some(signal.occurred_on);
+                row.last_signal_summary = signal.summary.as_ref().and_then(text);
             }
-            SignalRecorded(signal) if sees_entry => on_case(&sql.signal, recorded)
-                .bind(code(&signal.kind))
-                .bind(signal.occurred_on)
-                .bind(signal.summary.as_ref().and_then(text)),
-            TriageDecided(triage) => on_case(&sql.triage, recorded)
-                .bind(stage)
-                .bind(triage.decision.code()),
+            TriageDecided(triage) => row.triage_decision = Some(triage.decision.code().into()),
             LeadAssigned(assignment) => {
-                let statement = match assignment.role {
-                    LeadRole::CaseLead => &sql.case_lead,
-                    LeadRole::ProcessLead => &sql.process_lead,
-                };
-                on_case(statement, recorded)
-                    .bind(assignment.lead.id.as_str())
-                    .bind(assignment.lead.name.as_str())
+                let (id, name) = (
+                    Some(assignment.lead.id.to_string()),
+                    Some(assignment.lead.name.as_str().into()),
+                );
+                match assignment.role {
+                    LeadRole::CaseLead => (row.case_lead_id, row.case_lead_name) = (id, name),
+                    LeadRole::ProcessLead => {
+                        (row.process_lead_id, row.process_lead_name) = (id, name)
+                    }
+                }
             }
-            RiskAssessed(assessment) => on_case(&sql.risk, recorded)
-                .bind(code(&assessment.level))
-                .bind(assessment.assessed_on),
-            ContactLogged(contact) => on_case(&sql.contact, recorded)
-                .bind(contact.contacted_on)
-                .bind(text(&contact.summary)),
-            CaseEscalated(escalation) => on_case(&sql.escalation, recorded)
-                .bind(code(&escalation.to))
-                .bind(escalation.escalated_on)
-                .bind(text(&escalation.reason)),
-            CaseTransferred(transfer) => on_case(&sql.transfer, recorded)
-                .bind(transfer.municipality.as_str())
-                .bind(transfer.focus_area.as_str())
-                .bind(transfer.team.as_str()),
-            CaseClosed(closure) => on_case(&sql.close, recorded)
-                .bind(stage)
-                .bind(closure.closed_on)
-                .bind(code(&closure.result)),
-            CaseReopened(_) => on_case(&sql.reopen, recorded).bind(stage),
-            SubjectErased(_) => on_case(&sql.erase, recorded),
-            _ if stage.is_some() => on_case(&sql.stage, recorded).bind(stage),
-            _ => on_case(&sql.touch, recorded),
-        };
-        query.execute(conn).await?;
-        Ok(())
+            RiskAssessed(assessment) => {
+                row.risk_level = Some(code(&assessment.level));
+                row.risk_assessed_on = Some(assessment.assessed_on);
+            }
+            // The latest contact by date; its summary only where the domain may read it.
+            ContactLogged(contact)
+                if row
+                    .last_contact_on
+                    .is_none_or(|last| contact.contacted_on >= last) =>
+            {
+                row.last_contact_on = Some(contact.contacted_on);
+                row.last_contact_summary = text(&contact.summary);
+            }
+            CaseEscalated(escalation) => {
+                row.escalated_to = Some(code(&escalation.to));
+                row.escalated_on = Some(escalation.escalated_on);
+                row.escalation_reason = text(&escalation.reason);
+            }
+            CaseTransferred(transfer) => {
+                row.municipality = transfer.municipality.to_string();
+                row.focus_area = transfer.focus_area.to_string();
+                row.team = transfer.team.to_string();
+            }
+            CaseClosed(closure) => {
+                row.closed_on = Some(closure.closed_on);
+                row.result = Some(code(&closure.result));
+            }
+            CaseReopened(_) => (row.closed_on, row.result) = (None, None),
+            SubjectErased(_) => {
+                row.erased = true;
+                row.subject_name = None;
+                row.date_of_birth = None;
+                row.referral_reason = None;
+                row.referral_goal = None;
+                row.last_contact_summary = None;
+                row.last_signal_summary = None;
+                row.escalation_reason = None;
+            }
+            _ => {}
+        }
     }
 }
 
 impl View for CaseView {
     fn name(&self) -> &'static str {
-        Self::table(self.domain)
+        self.table()
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -173,8 +214,8 @@ impl View for CaseView {
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
-        event: &'a RecordedEvent,
+        events: &'a [RecordedEvent],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_event(conn, event))
+        Box::pin(self.apply_batch(conn, events))
     }
 }

@@ -1,93 +1,126 @@
 //! `caseload`: one row per case for supervisors, and who is assigned to it.
 //! Review and target dates come from `case_plan` when the caseload is read.
 
-use casus_domain::{CaseEvent, LeadRole};
-use futures::future::BoxFuture;
-use sqlx::PgConnection;
+use std::collections::HashMap;
 
-use super::on_case;
+use casus_domain::{CaseEvent, LeadRole};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
 use crate::event::RecordedEvent;
-use crate::view::{code, View};
+use crate::rows::{self, code};
+use crate::view::View;
 
 pub struct Caseload;
 
-const INSERT: &str = "
-insert into caseload (case_id, version, updated_at, municipality, focus_area, team, stage, referred_on)
-values ($1, $2, $3, $4, $5, $6, 'referred', $7) on conflict (case_id) do nothing";
-const TOUCH: &str = "update caseload set version = $2, updated_at = $3 where case_id = $1";
-const CASE_LEAD: &str =
-    "update caseload set version = $2, updated_at = $3, case_lead_id = $4, case_lead_name = $5
-                          where case_id = $1";
-const RISK: &str =
-    "update caseload set version = $2, updated_at = $3, risk_level = $4 where case_id = $1";
-const CONTACT: &str = "update caseload set version = $2, updated_at = $3, last_contact_on = greatest(last_contact_on, $4)
-                        where case_id = $1";
-const TRANSFER: &str = "update caseload set version = $2, updated_at = $3, municipality = $4, focus_area = $5, team = $6
-                         where case_id = $1";
-const STAGE: &str = "update caseload set version = $2, updated_at = $3, stage = $4, closed_on = $5 where case_id = $1";
-const ASSIGN: &str = "insert into caseload_assignments (case_id, worker_id, worker_name, team) values ($1, $2, $3, $4)
-                       on conflict do nothing";
-const UNASSIGN: &str = "delete from caseload_assignments where case_id = $1 and worker_id = $2";
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Row {
+    case_id: Uuid,
+    version: i64,
+    municipality: String,
+    focus_area: String,
+    team: String,
+    stage: String,
+    risk_level: Option<String>,
+    case_lead_id: Option<String>,
+    case_lead_name: Option<String>,
+    referred_on: NaiveDate,
+    last_contact_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Assignment {
+    case_id: Uuid,
+    worker_id: String,
+    worker_name: String,
+    team: String,
+}
 
 impl Caseload {
-    async fn apply_event(
+    async fn apply_batch(
         &self,
         conn: &mut PgConnection,
-        recorded: &RecordedEvent,
+        events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        use CaseEvent::*;
-        let case_id = recorded.case_id.as_uuid();
-        let query = match &recorded.event {
-            CaseReferred(referral) => on_case(INSERT, recorded)
-                .bind(referral.municipality.as_str())
-                .bind(referral.focus_area.as_str())
-                .bind(referral.team.as_str())
-                .bind(referral.referred_on),
-            LeadAssigned(assignment) if assignment.role == LeadRole::CaseLead => {
-                on_case(CASE_LEAD, recorded)
-                    .bind(assignment.lead.id.as_str())
-                    .bind(assignment.lead.name.as_str())
-            }
-            RiskAssessed(assessment) => on_case(RISK, recorded).bind(code(&assessment.level)),
-            ContactLogged(contact) => on_case(CONTACT, recorded).bind(contact.contacted_on),
-            CaseTransferred(transfer) => on_case(TRANSFER, recorded)
-                .bind(transfer.municipality.as_str())
-                .bind(transfer.focus_area.as_str())
-                .bind(transfer.team.as_str()),
-            event => match event.stage_after() {
-                Some(stage) => {
-                    let closed_on = match event {
-                        CaseClosed(closure) => Some(closure.closed_on),
-                        _ => None,
-                    };
-                    on_case(STAGE, recorded)
-                        .bind(stage.as_str())
-                        .bind(closed_on)
-                }
-                None => on_case(TOUCH, recorded),
-            },
-        };
-        query.execute(&mut *conn).await?;
-        match &recorded.event {
-            WorkerAssigned(worker) => {
-                sqlx::query(ASSIGN)
-                    .bind(case_id)
-                    .bind(worker.id.as_str())
-                    .bind(worker.name.as_str())
-                    .bind(worker.team.as_str())
-                    .execute(conn)
-                    .await?;
-            }
-            WorkerUnassigned(unassignment) => {
-                sqlx::query(UNASSIGN)
-                    .bind(case_id)
-                    .bind(unassignment.worker.as_str())
-                    .execute(conn)
-                    .await?;
-            }
-            _ => {}
+        let cases = rows::cases(events);
+        let loaded: Vec<Row> = rows::load(conn, "caseload", &cases).await?;
+        let mut rows: HashMap<Uuid, Row> = loaded.into_iter().map(|r| (r.case_id, r)).collect();
+        let mut assignments: Vec<Assignment> =
+            rows::load(conn, "caseload_assignments", &cases).await?;
+        for event in events {
+            apply(&mut rows, &mut assignments, event);
         }
-        Ok(())
+        let rows: Vec<Row> = rows.into_values().collect();
+        rows::replace(conn, "caseload", &cases, &rows).await?;
+        rows::replace(conn, "caseload_assignments", &cases, &assignments).await
+    }
+}
+
+fn apply(
+    rows: &mut HashMap<Uuid, Row>,
+    assignments: &mut Vec<Assignment>,
+    recorded: &RecordedEvent,
+) {
+    use CaseEvent::*;
+    let case_id = recorded.case_id.as_uuid();
+    if let CaseReferred(referral) = &recorded.event {
+        rows.entry(case_id).or_insert_with(|| Row {
+            case_id,
+            version: recorded.sequence,
+            municipality: referral.municipality.to_string(),
+            focus_area: referral.focus_area.to_string(),
+            team: referral.team.to_string(),
+            stage: "referred".into(),
+            risk_level: None,
+            case_lead_id: None,
+            case_lead_name: None,
+            referred_on: referral.referred_on,
+            last_contact_on: None,
+            closed_on: None,
+            updated_at: recorded.recorded_at,
+        });
+        return;
+    }
+    let Some(row) = rows.get_mut(&case_id) else {
+        return;
+    };
+    row.version = recorded.sequence;
+    row.updated_at = recorded.recorded_at;
+    if let Some(stage) = recorded.event.stage_after() {
+        row.stage = stage.as_str().into();
+        row.closed_on = match &recorded.event {
+            CaseClosed(closure) => Some(closure.closed_on),
+            _ => None,
+        };
+    }
+    match &recorded.event {
+        LeadAssigned(assignment) if assignment.role == LeadRole::CaseLead => {
+            row.case_lead_id = Some(assignment.lead.id.to_string());
+            row.case_lead_name = Some(assignment.lead.name.as_str().into());
+        }
+        RiskAssessed(assessment) => row.risk_level = Some(code(&assessment.level)),
+        ContactLogged(contact) => {
+            row.last_contact_on = row.last_contact_on.max(Some(contact.contacted_on))
+        }
+        CaseTransferred(transfer) => {
+            row.municipality = transfer.municipality.to_string();
+            row.focus_area = transfer.focus_area.to_string();
+            row.team = transfer.team.to_string();
+        }
+        WorkerAssigned(worker) => assignments.push(Assignment {
+            case_id,
+            worker_id: worker.id.to_string(),
+            worker_name: worker.name.as_str().into(),
+            team: worker.team.to_string(),
+        }),
+        WorkerUnassigned(unassignment) => assignments
+            .retain(|a| !(a.case_id == case_id && a.worker_id == unassignment.worker.as_str())),
+        _ => {}
     }
 }
 
@@ -103,8 +136,8 @@ impl View for Caseload {
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
-        event: &'a RecordedEvent,
+        events: &'a [RecordedEvent],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_event(conn, event))
+        Box::pin(self.apply_batch(conn, events))
     }
 }

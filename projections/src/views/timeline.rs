@@ -2,22 +2,24 @@
 //! happened (the title, which names no personal data), and its content as
 //! each domain may see it.
 
-use casus_domain::{CaseEvent, InterventionId, LegalBasis, Personal, Text};
-use chrono::NaiveDate;
+use std::collections::HashMap;
+
+use casus_domain::{
+    CaseEvent, Domain, InterventionCancellation, InterventionCompletion, InterventionPlan,
+    LegalBasis, Personal, Text,
+};
+use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
+use serde::Serialize;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use crate::event::RecordedEvent;
-use crate::view::{code, View};
+use crate::rows::{self, code};
+use crate::view::View;
 use crate::visibility::{self, Seen};
 
 pub struct Timeline;
-
-const INSERT: &str = "
-insert into case_timeline (case_id, sequence, global_position, event_type, occurred_on, recorded_at,
-    actor_id, actor_name, actor_role, actor_organisation, title, detail_social, detail_justice, social, justice)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-on conflict (case_id, sequence) do nothing";
 
 /// What a row says, before visibility is applied.
 struct Entry {
@@ -222,106 +224,169 @@ fn goals(goals: &[casus_domain::Goal]) -> String {
         .join("\n")
 }
 
-impl Timeline {
-    /// Who may see an event's content. Mostly the policy in `visibility`; an
-    /// intervention's outcome belongs to the intervention's domain, and a
-    /// correction is seen by those who see the entry it corrects.
-    async fn content_seen(
-        &self,
-        conn: &mut PgConnection,
-        recorded: &RecordedEvent,
-    ) -> Result<Seen, sqlx::Error> {
-        use CaseEvent::*;
-        let intervention = |id: &InterventionId| id.to_string();
-        let case_id = recorded.case_id.as_uuid();
-        match &recorded.event {
-            InterventionCompleted(c) => {
-                intervention_domain(conn, recorded, &intervention(&c.intervention_id)).await
-            }
-            InterventionCancelled(c) => {
-                intervention_domain(conn, recorded, &intervention(&c.intervention_id)).await
-            }
-            EntryCorrected(c) => {
-                let seen: Option<(bool, bool)> =
-                    sqlx::query_as("select social, justice from case_timeline where case_id = $1 and sequence = $2")
-                        .bind(case_id)
-                        .bind(i64::try_from(c.sequence).unwrap_or(i64::MAX))
-                        .fetch_optional(conn)
-                        .await?;
-                let (social, justice) = seen.unwrap_or((true, true));
-                Ok(Seen { social, justice })
-            }
-            event => Ok(visibility::content(event)),
-        }
-    }
+/// A row of the table, column by column.
+#[derive(Clone, Debug, Serialize)]
+struct Row {
+    case_id: Uuid,
+    sequence: i64,
+    global_position: i64,
+    event_type: &'static str,
+    occurred_on: Option<NaiveDate>,
+    recorded_at: DateTime<Utc>,
+    actor_id: Option<String>,
+    actor_name: Option<String>,
+    actor_role: Option<&'static str>,
+    actor_organisation: Option<String>,
+    title: String,
+    detail_social: Option<String>,
+    detail_justice: Option<String>,
+    social: bool,
+    justice: bool,
+}
 
-    async fn apply_event(
+impl Timeline {
+    async fn apply_batch(
         &self,
         conn: &mut PgConnection,
-        recorded: &RecordedEvent,
+        events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        let case_id = recorded.case_id.as_uuid();
-        if let CaseEvent::SubjectErased(_) = recorded.event {
-            sqlx::query("update case_timeline set detail_social = null, detail_justice = null where case_id = $1")
-                .bind(case_id)
-                .execute(&mut *conn)
-                .await?;
+        let domains = intervention_domains(conn, events).await?;
+        let mut rows: Vec<Row> = Vec::with_capacity(events.len());
+        for recorded in events {
+            let case_id = recorded.case_id.as_uuid();
+            // Mostly the policy in `visibility`; an intervention's outcome belongs
+            // to the intervention's domain, and a correction is seen by those who
+            // see the entry it corrects.
+            let content = match &recorded.event {
+                CaseEvent::InterventionCompleted(InterventionCompletion {
+                    intervention_id,
+                    ..
+                })
+                | CaseEvent::InterventionCancelled(InterventionCancellation {
+                    intervention_id,
+                    ..
+                }) => domains
+                    .get(&(case_id, intervention_id.as_uuid()))
+                    .map_or(Seen::BOTH, |d| Seen::only(*d)),
+                CaseEvent::EntryCorrected(correction) => {
+                    let sequence = i64::try_from(correction.sequence).unwrap_or(i64::MAX);
+                    match rows
+                        .iter()
+                        .find(|r| r.case_id == case_id && r.sequence == sequence)
+                    {
+                        Some(row) => Seen {
+                            social: row.social,
+                            justice: row.justice,
+                        },
+                        None => stored_visibility(conn, case_id, sequence).await?,
+                    }
+                }
+                event => visibility::content(event),
+            };
+            let seen = match &recorded.event {
+                CaseEvent::EntryCorrected(_) => content,
+                event => visibility::entry(event),
+            };
+            let Entry {
+                occurred_on,
+                title,
+                detail,
+            } = entry(&recorded.event);
+            let detail_for = |sees: bool| detail.clone().filter(|_| sees);
+            let actor = recorded.metadata.as_ref().map(|m| &m.actor);
+            rows.push(Row {
+                case_id,
+                sequence: recorded.sequence,
+                global_position: recorded.position.global_position,
+                event_type: recorded.event.name(),
+                occurred_on,
+                recorded_at: recorded.recorded_at,
+                actor_id: actor.map(|a| a.id.to_string()),
+                actor_name: actor.map(|a| a.name.clone()),
+                actor_role: actor.map(|a| a.role.as_str()),
+                actor_organisation: actor.map(|a| a.organisation.to_string()),
+                title,
+                detail_social: detail_for(content.social),
+                detail_justice: detail_for(content.justice),
+                social: seen.social,
+                justice: seen.justice,
+            });
         }
-        let content = self.content_seen(conn, recorded).await?;
-        let row = match &recorded.event {
-            CaseEvent::EntryCorrected(_) => content,
-            event => visibility::entry(event),
-        };
-        let Entry {
-            occurred_on,
-            title,
-            detail,
-        } = entry(&recorded.event);
-        let detail_for = |sees: bool| detail.clone().filter(|_| sees);
-        let actor = recorded.metadata.as_ref().map(|m| &m.actor);
-        sqlx::query(INSERT)
-            .bind(case_id)
+        rows::insert(conn, "case_timeline", &rows).await?;
+        // Erasure removes the content of every earlier entry of the case.
+        for recorded in events
+            .iter()
+            .filter(|e| matches!(e.event, CaseEvent::SubjectErased(_)))
+        {
+            sqlx::query(
+                "update case_timeline set detail_social = null, detail_justice = null
+                  where case_id = $1 and sequence < $2",
+            )
+            .bind(recorded.case_id.as_uuid())
             .bind(recorded.sequence)
-            .bind(recorded.position.global_position)
-            .bind(recorded.event.name())
-            .bind(occurred_on)
-            .bind(recorded.recorded_at)
-            .bind(actor.map(|a| a.id.as_str()))
-            .bind(actor.map(|a| a.name.as_str()))
-            .bind(actor.map(|a| a.role.as_str()))
-            .bind(actor.map(|a| a.organisation.as_str()))
-            .bind(title)
-            .bind(detail_for(content.social))
-            .bind(detail_for(content.justice))
-            .bind(row.social)
-            .bind(row.justice)
-            .execute(conn)
+            .execute(&mut *conn)
             .await?;
+        }
         Ok(())
     }
 }
 
-/// The domain of an intervention, from the event that planned it (the log
-/// never changes, so this reads the same in a rebuild).
-async fn intervention_domain(
+/// Who sees an entry stored before this batch; an unknown entry, both domains.
+async fn stored_visibility(
     conn: &mut PgConnection,
-    recorded: &RecordedEvent,
-    intervention_id: &str,
+    case_id: Uuid,
+    sequence: i64,
 ) -> Result<Seen, sqlx::Error> {
-    let domain: Option<String> = sqlx::query_scalar(
-        "select payload->'InterventionPlanned'->>'domain' from events
-          where aggregate_type = 'YouthCase' and aggregate_id = $1 and event_type = 'InterventionPlanned'
-            and payload->'InterventionPlanned'->>'intervention_id' = $2",
+    let seen: Option<(bool, bool)> = sqlx::query_as(
+        "select social, justice from case_timeline where case_id = $1 and sequence = $2",
     )
-    .bind(recorded.case_id.to_string())
-    .bind(intervention_id)
+    .bind(case_id)
+    .bind(sequence)
     .fetch_optional(conn)
-    .await?
-    .flatten();
-    Ok(match domain.as_deref().map(str::parse) {
-        Some(Ok(domain)) => Seen::only(domain),
-        _ => Seen::BOTH,
-    })
+    .await?;
+    let (social, justice) = seen.unwrap_or((true, true));
+    Ok(Seen { social, justice })
+}
+
+/// The domain of each intervention whose outcome the batch records, from the
+/// events that planned them (the log never changes, so a rebuild reads the same).
+async fn intervention_domains(
+    conn: &mut PgConnection,
+    events: &[RecordedEvent],
+) -> Result<HashMap<(Uuid, Uuid), Domain>, sqlx::Error> {
+    let cases: Vec<String> = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                CaseEvent::InterventionCompleted(_) | CaseEvent::InterventionCancelled(_)
+            )
+        })
+        .map(|e| e.case_id.to_string())
+        .collect();
+    if cases.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let planned: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "select aggregate_id, payload->'InterventionPlanned' from events
+          where aggregate_type = 'YouthCase' and aggregate_id = any($1) and event_type = 'InterventionPlanned'",
+    )
+    .bind(&cases)
+    .fetch_all(conn)
+    .await?;
+    Ok(planned
+        .into_iter()
+        .filter_map(|(case_id, plan)| {
+            let plan: InterventionPlan = serde_json::from_value(plan).ok()?;
+            Some((
+                (
+                    case_id.parse::<Uuid>().ok()?,
+                    plan.intervention_id.as_uuid(),
+                ),
+                plan.domain,
+            ))
+        })
+        .collect())
 }
 
 impl View for Timeline {
@@ -336,8 +401,8 @@ impl View for Timeline {
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
-        event: &'a RecordedEvent,
+        events: &'a [RecordedEvent],
     ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_event(conn, event))
+        Box::pin(self.apply_batch(conn, events))
     }
 }
