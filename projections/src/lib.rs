@@ -4,6 +4,7 @@
 
 pub mod event;
 pub mod projector;
+pub mod queries;
 pub mod rebuild;
 mod rows;
 mod view;

@@ -70,3 +70,92 @@ fn without_a_database_url_casus_runs_its_own_cluster() {
         "the cluster was not stopped"
     );
 }
+
+#[tokio::test]
+async fn rebuild_replays_a_view_and_reports_its_rate() {
+    let db = TestDb::new().await;
+    let store = std::sync::Arc::new(db.store(0).await);
+    let events = crate::workload::run(store, 20, 2, 1).await;
+
+    let output = casus()
+        .args(["rebuild", "case_timeline"])
+        .env("DATABASE_URL", db.url())
+        .output()
+        .unwrap();
+
+    assert_succeeded(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("case_timeline: rebuilt from {events} events")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("events/s"), "{stdout}");
+    let rows: i64 = sqlx::query_scalar("select count(*) from case_timeline")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows as u64, events);
+}
+
+#[tokio::test]
+async fn rebuild_of_an_unknown_view_names_the_views() {
+    let db = TestDb::new().await;
+    let output = casus()
+        .args(["rebuild", "cases"])
+        .env("DATABASE_URL", db.url())
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("there is no view \"cases\"; the views are: social_case_view"),
+        "{stderr}"
+    );
+}
+
+/// `casus serve` keeps the views up to date as commands come in, and stops
+/// cleanly on SIGTERM.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_projects_new_events_until_terminated() {
+    use casus_domain::testing::referral;
+    use casus_domain::{CaseCommand, CaseId};
+    use casus_projections::wait::{wait_for_version, Versioned};
+    use std::time::Duration;
+
+    let db = TestDb::new().await;
+    let mut server = casus()
+        .arg("serve")
+        .env("DATABASE_URL", db.url())
+        .spawn()
+        .unwrap();
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    let written = store
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).into(),
+            &crate::workload::metadata(),
+        )
+        .await
+        .unwrap();
+
+    let seen = wait_for_version(
+        &db.pool,
+        Versioned::Caseload,
+        case,
+        written.version,
+        Duration::from_secs(20),
+    )
+    .await
+    .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(server.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = server.wait().unwrap();
+
+    assert!(seen, "the server did not project the new case");
+    assert!(status.success(), "{status}");
+}

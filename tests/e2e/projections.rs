@@ -579,3 +579,80 @@ async fn restricted_content_never_reaches_the_other_domain() {
             && justice.contains("Intervention planned: halt")
     );
 }
+
+#[tokio::test]
+async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() {
+    use casus_projections::queries::{caseload, CaseloadFilter};
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let (worked, unassigned, closed) = (CaseId::new(), CaseId::new(), CaseId::new());
+    for case in [worked, unassigned, closed] {
+        store
+            .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+            .await
+            .unwrap();
+    }
+    for command in [
+        CaseCommand::AssignWorker(worker(3)),
+        CaseCommand::ScheduleReview(review(20, day(2026, 3, 1))),
+        CaseCommand::LogContact(Contact {
+            kind: ContactKind::Phone,
+            with_whom: vec![ContactParty::Youth],
+            contacted_on: day(2026, 2, 20),
+            summary: personal("called"),
+        }),
+    ] {
+        store
+            .execute(worked, command.into(), &metadata())
+            .await
+            .unwrap();
+    }
+    store
+        .execute(
+            closed,
+            CaseCommand::CloseCase(closure(CaseResult::ReferralWithdrawn)).into(),
+            &metadata(),
+        )
+        .await
+        .unwrap();
+    catch_up(&db.pool).await;
+    let team = CaseloadFilter {
+        municipality: "GM0599".into(),
+        team: Some("zuid-1".into()),
+        worker: None,
+    };
+
+    let entries = caseload(&db.pool, &team, day(2026, 3, 5)).await.unwrap();
+
+    assert_eq!(entries.len(), 2, "the closed case is not in the caseload");
+    let first = &entries[0];
+    assert_eq!(
+        first.case_id,
+        worked.as_uuid(),
+        "overdue reviews come first"
+    );
+    assert!(first.review_overdue);
+    assert_eq!(first.next_review_on, Some(day(2026, 3, 1)));
+    assert_eq!(first.days_since_contact, Some(13));
+    assert_eq!(first.workers, vec!["worker-3".to_owned()]);
+    assert!(!first.unassigned);
+    let second = &entries[1];
+    assert_eq!(second.case_id, unassigned.as_uuid());
+    assert!(second.unassigned && !second.review_overdue);
+    assert_eq!(second.days_since_contact, None);
+
+    let mine = CaseloadFilter {
+        worker: Some("worker-3".into()),
+        ..team.clone()
+    };
+    let mine = caseload(&db.pool, &mine, day(2026, 3, 5)).await.unwrap();
+    assert_eq!(
+        mine.iter().map(|e| e.case_id).collect::<Vec<_>>(),
+        vec![worked.as_uuid()]
+    );
+    let before = caseload(&db.pool, &team, day(2026, 2, 25)).await.unwrap();
+    assert!(
+        before.iter().all(|e| !e.review_overdue),
+        "not overdue before its date"
+    );
+}
