@@ -29,6 +29,8 @@ pub enum ProjectionError {
         last: i64,
         source: sqlx::Error,
     },
+    #[error("a rebuild of {0} is running already")]
+    RebuildRunning(&'static str),
 }
 
 impl From<sqlx::Error> for ProjectionError {

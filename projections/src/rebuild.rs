@@ -33,6 +33,31 @@ pub async fn rebuild(
     let total = total as u64;
 
     let mut conn = pool.acquire().await?;
+    // Two rebuilds of one view would share its copies: one at a time. The
+    // lock is the session's, so it goes with the connection.
+    let lock = format!("casus rebuild {}", view.name());
+    let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
+        .bind(&lock)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !locked {
+        return Err(ProjectionError::RebuildRunning(view.name()));
+    }
+    let rebuilt = replay_and_swap(&mut conn, view, total, &upcasters, &mut progress).await;
+    sqlx::query("select pg_advisory_unlock(hashtext($1))")
+        .bind(&lock)
+        .execute(&mut *conn)
+        .await?;
+    rebuilt
+}
+
+async fn replay_and_swap(
+    conn: &mut PgConnection,
+    view: &dyn View,
+    total: u64,
+    upcasters: &[Box<dyn EventUpcaster>],
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<Rebuilt, ProjectionError> {
     for table in view.tables() {
         sqlx::raw_sql(&format!(
             "drop table if exists casus_rebuild.{table}; create table casus_rebuild.{table} (like public.{table} including all)"
@@ -44,7 +69,7 @@ pub async fn rebuild(
     let mut applied = 0;
     loop {
         let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
-        let n = replay_batch(&mut tx, view, &mut position, &upcasters).await?;
+        let n = replay_batch(&mut tx, view, &mut position, upcasters).await?;
         tx.commit().await?;
         applied += n;
         progress(applied, total.max(applied));
@@ -59,7 +84,7 @@ pub async fn rebuild(
         .execute(&mut *tx)
         .await?;
     loop {
-        let n = replay_batch(&mut tx, view, &mut position, &upcasters).await?;
+        let n = replay_batch(&mut tx, view, &mut position, upcasters).await?;
         applied += n;
         if n == 0 {
             break;

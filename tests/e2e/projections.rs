@@ -656,3 +656,26 @@ async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() 
         "not overdue before its date"
     );
 }
+
+#[tokio::test]
+async fn one_rebuild_of_a_view_at_a_time() {
+    use casus_projections::projector::ProjectionError;
+    let db = TestDb::new().await;
+    let mut other = db.pool.acquire().await.unwrap();
+    sqlx::query("select pg_advisory_lock(hashtext('casus rebuild case_timeline'))")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+
+    let refused = rebuild(&db.pool, &Timeline, |_, _| {}).await;
+
+    assert!(matches!(
+        refused,
+        Err(ProjectionError::RebuildRunning("case_timeline"))
+    ));
+    sqlx::query("select pg_advisory_unlock_all()")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    assert!(rebuild(&db.pool, &Timeline, |_, _| {}).await.is_ok());
+}
