@@ -22,6 +22,15 @@ pub struct Cli {
     #[arg(long, env = "CASUS_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
+    /// The address `casus serve` listens on.
+    #[arg(
+        long,
+        env = "CASUS_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: std::net::SocketAddr,
+
     /// Without a command, Casus serves.
     #[command(subcommand)]
     pub command: Option<Commands>,
@@ -29,7 +38,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Commands {
-    /// Apply the migrations, then keep every view up to date until stopped (Ctrl-C).
+    /// Apply the migrations, then serve HTTP and keep every view up to date until stopped (Ctrl-C).
     Serve,
     /// Apply the database migrations (the event store, reference data, views).
     Migrate,
@@ -46,7 +55,7 @@ impl Cli {
         let outcome = async {
             let pool = database.migrated_pool().await?;
             match self.command.unwrap_or(Commands::Serve) {
-                Commands::Serve => serve::run(pool).await,
+                Commands::Serve => serve::run(pool, self.listen).await,
                 Commands::Migrate => {
                     let applied: i64 =
                         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")

@@ -1,28 +1,39 @@
-//! `casus serve`: keeps every view up to date until Ctrl-C or SIGTERM.
+//! `casus serve`: the HTTP API and the projectors, until Ctrl-C or SIGTERM.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
+use anyhow::Context;
 use casus_projections::{views, Projector};
 use sqlx::PgPool;
 use tokio::sync::watch;
 
-pub async fn run(pool: PgPool) -> anyhow::Result<()> {
+pub async fn run(pool: PgPool, listen: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let (stop, stopped) = watch::channel(false);
-    let mut projectors = Vec::new();
+    let stopping = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        }
+    };
+    let mut tasks = Vec::new();
     for view in views::all() {
         let projector = Projector::new(pool.clone(), Arc::from(view));
         projector.register().await?;
-        let mut stopped = stopped.clone();
-        projectors.push(tokio::spawn(projector.run(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })));
+        tasks.push(tokio::spawn(projector.run(stopping())));
     }
-    tracing::info!(views = projectors.len(), "projecting; stop with Ctrl-C");
+    let server = axum::serve(listener, casus_api::router(pool)).with_graceful_shutdown(stopping());
+    let server = tokio::spawn(async move { server.await });
+    tracing::info!(address = %listen, views = tasks.len(), "serving; stop with Ctrl-C");
     shutdown_signal().await;
     tracing::info!("stopping");
     stop.send(true)?;
-    for projector in projectors {
-        projector.await?;
+    server.await?.context("the HTTP server failed")?;
+    for task in tasks {
+        task.await?;
     }
     Ok(())
 }

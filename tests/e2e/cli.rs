@@ -114,8 +114,25 @@ async fn rebuild_of_an_unknown_view_names_the_views() {
     );
 }
 
-/// `casus serve` keeps the views up to date as commands come in, and stops
-/// cleanly on SIGTERM.
+/// A plain HTTP/1.1 GET, retried while the server starts.
+async fn http_get(port: u16, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for _ in 0..100 {
+        if let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+            let request =
+                format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).await.unwrap();
+            return response;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server did not listen on {port}");
+}
+
+/// `casus serve` answers HTTP, keeps the views up to date as commands come
+/// in, and stops cleanly on SIGTERM.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_projects_new_events_until_terminated() {
     use casus_domain::testing::referral;
@@ -124,9 +141,15 @@ async fn serve_projects_new_events_until_terminated() {
     use std::time::Duration;
 
     let db = TestDb::new().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut server = casus()
         .arg("serve")
         .env("DATABASE_URL", db.url())
+        .env("CASUS_LISTEN", format!("127.0.0.1:{port}"))
         .spawn()
         .unwrap();
     let store = db.store(0).await;
@@ -149,6 +172,7 @@ async fn serve_projects_new_events_until_terminated() {
     )
     .await
     .unwrap();
+    let health = http_get(port, "/health").await;
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(server.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
@@ -157,5 +181,6 @@ async fn serve_projects_new_events_until_terminated() {
     let status = server.wait().unwrap();
 
     assert!(seen, "the server did not project the new case");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(status.success(), "{status}");
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod event_store;
+mod operations;
 mod projections;
 mod support;
 mod workload;
