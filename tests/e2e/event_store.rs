@@ -6,25 +6,12 @@ use std::sync::Arc;
 
 use casus_domain::testing::*;
 use casus_domain::*;
-use casus_store::{Actor, CaseStore, CommandError, Conflict, Metadata};
+use casus_store::{CaseStore, CommandError, Conflict, Metadata};
 use tokio::sync::Barrier;
 use uuid::Uuid;
 
 use crate::support::TestDb;
-
-fn metadata() -> Metadata {
-    Metadata::new(
-        Actor {
-            id: WorkerId::parse("w-1").unwrap(),
-            name: "Anouk Bakker".into(),
-            role: Role::CaseWorker,
-            organisation: OrganisationId::parse("gemeente-rotterdam").unwrap(),
-            domain: Domain::Social,
-            municipality: Some(MunicipalityCode::parse("GM0599").unwrap()),
-        },
-        Uuid::now_v7(),
-    )
-}
+use crate::workload::metadata;
 
 fn note(text: &str) -> Command {
     Command::new(CaseCommand::AddNote(Note {
