@@ -142,11 +142,13 @@ impl Projector {
         };
         let mut pause = Duration::from_secs(1);
         loop {
-            let wait = match self.step().await {
+            // After a failure, only the pause (or shutdown) ends the wait: new
+            // events must not hurry the retry.
+            let (wait, wake_on_events) = match self.step().await {
                 Ok(Step::Applied(n)) if n as i64 == self.batch_size => continue,
                 Ok(_) => {
                     pause = Duration::from_secs(1);
-                    self.poll
+                    (self.poll, true)
                 }
                 Err(error) => {
                     tracing::error!(view = name, %error, "projection stopped at a failing event; retrying in {pause:?}");
@@ -155,11 +157,11 @@ impl Projector {
                     }
                     let this = pause;
                     pause = (pause * 2).min(Duration::from_secs(60));
-                    this
+                    (this, false)
                 }
             };
             let notified = async {
-                match listener.as_mut() {
+                match listener.as_mut().filter(|_| wake_on_events) {
                     Some(listener) => {
                         if listener.recv().await.is_err() {
                             tokio::time::sleep(wait).await;
