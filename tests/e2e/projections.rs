@@ -679,3 +679,37 @@ async fn one_rebuild_of_a_view_at_a_time() {
         .unwrap();
     assert!(rebuild(&db.pool, &Timeline, |_, _| {}).await.is_ok());
 }
+
+/// Two server instances run the same projectors: every event is applied once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_apply_every_event_once() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    let first = run_projectors(&db.pool);
+    let second = run_projectors(&db.pool);
+
+    workload::run(store, 80, 4, 13).await;
+    settle(&db.pool, &projectors(&db.pool)).await;
+    stop(first).await;
+    stop(second).await;
+
+    let total = event_keys(&db.pool).await;
+    let timeline = timeline_keys(&db.pool).await;
+    assert_eq!(
+        timeline.len(),
+        total.len(),
+        "an event was applied twice or not at all"
+    );
+    for status in status(&db.pool).await.unwrap() {
+        assert_eq!(
+            status.events_applied as usize,
+            total.len(),
+            "{}",
+            status.view
+        );
+    }
+    let live = dump(&db.pool).await;
+    rebuild_all(&db.pool).await;
+    catch_up(&db.pool).await;
+    assert_eq!(live, dump(&db.pool).await);
+}
