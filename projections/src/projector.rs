@@ -18,6 +18,9 @@ use crate::view::View;
 /// The channel the `events_notify` trigger notifies on each commit of events.
 pub const CHANNEL: &str = "casus_events";
 
+/// How soon to look again, at first, when committed events wait behind an older transaction.
+const HELD_RETRY: Duration = Duration::from_millis(10);
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
     #[error(transparent)]
@@ -44,6 +47,9 @@ impl From<sqlx::Error> for ProjectionError {
 pub enum Step {
     /// Applied this many events (0: the view is up to date).
     Applied(usize),
+    /// Newer events are committed but not readable yet: a transaction that
+    /// began before them is still running. Worth another look soon.
+    Held,
     /// Another projector holds the view right now.
     Busy,
 }
@@ -69,6 +75,12 @@ impl Projector {
 
     pub fn with_batch_size(mut self, batch_size: i64) -> Self {
         self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// How long to wait for a notification before looking anyway.
+    pub fn with_poll(mut self, poll: Duration) -> Self {
+        self.poll = poll;
         self
     }
 
@@ -100,7 +112,11 @@ impl Projector {
         };
         let events = read_after(&mut tx, after, self.batch_size, &self.upcasters).await?;
         let Some(last) = events.last() else {
-            return Ok(Step::Applied(0));
+            return Ok(if committed_after(&mut tx, after).await? {
+                Step::Held
+            } else {
+                Step::Applied(0)
+            });
         };
         apply(self.view.as_ref(), &mut tx, &events).await?;
         advance(
@@ -120,7 +136,7 @@ impl Projector {
         let mut applied = 0;
         loop {
             match self.step().await? {
-                Step::Applied(0) => return Ok(applied),
+                Step::Applied(0) | Step::Held => return Ok(applied),
                 Step::Applied(n) => applied += n as u64,
                 Step::Busy => tokio::time::sleep(Duration::from_millis(20)).await,
             }
@@ -141,13 +157,21 @@ impl Projector {
             }
         };
         let mut pause = Duration::from_secs(1);
+        let mut held = HELD_RETRY;
         loop {
             // After a failure, only the pause (or shutdown) ends the wait: new
             // events must not hurry the retry.
             let (wait, wake_on_events) = match self.step().await {
                 Ok(Step::Applied(n)) if n as i64 == self.batch_size => continue,
+                // Soon, then less often: the transaction in front may be a long one.
+                Ok(Step::Held) => {
+                    let this = held;
+                    held = (held * 2).min(self.poll);
+                    (this, true)
+                }
                 Ok(_) => {
                     pause = Duration::from_secs(1);
+                    held = HELD_RETRY;
                     (self.poll, true)
                 }
                 Err(error) => {
@@ -210,6 +234,21 @@ pub(crate) async fn apply(
             last: events.last().map_or(0, |e| e.position.global_position),
             source,
         })
+}
+
+/// Whether any committed event lies past `after`, readable or not.
+async fn committed_after(
+    conn: &mut sqlx::PgConnection,
+    after: Position,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select from events e
+                         where (e.transaction_id, e.global_position) > ($1::bigint::text::xid8, $2))",
+    )
+    .bind(after.transaction_id)
+    .bind(after.global_position)
+    .fetch_one(conn)
+    .await
 }
 
 pub(crate) async fn register(pool: &PgPool, view: &str) -> Result<(), sqlx::Error> {

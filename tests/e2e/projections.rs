@@ -713,3 +713,38 @@ async fn two_instances_apply_every_event_once() {
     catch_up(&db.pool).await;
     assert_eq!(live, dump(&db.pool).await);
 }
+
+/// A commit wakes the projector at once; it does not wait for its poll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_wakes_the_projector() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let projector = Projector::new(db.pool.clone(), Arc::new(views::Caseload))
+        .with_poll(Duration::from_secs(600));
+    projector.register().await.unwrap();
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let running = tokio::spawn(projector.run(async move {
+        let _ = stop_rx.wait_for(|s| *s).await;
+    }));
+    // Let it reach its wait before the write.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let case = CaseId::new();
+    let written = store
+        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .await
+        .unwrap();
+    let seen = wait_for_version(
+        &db.pool,
+        Versioned::Caseload,
+        case,
+        written.version,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+
+    stop_tx.send(true).unwrap();
+    running.await.unwrap();
+    assert!(seen, "the projector slept through the notification");
+}
