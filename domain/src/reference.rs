@@ -31,12 +31,4 @@ impl Programme {
     pub fn focus_area(&self, code: &FocusAreaCode) -> Option<&FocusArea> {
         self.areas.get(code)
     }
-
-    pub fn len(&self) -> usize {
-        self.areas.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.areas.is_empty()
-    }
 }

@@ -216,10 +216,6 @@ impl Score {
         }
         Ok(Self(value))
     }
-
-    pub fn value(&self) -> u8 {
-        self.0
-    }
 }
 
 impl TryFrom<u8> for Score {
