@@ -748,3 +748,28 @@ async fn a_commit_wakes_the_projector() {
     running.await.unwrap();
     assert!(seen, "the projector slept through the notification");
 }
+
+/// A rebuild while writers write and the live projectors run: the swap loses
+/// nothing and doubles nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rebuild_under_load_swaps_in_a_complete_view() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    workload::run(store.clone(), 100, 4, 17).await;
+    let live = run_projectors(&db.pool);
+
+    let writing = tokio::spawn(workload::run(store, 100, 4, 19));
+    for _ in 0..2 {
+        rebuild_all(&db.pool).await;
+    }
+    writing.await.unwrap();
+    settle(&db.pool, &projectors(&db.pool)).await;
+    stop(live).await;
+
+    let total = event_keys(&db.pool).await;
+    assert_eq!(timeline_keys(&db.pool).await.len(), total.len());
+    let after_load = dump(&db.pool).await;
+    rebuild_all(&db.pool).await;
+    catch_up(&db.pool).await;
+    assert_eq!(after_load, dump(&db.pool).await);
+}
