@@ -12,9 +12,9 @@ use crate::cluster::{Cluster, Durability};
 const DATABASE: &str = "casus";
 
 pub struct Database {
-    pub options: PgConnectOptions,
+    options: PgConnectOptions,
     /// The private cluster, when Casus runs one.
-    pub cluster: Option<Cluster>,
+    cluster: Option<Cluster>,
 }
 
 impl Database {
