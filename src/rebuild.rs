@@ -1,11 +1,13 @@
 //! `casus rebuild [VIEW]`: replays the log into fresh copies of a view's
-//! tables and swaps them in, showing progress.
+//! tables and swaps them in, showing progress. Several views rebuild side by
+//! side: each has its own tables, checkpoint and lock.
 
 use std::time::Instant;
 
 use anyhow::Context;
-use casus_projections::{rebuild::rebuild, views};
-use indicatif::{ProgressBar, ProgressStyle};
+use casus_projections::{rebuild::rebuild, views, View};
+use futures::future::try_join_all;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use sqlx::PgPool;
 
 pub async fn run(pool: &PgPool, only: Option<&str>) -> anyhow::Result<()> {
@@ -26,30 +28,49 @@ pub async fn run(pool: &PgPool, only: Option<&str>) -> anyhow::Result<()> {
         "{prefix:>18} [{bar:30}] {human_pos}/{human_len} events, {per_sec}, {elapsed_precise}",
     )?
     .progress_chars("=> ");
-    for view in chosen {
-        let bar = ProgressBar::new(0)
-            .with_style(style.clone())
-            .with_prefix(view.name());
-        let started = Instant::now();
-        let rebuilt = rebuild(pool, view.as_ref(), |applied, total| {
-            bar.set_length(total);
-            bar.set_position(applied);
-        })
-        .await
-        .with_context(|| {
-            format!(
-                "rebuilding {} failed; the live view is unchanged",
-                view.name()
-            )
-        })?;
-        bar.finish_and_clear();
-        let seconds = started.elapsed().as_secs_f64();
+    let bars = MultiProgress::new();
+    let started = Instant::now();
+    let rebuilds = chosen.into_iter().map(|view| {
+        let bar = bars.add(
+            ProgressBar::new(0)
+                .with_style(style.clone())
+                .with_prefix(view.name()),
+        );
+        rebuild_one(pool, view.as_ref(), bar)
+    });
+    let reports = try_join_all(rebuilds).await?;
+    bars.clear()?;
+    for report in reports {
+        println!("{report}");
+    }
+    if only.is_none() {
         println!(
-            "{}: rebuilt from {} events in {seconds:.1} s ({:.0} events/s)",
-            view.name(),
-            rebuilt.events,
-            rebuilt.events as f64 / seconds.max(f64::EPSILON)
+            "all views rebuilt in {:.1} s",
+            started.elapsed().as_secs_f64()
         );
     }
     Ok(())
+}
+
+async fn rebuild_one(pool: &PgPool, view: &dyn View, bar: ProgressBar) -> anyhow::Result<String> {
+    let started = Instant::now();
+    let rebuilt = rebuild(pool, view, |applied, total| {
+        bar.set_length(total);
+        bar.set_position(applied);
+    })
+    .await
+    .with_context(|| {
+        format!(
+            "rebuilding {} failed; the live view is unchanged",
+            view.name()
+        )
+    })?;
+    bar.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(format!(
+        "{}: rebuilt from {} events in {seconds:.1} s ({:.0} events/s)",
+        view.name(),
+        rebuilt.events,
+        rebuilt.events as f64 / seconds.max(f64::EPSILON)
+    ))
 }
