@@ -184,3 +184,22 @@ async fn serve_projects_new_events_until_terminated() {
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(status.success(), "{status}");
 }
+
+#[test]
+fn without_a_postgresql_installation_casus_says_what_to_do() {
+    let data = tempfile::tempdir().unwrap();
+    let output = casus()
+        .arg("migrate")
+        .env("CASUS_DATA_DIR", data.path())
+        .env("CASUS_PG_BIN", data.path().join("no-postgresql-here"))
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no PostgreSQL installation found: install PostgreSQL"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("set DATABASE_URL"), "{stderr}");
+}
