@@ -50,6 +50,13 @@ impl Database {
     /// A pool on the database, with every migration applied.
     pub async fn migrated_pool(&self) -> anyhow::Result<sqlx::PgPool> {
         use anyhow::Context;
+        // One connection first: a pool reports only that it timed out, not why.
+        self.options
+            .connect()
+            .await
+            .context("cannot connect to PostgreSQL")?
+            .close()
+            .await?;
         let pool = casus_store::connect(self.options.clone(), 16)
             .await
             .context("cannot connect to PostgreSQL")?;

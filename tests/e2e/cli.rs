@@ -203,3 +203,15 @@ fn without_a_postgresql_installation_casus_says_what_to_do() {
     );
     assert!(stderr.contains("set DATABASE_URL"), "{stderr}");
 }
+
+#[test]
+fn an_unreachable_database_says_why() {
+    let output = migrate("DATABASE_URL", "postgres://postgres@127.0.0.1:1/casus");
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("casus: cannot connect to PostgreSQL:") && stderr.contains("refused"),
+        "{stderr}"
+    );
+}
