@@ -10,10 +10,11 @@
 
 use std::collections::HashMap;
 
-use casus_domain::{CaseEvent, CaseId};
+use casus_domain::{CaseEvent, CaseId, YouthCase};
 use casus_store::Metadata;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
+use cqrs_es::Aggregate;
 use serde_json::Value;
 use sqlx::PgConnection;
 
@@ -111,23 +112,15 @@ fn decode(row: Row, upcasters: &[Box<dyn EventUpcaster>]) -> Result<RecordedEven
     let case_id = aggregate_id
         .parse()
         .map_err(|e: casus_domain::ValueError| undecodable(e.to_string()))?;
-    let serialized = SerializedEvent::new(
-        aggregate_id.clone(),
-        usize::try_from(sequence).unwrap_or_default(),
-        "YouthCase".into(),
-        event_type.clone(),
-        event_version.clone(),
+    let payload = upcast(
+        upcasters,
+        &aggregate_id,
+        sequence,
+        &event_type,
+        &event_version,
         payload,
-        Value::Null,
     );
-    let upcast = upcasters.iter().fold(serialized, |event, upcaster| {
-        if upcaster.can_upcast(&event.event_type, &event.event_version) {
-            upcaster.upcast(event)
-        } else {
-            event
-        }
-    });
-    let event = serde_json::from_value(upcast.payload).map_err(|e| undecodable(e.to_string()))?;
+    let event = serde_json::from_value(payload).map_err(|e| undecodable(e.to_string()))?;
     let metadata = serde_json::from_value::<HashMap<String, String>>(metadata)
         .ok()
         .and_then(|map| Metadata::from_map(&map));
@@ -142,4 +135,40 @@ fn decode(row: Row, upcasters: &[Box<dyn EventUpcaster>]) -> Result<RecordedEven
         event,
         metadata,
     })
+}
+
+/// The payload in its current shape. Most events are current already; only
+/// an event an upcaster claims is wrapped for it (cqrs-es's own upcasting is
+/// not public).
+fn upcast(
+    upcasters: &[Box<dyn EventUpcaster>],
+    aggregate_id: &str,
+    sequence: i64,
+    event_type: &str,
+    event_version: &str,
+    payload: Value,
+) -> Value {
+    if !upcasters
+        .iter()
+        .any(|u| u.can_upcast(event_type, event_version))
+    {
+        return payload;
+    }
+    let stored = SerializedEvent::new(
+        aggregate_id.to_owned(),
+        usize::try_from(sequence).unwrap_or_default(),
+        YouthCase::TYPE.to_owned(),
+        event_type.to_owned(),
+        event_version.to_owned(),
+        payload,
+        Value::Null,
+    );
+    let current = upcasters.iter().fold(stored, |event, upcaster| {
+        if upcaster.can_upcast(&event.event_type, &event.event_version) {
+            upcaster.upcast(event)
+        } else {
+            event
+        }
+    });
+    current.payload
 }

@@ -773,3 +773,41 @@ async fn a_rebuild_under_load_swaps_in_a_complete_view() {
     catch_up(&db.pool).await;
     assert_eq!(after_load, dump(&db.pool).await);
 }
+
+/// An event stored in an older shape reaches the views in the current one.
+#[tokio::test]
+async fn the_views_read_old_events_in_their_current_shape() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    store
+        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         values ('YouthCase', $1, 2, 'SignalRecorded', '1.0', $2, '{}')",
+    )
+    .bind(case.to_string())
+    .bind(serde_json::json!({
+        "SignalRecorded": { "kind": "police_contact", "source": "politie-rotterdam", "date": "2025-12-24" }
+    }))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    catch_up(&db.pool).await;
+
+    let (title, social, justice): (String, bool, bool) = sqlx::query_as(
+        "select title, social, justice from case_timeline where case_id = $1 and sequence = 2",
+    )
+    .bind(case.as_uuid())
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(title, "Signal: police contact from politie-rotterdam");
+    assert!(
+        !social && justice,
+        "an upcast police signal is justice-only"
+    );
+}
