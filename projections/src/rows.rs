@@ -6,6 +6,8 @@
 //! row struct names its table's columns and nothing else has to. Tables are
 //! named without a schema: a rebuild's `search_path` finds its copies.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -34,6 +36,21 @@ pub(crate) async fn load<T: DeserializeOwned>(
     .fetch_one(conn)
     .await?;
     serde_json::from_value(rows).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// A row that belongs to one case.
+pub(crate) trait CaseRow: DeserializeOwned {
+    fn case_id(&self) -> Uuid;
+}
+
+/// The rows of `table` that belong to `cases`, by case.
+pub(crate) async fn load_by_case<T: CaseRow>(
+    conn: &mut PgConnection,
+    table: &str,
+    cases: &[Uuid],
+) -> Result<HashMap<Uuid, T>, sqlx::Error> {
+    let rows: Vec<T> = load(conn, table, cases).await?;
+    Ok(rows.into_iter().map(|row| (row.case_id(), row)).collect())
 }
 
 /// Makes `rows` the rows of `table` for `cases`.

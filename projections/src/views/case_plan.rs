@@ -62,7 +62,22 @@ struct Plan {
     reviews: Vec<ReviewRow>,
 }
 
+impl rows::CaseRow for PlanRow {
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+}
+
 impl Plan {
+    fn new(row: PlanRow) -> Self {
+        Self {
+            row,
+            goals: vec![],
+            interventions: vec![],
+            reviews: vec![],
+        }
+    }
+
     fn apply(&mut self, recorded: &RecordedEvent) {
         use CaseEvent::*;
         let case_id = self.row.case_id;
@@ -166,49 +181,36 @@ impl CasePlan {
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
         let cases = rows::cases(events);
-        let mut plans: HashMap<Uuid, Plan> = HashMap::new();
-        for row in rows::load::<PlanRow>(conn, "case_plan", &cases).await? {
-            plans.insert(
-                row.case_id,
-                Plan {
-                    row,
-                    goals: vec![],
-                    interventions: vec![],
-                    reviews: vec![],
-                },
-            );
-        }
+        let headers: HashMap<Uuid, PlanRow> = rows::load_by_case(conn, "case_plan", &cases).await?;
+        let mut plans: HashMap<Uuid, Plan> = headers
+            .into_iter()
+            .map(|(case_id, row)| (case_id, Plan::new(row)))
+            .collect();
         for goal in rows::load::<GoalRow>(conn, "case_goals", &cases).await? {
-            plans
-                .get_mut(&goal.case_id)
-                .into_iter()
-                .for_each(|p| p.goals.push(goal.clone()));
+            if let Some(plan) = plans.get_mut(&goal.case_id) {
+                plan.goals.push(goal);
+            }
         }
         for intervention in
             rows::load::<InterventionRow>(conn, "case_interventions", &cases).await?
         {
-            plans
-                .get_mut(&intervention.case_id)
-                .into_iter()
-                .for_each(|p| p.interventions.push(intervention.clone()));
+            if let Some(plan) = plans.get_mut(&intervention.case_id) {
+                plan.interventions.push(intervention);
+            }
         }
         for review in rows::load::<ReviewRow>(conn, "case_reviews", &cases).await? {
-            plans
-                .get_mut(&review.case_id)
-                .into_iter()
-                .for_each(|p| p.reviews.push(review.clone()));
+            if let Some(plan) = plans.get_mut(&review.case_id) {
+                plan.reviews.push(review);
+            }
         }
         for event in events {
             let case_id = event.case_id.as_uuid();
-            let plan = plans.entry(case_id).or_insert_with(|| Plan {
-                row: PlanRow {
+            let plan = plans.entry(case_id).or_insert_with(|| {
+                Plan::new(PlanRow {
                     case_id,
                     version: 0,
                     updated_at: event.recorded_at,
-                },
-                goals: vec![],
-                interventions: vec![],
-                reviews: vec![],
+                })
             });
             plan.apply(event);
         }

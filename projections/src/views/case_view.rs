@@ -57,6 +57,12 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
+impl rows::CaseRow for Row {
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+}
+
 impl CaseView {
     pub fn new(domain: Domain) -> Self {
         Self { domain }
@@ -75,8 +81,7 @@ impl CaseView {
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
         let cases = rows::cases(events);
-        let loaded: Vec<Row> = rows::load(conn, self.table(), &cases).await?;
-        let mut rows: HashMap<Uuid, Row> = loaded.into_iter().map(|r| (r.case_id, r)).collect();
+        let mut rows: HashMap<Uuid, Row> = rows::load_by_case(conn, self.table(), &cases).await?;
         for event in events {
             self.apply_event(&mut rows, event);
         }

@@ -41,6 +41,12 @@ struct Assignment {
     team: String,
 }
 
+impl rows::CaseRow for Row {
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+}
+
 impl Caseload {
     async fn apply_batch(
         &self,
@@ -48,8 +54,7 @@ impl Caseload {
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
         let cases = rows::cases(events);
-        let loaded: Vec<Row> = rows::load(conn, "caseload", &cases).await?;
-        let mut rows: HashMap<Uuid, Row> = loaded.into_iter().map(|r| (r.case_id, r)).collect();
+        let mut rows: HashMap<Uuid, Row> = rows::load_by_case(conn, "caseload", &cases).await?;
         let mut assignments: Vec<Assignment> =
             rows::load(conn, "caseload_assignments", &cases).await?;
         for event in events {
