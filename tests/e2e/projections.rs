@@ -747,6 +747,15 @@ async fn a_commit_wakes_the_projector() {
     stop_tx.send(true).unwrap();
     running.await.unwrap();
     assert!(seen, "the projector slept through the notification");
+    // The commit-to-applied lag of that batch is recorded for the view.
+    let caseload = status(&db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.view == "caseload")
+        .unwrap();
+    let lag = caseload.lag_ms.expect("no lag recorded");
+    assert!((0..10_000).contains(&lag), "lag {lag} ms");
 }
 
 /// A rebuild while writers write and the live projectors run: the swap loses
