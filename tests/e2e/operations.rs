@@ -69,3 +69,12 @@ async fn ready_is_503_with_retry_after_when_the_database_is_gone() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn an_unknown_path_is_a_problem_not_an_empty_404() {
+    let db = TestDb::new().await;
+    let (status, content_type, body) = get(&db, "/api/v0/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(body["detail"], "There is nothing at /api/v0/nothing.");
+}
