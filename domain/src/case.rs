@@ -46,6 +46,10 @@ pub struct CaseFile {
     pub consents: BTreeMap<ConsentId, ConsentState>,
     pub reviews: BTreeMap<ReviewId, ReviewState>,
     pub risk: Option<RiskLevel>,
+    /// Partner organisations involved with the case, and their domain.
+    /// (Absent from snapshots taken before partners were kept.)
+    #[serde(default)]
+    pub partners: BTreeMap<OrganisationId, Domain>,
     pub erased: bool,
 }
 
@@ -147,6 +151,7 @@ impl Aggregate for YouthCase {
                 consents: BTreeMap::new(),
                 reviews: BTreeMap::new(),
                 risk: None,
+                partners: BTreeMap::new(),
                 erased: false,
             });
         } else if let Some(file) = self.file.as_mut() {
@@ -174,6 +179,10 @@ impl CaseFile {
                 self.workers.remove(&unassignment.worker);
             }
             RiskAssessed(assessment) => self.risk = Some(assessment.level),
+            PartnerInvolved(involvement) => {
+                self.partners
+                    .insert(involvement.partner, involvement.partner_domain);
+            }
             PlanAgreed(plan) => {
                 self.goals = plan.goals.iter().map(|g| (g.goal_id, false)).collect();
             }
@@ -248,7 +257,6 @@ impl CaseFile {
             | InformationAdded(_)
             | ContactLogged(_)
             | NoteAdded(_)
-            | PartnerInvolved(_)
             | CaseConferenceHeld(_)
             | CaseEscalated(_)
             | EntryCorrected(_) => {}

@@ -45,6 +45,9 @@ pub enum CaseCommand {
     AssignLead(LeadAssignment),
     AssignWorker(Worker),
     UnassignWorker(Unassignment),
+    /// Hands every part a worker has on the case (assigned worker, case
+    /// lead, process lead) to another worker, e.g. when the first one leaves.
+    ReassignWorker(Reassignment),
     AssessRisk {
         assessment: RiskAssessment,
         /// A review to schedule with the assessment; a high risk level needs one
@@ -90,6 +93,7 @@ impl CaseCommand {
             Self::AssignLead(_) => "assign a lead",
             Self::AssignWorker(_) => "assign a worker",
             Self::UnassignWorker(_) => "unassign a worker",
+            Self::ReassignWorker(_) => "reassign a worker's part",
             Self::AssessRisk { .. } => "assess the risk",
             Self::AgreePlan(_) => "agree a plan",
             Self::RevisePlan(_) => "revise the plan",

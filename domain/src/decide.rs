@@ -135,6 +135,7 @@ impl CaseFile {
                 }
                 vec![CaseEvent::WorkerUnassigned(unassignment)]
             }
+            ReassignWorker(reassignment) => self.reassign(reassignment)?,
             AssessRisk {
                 assessment,
                 next_review,
@@ -295,6 +296,41 @@ impl CaseFile {
             }
             EraseSubject(erasure) => vec![CaseEvent::SubjectErased(erasure)],
         };
+        Ok(events)
+    }
+
+    /// The worker's assignment and leads go to `to`, in one decision, so the
+    /// case is never without the parts it had.
+    fn reassign(&self, reassignment: Reassignment) -> Result<Vec<CaseEvent>, CaseError> {
+        let Reassignment { from, to, reason } = reassignment;
+        if from == to.id {
+            return Err(CaseError::AlreadyAssigned(to.id));
+        }
+        let mut events = Vec::new();
+        if self.workers.contains(&from) {
+            events.push(CaseEvent::WorkerUnassigned(Unassignment {
+                worker: from.clone(),
+                reason,
+            }));
+            if !self.workers.contains(&to.id) {
+                events.push(CaseEvent::WorkerAssigned(to.clone()));
+            }
+        }
+        let leads = [
+            (LeadRole::CaseLead, &self.case_lead),
+            (LeadRole::ProcessLead, &self.process_lead),
+        ];
+        for (role, lead) in leads {
+            if lead.as_ref() == Some(&from) {
+                events.push(CaseEvent::LeadAssigned(LeadAssignment {
+                    role,
+                    lead: to.clone(),
+                }));
+            }
+        }
+        if events.is_empty() {
+            return Err(CaseError::NotAssigned(from));
+        }
         Ok(events)
     }
 

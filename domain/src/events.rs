@@ -62,6 +62,14 @@ pub struct Unassignment {
     pub reason: Option<Text>,
 }
 
+/// What a reassignment moves: the parts `from` has on the case go to `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reassignment {
+    pub from: WorkerId,
+    pub to: Worker,
+    pub reason: Option<Text>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskAssessment {
     /// The instrument used (e.g. "LIJ", "ERIT").

@@ -57,6 +57,11 @@ fn command() -> impl Strategy<Value = CaseCommand> {
             worker: worker(n).id,
             reason: None
         })),
+        (small(), small()).prop_map(|(from, to)| CaseCommand::ReassignWorker(Reassignment {
+            from: worker(from).id,
+            to: worker(to),
+            reason: None
+        })),
         (
             prop_oneof![Just(RiskLevel::Low), Just(RiskLevel::High)],
             small(),

@@ -113,6 +113,57 @@ fn assign_and_unassign_worker() {
 }
 
 #[test]
+fn reassign_moves_the_assignment_and_the_leads() {
+    let given = with(
+        included_with_lead(),
+        [
+            CaseEvent::WorkerAssigned(worker(1)),
+            CaseEvent::LeadAssigned(lead(LeadRole::ProcessLead, 1)),
+        ],
+    );
+    let reason = Some(text("left the team"));
+    accepts(
+        given,
+        CaseCommand::ReassignWorker(Reassignment {
+            from: worker(1).id,
+            to: worker(4),
+            reason: reason.clone(),
+        }),
+        vec![
+            CaseEvent::WorkerUnassigned(Unassignment {
+                worker: worker(1).id,
+                reason,
+            }),
+            CaseEvent::WorkerAssigned(worker(4)),
+            CaseEvent::LeadAssigned(lead(LeadRole::CaseLead, 4)),
+            CaseEvent::LeadAssigned(lead(LeadRole::ProcessLead, 4)),
+        ],
+    );
+}
+
+#[test]
+fn reassign_to_a_worker_already_assigned_only_unassigns() {
+    accepts(
+        with(
+            referred(),
+            [
+                CaseEvent::WorkerAssigned(worker(1)),
+                CaseEvent::WorkerAssigned(worker(4)),
+            ],
+        ),
+        CaseCommand::ReassignWorker(Reassignment {
+            from: worker(1).id,
+            to: worker(4),
+            reason: None,
+        }),
+        vec![CaseEvent::WorkerUnassigned(Unassignment {
+            worker: worker(1).id,
+            reason: None,
+        })],
+    );
+}
+
+#[test]
 fn assess_risk_with_a_review() {
     let next = review(20, day(2026, 2, 15));
     accepts(
@@ -1072,6 +1123,28 @@ fn workers_are_assigned_once_and_unassigned_only_when_assigned() {
             reason: None,
         }),
         CaseError::NotAssigned(worker(3).id),
+    );
+}
+
+#[test]
+fn reassign_needs_a_part_to_move_and_another_worker() {
+    refuses(
+        referred(),
+        CaseCommand::ReassignWorker(Reassignment {
+            from: worker(1).id,
+            to: worker(4),
+            reason: None,
+        }),
+        CaseError::NotAssigned(worker(1).id),
+    );
+    refuses(
+        with(referred(), [CaseEvent::WorkerAssigned(worker(1))]),
+        CaseCommand::ReassignWorker(Reassignment {
+            from: worker(1).id,
+            to: worker(1),
+            reason: None,
+        }),
+        CaseError::AlreadyAssigned(worker(1).id),
     );
 }
 
