@@ -1,11 +1,16 @@
 //! The command line: `casus [command]`, configured by flags or the environment.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use anyhow::Context;
+use casus_api::auth::dev::{self, DevKey};
+use casus_api::auth::KeySource;
+use casus_api::{Authenticator, Settings};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{rebuild, serve};
+use crate::{rebuild, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,9 +23,19 @@ pub struct Cli {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
-    /// Where Casus keeps its local state (the private cluster in `postgres/`).
+    /// Where Casus keeps its local state (the private cluster in `postgres/`, the development key).
     #[arg(long, env = "CASUS_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// `production` refuses development mode (tokens signed by Casus itself).
+    #[arg(
+        long,
+        env = "CASUS_ENV",
+        value_enum,
+        default_value = "development",
+        global = true
+    )]
+    pub env: Environment,
 
     /// The address `casus serve` listens on.
     #[arg(
@@ -31,9 +46,75 @@ pub struct Cli {
     )]
     pub listen: std::net::SocketAddr,
 
+    /// The identity provider's keys: a JWKS file or an http(s) URL. Without it, development mode.
+    #[arg(long, env = "CASUS_JWKS", global = true)]
+    pub jwks: Option<String>,
+
+    /// The issuer tokens must name (required with --jwks).
+    #[arg(long, env = "CASUS_JWT_ISSUER", global = true)]
+    pub jwt_issuer: Option<String>,
+
+    /// The audience tokens must name.
+    #[arg(
+        long,
+        env = "CASUS_JWT_AUDIENCE",
+        default_value = "casus",
+        global = true
+    )]
+    pub jwt_audience: String,
+
+    /// Snapshot a case every this many events (0: never).
+    #[arg(
+        long,
+        env = "CASUS_SNAPSHOT_EVERY",
+        default_value_t = 50,
+        global = true
+    )]
+    pub snapshot_every: usize,
+
+    /// How long answers to requests with an Idempotency-Key are kept, in hours.
+    #[arg(
+        long,
+        env = "CASUS_IDEMPOTENCY_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub idempotency_hours: u64,
+
+    /// Requests that take longer (in seconds) are answered 408.
+    #[arg(
+        long,
+        env = "CASUS_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout: u64,
+
+    /// Log lines as text or as JSON.
+    #[arg(
+        long,
+        env = "CASUS_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
     /// Without a command, Casus serves.
     #[command(subcommand)]
     pub command: Option<Commands>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,15 +128,47 @@ pub enum Commands {
         /// The view: social_case_view, justice_case_view, case_plan, case_timeline or caseload.
         view: Option<String>,
     },
+    /// Print a development token (signed with the key under the data directory).
+    Token(token::TokenArgs),
 }
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
+        let production = self.env == Environment::Production;
+        let command = self.command.unwrap_or(Commands::Serve);
+        if let Commands::Token(args) = command {
+            return token::run(args, &self.data_dir, production);
+        }
+        // Check the configuration before starting anything.
+        let auth = match command {
+            Commands::Serve => Some(
+                authenticator(
+                    self.jwks.as_deref(),
+                    self.jwt_issuer,
+                    self.jwt_audience,
+                    &self.data_dir,
+                    production,
+                )
+                .await?,
+            ),
+            _ => None,
+        };
         let database = Database::open(self.database_url.as_deref(), &self.data_dir).await?;
         let outcome = async {
             let pool = database.migrated_pool().await?;
-            match self.command.unwrap_or(Commands::Serve) {
-                Commands::Serve => serve::run(pool, self.listen).await,
+            match command {
+                Commands::Serve => {
+                    let options = serve::Options {
+                        auth: auth.expect("made above"),
+                        settings: Settings {
+                            request_timeout: Duration::from_secs(self.request_timeout),
+                            ..Settings::default()
+                        },
+                        snapshot_every: self.snapshot_every,
+                        idempotency_keep: Duration::from_secs(self.idempotency_hours * 3600),
+                    };
+                    serve::run(pool, self.listen, options).await
+                }
                 Commands::Migrate => {
                     let applied: i64 =
                         sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
@@ -65,10 +178,43 @@ impl Cli {
                     Ok(())
                 }
                 Commands::Rebuild { view } => rebuild::run(&pool, view.as_deref()).await,
+                Commands::Token(_) => unreachable!("handled above"),
             }
         }
         .await;
         let closed = database.close().await;
         outcome.and(closed)
     }
+}
+
+/// The identity provider's keys, or in development the key Casus makes.
+async fn authenticator(
+    jwks: Option<&str>,
+    issuer: Option<String>,
+    audience: String,
+    data_dir: &std::path::Path,
+    production: bool,
+) -> anyhow::Result<Authenticator> {
+    if let Some(jwks) = jwks {
+        let issuer = issuer.context("CASUS_JWT_ISSUER is required with CASUS_JWKS")?;
+        let keys = KeySource::jwks(jwks).await?;
+        tracing::info!(%issuer, %audience, "tokens are checked against the identity provider's keys");
+        return Ok(Authenticator::new(keys, issuer, audience));
+    }
+    anyhow::ensure!(
+        !production,
+        "CASUS_ENV=production needs an identity provider: set CASUS_JWKS and CASUS_JWT_ISSUER"
+    );
+    let key = DevKey::load_or_create(data_dir)?;
+    tracing::warn!(
+        key = %DevKey::path(data_dir).display(),
+        "DEVELOPMENT MODE: Casus accepts tokens signed with its own development key \
+         (make one with `casus token`). Never use this with real cases: set CASUS_JWKS \
+         and CASUS_JWT_ISSUER, and CASUS_ENV=production."
+    );
+    Ok(Authenticator::new(
+        key.key_source(),
+        dev::ISSUER,
+        dev::AUDIENCE,
+    ))
 }

@@ -5,4 +5,5 @@ pub mod cli;
 pub mod cluster;
 pub mod database;
 mod rebuild;
-mod serve;
+pub mod serve;
+mod token;

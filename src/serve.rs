@@ -1,41 +1,129 @@
 //! `casus serve`: the HTTP API and the projectors, until Ctrl-C or SIGTERM.
+//! `Server` is the same application started on a listener, for the tests.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
+use casus_api::{AppState, Authenticator, Settings};
 use casus_projections::{views, Projector};
+use casus_store::CaseStore;
 use sqlx::PgPool;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
-pub async fn run(pool: PgPool, listen: SocketAddr) -> anyhow::Result<()> {
+/// How often answers kept for idempotency keys are checked for expiry.
+const EXPIRY_CHECK: Duration = Duration::from_secs(60);
+
+pub struct Options {
+    pub auth: Authenticator,
+    pub settings: Settings,
+    /// Snapshot a case every this many events (0: never).
+    pub snapshot_every: usize,
+    /// How long answers to idempotent requests are kept.
+    pub idempotency_keep: Duration,
+}
+
+/// A running Casus: the API on a listener and a projector per view.
+pub struct Server {
+    pub address: SocketAddr,
+    stop: watch::Sender<bool>,
+    http: JoinHandle<std::io::Result<()>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    pub async fn start(
+        pool: PgPool,
+        listener: tokio::net::TcpListener,
+        options: Options,
+    ) -> anyhow::Result<Self> {
+        let address = listener.local_addr()?;
+        let (stop, stopped) = watch::channel(false);
+        let stopping = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            }
+        };
+        let mut tasks = Vec::new();
+        for view in views::all() {
+            let projector = Projector::new(pool.clone(), Arc::from(view));
+            projector.register().await?;
+            tasks.push(tokio::spawn(projector.run(stopping())));
+        }
+        tasks.push(tokio::spawn(expire_keys(
+            pool.clone(),
+            options.idempotency_keep,
+            stopping(),
+        )));
+        let programme = casus_store::load_programme(&pool)
+            .await
+            .context("cannot load the programme's focus areas")?;
+        let state = AppState {
+            store: Arc::new(CaseStore::new(
+                pool.clone(),
+                programme,
+                options.snapshot_every,
+            )),
+            pool,
+            auth: Arc::new(options.auth),
+            settings: Arc::new(options.settings),
+        };
+        let server =
+            axum::serve(listener, casus_api::router(state)).with_graceful_shutdown(stopping());
+        let http = tokio::spawn(async move { server.await });
+        Ok(Self {
+            address,
+            stop,
+            http,
+            tasks,
+        })
+    }
+
+    /// Stops taking requests, finishes those under way, and stops every
+    /// projector at a checkpoint.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.stop.send(true)?;
+        self.http.await?.context("the HTTP server failed")?;
+        for task in self.tasks {
+            task.await?;
+        }
+        Ok(())
+    }
+}
+
+pub async fn run(pool: PgPool, listen: SocketAddr, options: Options) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
-    let (stop, stopped) = watch::channel(false);
-    let stopping = move || {
-        let mut stopped = stopped.clone();
-        async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        }
-    };
-    let mut tasks = Vec::new();
-    for view in views::all() {
-        let projector = Projector::new(pool.clone(), Arc::from(view));
-        projector.register().await?;
-        tasks.push(tokio::spawn(projector.run(stopping())));
-    }
-    let server = axum::serve(listener, casus_api::router(pool)).with_graceful_shutdown(stopping());
-    let server = tokio::spawn(async move { server.await });
-    tracing::info!(address = %listen, views = tasks.len(), "serving; stop with Ctrl-C");
+    let server = Server::start(pool, listener, options).await?;
+    tracing::info!(address = %server.address, "serving; stop with Ctrl-C");
     shutdown_signal().await;
     tracing::info!("stopping");
-    stop.send(true)?;
-    server.await?.context("the HTTP server failed")?;
-    for task in tasks {
-        task.await?;
+    server.stop().await
+}
+
+async fn expire_keys(
+    pool: PgPool,
+    keep: Duration,
+    stopping: impl std::future::Future<Output = ()>,
+) {
+    let work = async {
+        loop {
+            match casus_store::idempotency::expire(&pool, keep).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(answers = n, "forgot expired idempotency keys"),
+                Err(error) => tracing::warn!(%error, "cannot expire idempotency keys"),
+            }
+            tokio::time::sleep(EXPIRY_CHECK).await;
+        }
+    };
+    tokio::select! {
+        _ = stopping => {}
+        _ = work => {}
     }
-    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -1,22 +1,136 @@
-//! The HTTP layer of Casus. For now the operations endpoints; the case
-//! routes, authentication and authorization follow.
+//! The HTTP layer of Casus (API v1): bearer-token authentication, the
+//! authorization policy, command and query routes over the event store and
+//! the views, problem+json errors, idempotent writes, the OpenAPI document,
+//! and the operations endpoints.
 
+mod access;
+pub mod auth;
+mod bodies;
+mod caseload;
+mod cases;
+mod commands;
+mod error;
+mod extract;
+pub mod metrics;
+mod observe;
+mod openapi;
 mod operations;
 mod problem;
+mod write;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{StatusCode, Uri};
-use axum::routing::get;
 use axum::Router;
+use casus_store::CaseStore;
 use sqlx::PgPool;
+use tower_http::timeout::TimeoutLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+pub use auth::Authenticator;
 pub use problem::Problem;
 
-pub fn router(pool: PgPool) -> Router {
-    Router::new()
-        .route("/health", get(operations::health))
-        .route("/ready", get(operations::ready))
+/// The largest request body Casus reads.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// What the routes share.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub store: Arc<CaseStore>,
+    pub auth: Arc<Authenticator>,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for Arc<Authenticator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How long a read waits for a view to reach `min_version`.
+    pub read_wait: Duration,
+    /// Requests that take longer are answered 408.
+    pub request_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            read_wait: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Every route, each with its OpenAPI description. Routes are added only
+/// through `routes!`, so the document and the router cannot differ.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::document())
+        .routes(routes!(operations::health))
+        .routes(routes!(operations::ready))
+        .routes(routes!(metrics::metrics))
+        .routes(routes!(operations::openapi_json))
+        .routes(routes!(cases::list, commands::open))
+        .routes(routes!(cases::case))
+        .routes(routes!(cases::timeline))
+        .routes(routes!(caseload::caseload))
+        .routes(routes!(caseload::reassign_all))
+        .routes(routes!(commands::signals))
+        .routes(routes!(commands::triage))
+        .routes(routes!(commands::information))
+        .routes(routes!(commands::include))
+        .routes(routes!(commands::leads))
+        .routes(routes!(commands::assignments))
+        .routes(routes!(commands::unassignments))
+        .routes(routes!(commands::reassign))
+        .routes(routes!(commands::risk_assessments))
+        .routes(routes!(commands::plan))
+        .routes(routes!(commands::achieve_goal))
+        .routes(routes!(commands::interventions))
+        .routes(routes!(commands::start_intervention))
+        .routes(routes!(commands::complete_intervention))
+        .routes(routes!(commands::cancel_intervention))
+        .routes(routes!(commands::contacts))
+        .routes(routes!(commands::notes))
+        .routes(routes!(commands::consents))
+        .routes(routes!(commands::withdraw_consent))
+        .routes(routes!(commands::partners))
+        .routes(routes!(commands::conferences))
+        .routes(routes!(commands::reviews))
+        .routes(routes!(commands::complete_review))
+        .routes(routes!(commands::escalations))
+        .routes(routes!(commands::transfer))
+        .routes(routes!(commands::aftercare))
+        .routes(routes!(commands::close))
+        .routes(routes!(commands::reopen))
+        .routes(routes!(commands::corrections))
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().into_openapi()
+}
+
+pub fn router(state: AppState) -> Router {
+    metrics::handle();
+    let timeout = state.settings.request_timeout;
+    api()
+        .split_for_parts()
+        .0
         .fallback(not_found)
-        .with_state(pool)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(axum::middleware::from_fn(observe::observe))
+        .with_state(state)
 }
 
 async fn not_found(uri: Uri) -> Problem {

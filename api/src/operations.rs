@@ -1,5 +1,7 @@
-//! `/health` (the process answers) and `/ready` (the database answers and no
-//! view is stopped by an event it cannot apply).
+//! `/health` (the process answers), `/ready` (the database answers and no
+//! view is stopped by an event it cannot apply), `/openapi.json`.
+
+use std::sync::OnceLock;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -7,20 +9,36 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use casus_projections::projector::{status, ViewStatus};
 use serde::Serialize;
-use sqlx::PgPool;
+use utoipa::ToSchema;
 
-use crate::problem::Problem;
+use crate::problem::{unavailable, Problem};
+use crate::AppState;
 
-pub async fn health() -> Json<serde_json::Value> {
-    Json(serde_json::json!({ "status": "ok" }))
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    status: &'static str,
 }
 
-#[derive(Serialize)]
-struct View {
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "operations",
+    responses((status = 200, description = "The process answers", body = Health))
+)]
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// A view's progress through the log.
+#[derive(Serialize, ToSchema)]
+pub struct View {
     view: String,
     global_position: i64,
     events_applied: i64,
+    /// Commit-to-applied lag of the last batch, in milliseconds.
     lag_ms: Option<i64>,
+    /// Why the view is stopped, if it is.
     error: Option<String>,
 }
 
@@ -36,17 +54,28 @@ impl From<ViewStatus> for View {
     }
 }
 
-pub async fn ready(State(pool): State<PgPool>) -> Response {
-    let views: Vec<View> = match status(&pool).await {
+#[derive(Serialize, ToSchema)]
+pub struct Ready {
+    /// Always `ready`.
+    status: &'static str,
+    views: Vec<View>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The database answers and every view is applying events", body = Ready),
+        (status = 503, description = "The database does not answer, or a view is stopped", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let views: Vec<View> = match status(&state.pool).await {
         Ok(statuses) => statuses.into_iter().map(View::from).collect(),
         Err(error) => {
             tracing::warn!(%error, "readiness: the database does not answer");
-            let problem = Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Database unavailable",
-                "The database does not answer; try again shortly.",
-            );
-            return ([(header::RETRY_AFTER, "5")], problem).into_response();
+            return unavailable().into_response();
         }
     };
     let stopped: Vec<&str> = views
@@ -55,9 +84,13 @@ pub async fn ready(State(pool): State<PgPool>) -> Response {
         .map(|v| v.view.as_str())
         .collect();
     if stopped.is_empty() {
-        return Json(serde_json::json!({ "status": "ready", "views": views })).into_response();
+        return Json(Ready {
+            status: "ready",
+            views,
+        })
+        .into_response();
     }
-    let problem = Problem::new(
+    Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "Views stopped",
         format!(
@@ -65,6 +98,23 @@ pub async fn ready(State(pool): State<PgPool>) -> Response {
             stopped.join(", ")
         ),
     )
-    .with("views", &views);
-    ([(header::RETRY_AFTER, "30")], problem).into_response()
+    .with("views", &views)
+    .with_header(header::RETRY_AFTER, "30")
+    .into_response()
+}
+
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "This document", body = Object))
+)]
+pub async fn openapi_json() -> Response {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    let json = DOCUMENT.get_or_init(|| {
+        crate::openapi()
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises")
+    });
+    ([(header::CONTENT_TYPE, "application/json")], json.as_str()).into_response()
 }

@@ -14,6 +14,7 @@ use crate::personal::{Personal, SubjectDetails};
 use crate::values::{Domain, FocusAreaCode, MunicipalityCode, Text};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Referral {
     pub subject: SubjectId,
     pub details: Personal<SubjectDetails>,
@@ -29,6 +30,7 @@ pub struct Referral {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Triage {
     pub decision: TriageDecision,
     /// The person or body that decided (e.g. "triage meeting Zuid").
@@ -37,6 +39,7 @@ pub struct Triage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Information {
     pub partner: OrganisationId,
     pub partner_domain: Domain,
@@ -46,17 +49,20 @@ pub struct Information {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inclusion {
     pub included_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadAssignment {
     pub role: LeadRole,
     pub lead: Worker,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unassignment {
     pub worker: WorkerId,
     pub reason: Option<Text>,
@@ -64,6 +70,7 @@ pub struct Unassignment {
 
 /// What a reassignment moves: the parts `from` has on the case go to `to`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reassignment {
     pub from: WorkerId,
     pub to: Worker,
@@ -71,6 +78,7 @@ pub struct Reassignment {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskAssessment {
     /// The instrument used (e.g. "LIJ", "ERIT").
     pub instrument: Text,
@@ -81,6 +89,7 @@ pub struct RiskAssessment {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub goals: Vec<Goal>,
     pub agreed_with: AgreedWith,
@@ -88,18 +97,21 @@ pub struct Plan {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanRevision {
     pub plan: Plan,
     pub reason: Personal<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalAchievement {
     pub goal_id: GoalId,
     pub achieved_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterventionPlan {
     pub intervention_id: InterventionId,
     pub kind: InterventionKind,
@@ -110,12 +122,14 @@ pub struct InterventionPlan {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterventionStart {
     pub intervention_id: InterventionId,
     pub started_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterventionCompletion {
     pub intervention_id: InterventionId,
     pub outcome: InterventionOutcome,
@@ -124,6 +138,7 @@ pub struct InterventionCompletion {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterventionCancellation {
     pub intervention_id: InterventionId,
     pub reason: Personal<Text>,
@@ -131,6 +146,7 @@ pub struct InterventionCancellation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub kind: ContactKind,
     pub with_whom: Vec<ContactParty>,
@@ -139,12 +155,14 @@ pub struct Contact {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Note {
     pub confidentiality: Confidentiality,
     pub text: Personal<Text>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Consent {
     pub consent_id: ConsentId,
     pub partner: OrganisationId,
@@ -155,12 +173,14 @@ pub struct Consent {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentWithdrawal {
     pub consent_id: ConsentId,
     pub withdrawn_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerInvolvement {
     pub partner: OrganisationId,
     pub partner_domain: Domain,
@@ -170,6 +190,7 @@ pub struct PartnerInvolvement {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conference {
     pub held_on: NaiveDate,
     pub partners_present: Vec<OrganisationId>,
@@ -177,12 +198,14 @@ pub struct Conference {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     pub review_id: ReviewId,
     pub due_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewCompletion {
     pub review_id: ReviewId,
     pub completed_on: NaiveDate,
@@ -190,6 +213,7 @@ pub struct ReviewCompletion {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Escalation {
     pub to: EscalationTarget,
     pub reason: Personal<Text>,
@@ -198,6 +222,7 @@ pub struct Escalation {
 
 /// The case moves to another focus area and team, e.g. when the young person moves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transfer {
     pub municipality: MunicipalityCode,
     pub focus_area: FocusAreaCode,
@@ -207,11 +232,13 @@ pub struct Transfer {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Aftercare {
     pub started_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closure {
     pub result: CaseResult,
     pub summary: Option<Personal<Text>>,
@@ -219,6 +246,7 @@ pub struct Closure {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reopening {
     pub reason: Personal<Text>,
     pub reopened_on: NaiveDate,
@@ -226,6 +254,7 @@ pub struct Reopening {
 
 /// A correction of an earlier entry: the entry stays, this one says what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Correction {
     /// The sequence number of the corrected event in this case.
     pub sequence: u64,
@@ -233,12 +262,14 @@ pub struct Correction {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Erasure {
     pub reason: Text,
     pub erased_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CaseEvent {
     CaseReferred(Referral),
     SignalRecorded(Signal),

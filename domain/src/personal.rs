@@ -15,6 +15,7 @@ use crate::values::{Bsn, Text};
 /// A value that is personal data. Its `Debug` never prints the value, so it
 /// cannot reach a log by accident.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Personal<T>(T);
 
@@ -37,6 +38,7 @@ impl<T> fmt::Debug for Personal<T> {
 
 /// Who the young person is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubjectDetails {
     pub name: Text,
     pub date_of_birth: NaiveDate,

@@ -57,6 +57,7 @@ pub(crate) use string_value;
 
 /// The two domains that share a case and see it through different views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Domain {
     Social,
@@ -86,6 +87,7 @@ impl fmt::Display for Domain {
 
 /// What a user may do in Casus, as the identity provider's `roles` claim says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     CaseWorker,
@@ -128,6 +130,7 @@ impl fmt::Display for Role {
 
 /// Free text written by a worker: trimmed, not empty, at most 10,000 characters.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Text(String);
 
@@ -157,6 +160,7 @@ impl fmt::Debug for Text {
 
 /// A CBS municipality code, `GM` and four digits (e.g. `GM0599` for Rotterdam).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct MunicipalityCode(String);
 
@@ -178,6 +182,7 @@ string_value!(MunicipalityCode, Display);
 
 /// A focus area's code: lower-case letters, digits and hyphens (e.g. `rotterdam-zuid`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct FocusAreaCode(String);
 
@@ -204,6 +209,7 @@ string_value!(FocusAreaCode, Display);
 
 /// A risk score for one area of life, 0 (no concern) to 4 (severe concern).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Score(u8);
 
@@ -234,6 +240,7 @@ impl From<Score> for u8 {
 
 /// A Dutch citizen service number (BSN): nine digits that pass the eleven test.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Bsn(String);
 

@@ -13,15 +13,18 @@ pub enum Versioned {
     JusticeCaseView,
     CasePlan,
     Caseload,
+    Timeline,
 }
 
 impl Versioned {
-    fn table(self) -> &'static str {
+    /// The table and the column that holds the version it reflects.
+    fn source(self) -> (&'static str, &'static str) {
         match self {
-            Self::SocialCaseView => "social_case_view",
-            Self::JusticeCaseView => "justice_case_view",
-            Self::CasePlan => "case_plan",
-            Self::Caseload => "caseload",
+            Self::SocialCaseView => ("social_case_view", "version"),
+            Self::JusticeCaseView => ("justice_case_view", "version"),
+            Self::CasePlan => ("case_plan", "version"),
+            Self::Caseload => ("caseload", "version"),
+            Self::Timeline => ("case_timeline", "sequence"),
         }
     }
 }
@@ -35,10 +38,8 @@ pub async fn wait_for_version(
     version: u64,
     timeout: Duration,
 ) -> Result<bool, sqlx::Error> {
-    let sql = format!(
-        "select coalesce(max(version), 0) from {} where case_id = $1",
-        table.table()
-    );
+    let (table, column) = table.source();
+    let sql = format!("select coalesce(max({column}), 0) from {table} where case_id = $1");
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_millis(2);
     loop {

@@ -1,13 +1,14 @@
 //! Runs commands against cases: load the case, let it decide, append its
 //! events with their metadata.
 
-use casus_domain::{CaseId, Command, Programme, YouthCase};
+use casus_domain::{CaseEvent, CaseId, Command, Programme, Referral, YouthCase};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateContext, EventEnvelope, EventStore};
 use sqlx::PgPool;
 
 use crate::error::CommandError;
+use crate::idempotency::{Idempotency, METADATA_KEY};
 use crate::metadata::Metadata;
 use crate::repository::CaseRepository;
 
@@ -23,47 +24,98 @@ pub struct Committed {
 pub struct CaseStore {
     events: PersistedEventStore<CaseRepository, YouthCase>,
     programme: Programme,
+    pool: PgPool,
 }
 
 impl CaseStore {
     /// A store that snapshots a case every `snapshot_every` events (0: never).
     pub fn new(pool: PgPool, programme: Programme, snapshot_every: usize) -> Self {
-        let repository = CaseRepository::new(pool);
+        let repository = CaseRepository::new(pool.clone());
         let events = match snapshot_every {
             0 => PersistedEventStore::new_event_store(repository),
             n => PersistedEventStore::new_snapshot_store(repository, n),
         }
         .with_upcasters(casus_domain::upcasters());
-        Self { events, programme }
+        Self {
+            events,
+            programme,
+            pool,
+        }
     }
 
     /// Runs `command` on `case`. This is cqrs-es's `CqrsFramework::execute`
     /// without its in-process queries (views track the log themselves) and
     /// with the new version returned, so a client can read its own write.
-    #[tracing::instrument(skip(self, command, metadata), fields(request_id = %metadata.request_id))]
     pub async fn execute(
         &self,
         case: CaseId,
         command: Command,
         metadata: &Metadata,
     ) -> Result<Committed, CommandError> {
-        let mut context = self.events.load_aggregate(&case.to_string()).await?;
+        self.execute_with(case, None, |_| Ok((command, metadata.clone())))
+            .await
+    }
+
+    /// Runs the command that `prepare` makes, with its metadata, from the
+    /// case as it stands. `prepare` sees the very state the command is
+    /// decided on, so a caller authorised there cannot lose that right
+    /// before the append (the append fails if the case moved on). With
+    /// `idempotency`, the answer is kept in the transaction of the events.
+    #[tracing::instrument(skip_all, fields(%case))]
+    pub async fn execute_with<E: From<CommandError>>(
+        &self,
+        case: CaseId,
+        idempotency: Option<&Idempotency>,
+        prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
+    ) -> Result<Committed, E> {
+        let mut context = self
+            .events
+            .load_aggregate(&case.to_string())
+            .await
+            .map_err(CommandError::from)?;
+        let (command, metadata) = prepare(context.aggregate())?;
         let sink = EventSink::default();
         context
             .aggregate()
             .handle(command, &self.programme, &sink)
             .await
-            .map_err(cqrs_es::AggregateError::UserError)?;
+            .map_err(|e| CommandError::from(cqrs_es::AggregateError::UserError(e)))?;
+        let mut map = metadata.to_map();
+        if let Some(request) = idempotency {
+            let request =
+                serde_json::to_string(request).map_err(|e| CommandError::Internal(e.into()))?;
+            map.insert(METADATA_KEY.to_owned(), request);
+        }
         let committed = self
             .events
-            .commit(sink.collect().await, context, metadata.to_map())
-            .await?;
+            .commit(sink.collect().await, context, map)
+            .await
+            .map_err(CommandError::from)?;
         let version = committed.last().map_or(0, |e| e.sequence as u64);
         Ok(Committed {
             case,
             version,
             events: committed.len(),
         })
+    }
+
+    /// The referral that opened the case (its first event), if any.
+    pub async fn referral(&self, case: CaseId) -> Result<Option<Referral>, CommandError> {
+        let payload: Option<serde_json::Value> = sqlx::query_scalar(
+            "select payload from events
+              where aggregate_type = $1 and aggregate_id = $2 and sequence = 1",
+        )
+        .bind(<YouthCase as Aggregate>::TYPE)
+        .bind(case.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(CommandError::from_sqlx)?;
+        match payload.map(serde_json::from_value) {
+            Some(Ok(CaseEvent::CaseReferred(referral))) => Ok(Some(referral)),
+            Some(Ok(_)) => Ok(None),
+            Some(Err(error)) => Err(CommandError::Unreadable(error.into())),
+            None => Ok(None),
+        }
     }
 
     /// Every event of the case, in order, upcast to its current shape.

@@ -5,6 +5,8 @@
 use casus_domain::CaseError;
 use cqrs_es::AggregateError;
 
+use crate::idempotency::KeyTaken;
+
 type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +16,9 @@ pub enum CommandError {
     Rejected(CaseError),
     #[error(transparent)]
     Conflict(Conflict),
+    /// Another request with the same idempotency key was answered first.
+    #[error(transparent)]
+    KeyTaken(KeyTaken),
     #[error("the database is unavailable: {0}")]
     Unavailable(Cause),
     #[error("the stored events of this case cannot be read: {0}")]
@@ -41,7 +46,21 @@ impl From<AggregateError<CaseError>> for CommandError {
             AggregateError::AggregateConflict => Self::Conflict(Conflict::ConcurrentWrite),
             AggregateError::DatabaseConnectionError(cause) => Self::Unavailable(cause),
             AggregateError::DeserializationError(cause) => Self::Unreadable(cause),
+            AggregateError::UnexpectedError(cause) if cause.is::<KeyTaken>() => {
+                Self::KeyTaken(KeyTaken)
+            }
             AggregateError::UnexpectedError(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+impl CommandError {
+    /// Sorts a database error of our own queries like those of the store.
+    pub fn from_sqlx(error: sqlx::Error) -> Self {
+        if crate::repository::is_unavailable(&error) {
+            Self::Unavailable(Box::new(error))
+        } else {
+            Self::Internal(Box::new(error))
         }
     }
 }

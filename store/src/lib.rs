@@ -4,6 +4,7 @@
 mod case_store;
 mod db;
 mod error;
+pub mod idempotency;
 mod metadata;
 mod reference;
 mod repository;
@@ -13,4 +14,4 @@ pub use db::{connect, migrate, MIGRATOR};
 pub use error::{CommandError, Conflict};
 pub use metadata::{Actor, Metadata};
 pub use reference::{load_programme, ReferenceError};
-pub use repository::CaseRepository;
+pub use repository::{is_unavailable, CaseRepository};

@@ -6,7 +6,8 @@
 //! stored), records a snapshot's sequence as that of the command's last event
 //! even when the snapshot stops earlier, and inserts one row per round trip.
 //! Here one transaction inserts all events of a command in one statement and
-//! replaces the snapshot, or does nothing at all.
+//! replaces the snapshot, or does nothing at all. When the command came with
+//! an idempotency key, the same transaction keeps its answer.
 
 use cqrs_es::persist::{
     PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot,
@@ -15,6 +16,8 @@ use cqrs_es::Aggregate;
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::PgPool;
+
+use crate::idempotency::{Idempotency, KeyTaken, METADATA_KEY};
 
 pub struct CaseRepository {
     pool: PgPool,
@@ -44,6 +47,10 @@ on conflict (aggregate_type, aggregate_id) do update
        current_snapshot = excluded.current_snapshot,
        payload = excluded.payload
  where snapshots.last_sequence < excluded.last_sequence";
+
+const INSERT_ANSWER: &str = "
+insert into idempotency_keys (scope, key, request_hash, status, answer)
+values ($1, $2, $3, $4, $5::jsonb || jsonb_build_object('case_id', $6::uuid, 'version', $7::bigint))";
 
 impl PersistedEventRepository for CaseRepository {
     async fn get_events<A: Aggregate>(
@@ -85,6 +92,12 @@ impl PersistedEventRepository for CaseRepository {
         let Some(first) = events.first() else {
             return Ok(());
         };
+        // The key travels in the metadata (cqrs-es's only channel to here)
+        // and is taken out again: the events do not keep it.
+        let idempotency: Option<Idempotency> = match first.metadata.get(METADATA_KEY) {
+            Some(Value::String(json)) => Some(serde_json::from_str(json).map_err(unknown)?),
+            _ => None,
+        };
         let mut tx = self.pool.begin().await.map_err(from_sqlx)?;
         let mut sequences = Vec::with_capacity(events.len());
         let mut types = Vec::with_capacity(events.len());
@@ -98,6 +111,11 @@ impl PersistedEventRepository for CaseRepository {
             payloads.push(&event.payload);
             metadata.push(&event.metadata);
         }
+        let stripped: Vec<Value>;
+        if idempotency.is_some() {
+            stripped = events.iter().map(|e| without_key(&e.metadata)).collect();
+            metadata = stripped.iter().collect();
+        }
         sqlx::query(INSERT_EVENTS)
             .bind(A::TYPE)
             .bind(&first.aggregate_id)
@@ -109,6 +127,20 @@ impl PersistedEventRepository for CaseRepository {
             .execute(&mut *tx)
             .await
             .map_err(from_sqlx)?;
+        if let Some(request) = &idempotency {
+            let last = sequences.last().copied().unwrap_or_default();
+            sqlx::query(INSERT_ANSWER)
+                .bind(&request.scope)
+                .bind(&request.key)
+                .bind(&request.request_hash)
+                .bind(request.status as i16)
+                .bind(Value::Object(request.answer.clone()))
+                .bind(&first.aggregate_id)
+                .bind(last)
+                .execute(&mut *tx)
+                .await
+                .map_err(from_sqlx)?;
+        }
         if let Some((aggregate_id, aggregate, current_snapshot)) = snapshot_update {
             // The snapshot may stop before the command's last event; the
             // aggregate's own version says where it stops.
@@ -141,11 +173,20 @@ impl PersistedEventRepository for CaseRepository {
     }
 }
 
+fn without_key(metadata: &Value) -> Value {
+    let mut metadata = metadata.clone();
+    if let Some(map) = metadata.as_object_mut() {
+        map.remove(METADATA_KEY);
+    }
+    metadata
+}
+
 fn unknown(error: impl ToString) -> PersistenceError {
     PersistenceError::UnknownError(error.to_string().into())
 }
 
-fn is_unavailable(error: &sqlx::Error) -> bool {
+/// Whether the database is out of reach (rather than refusing a query).
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
     matches!(
         error,
         sqlx::Error::Io(_)
@@ -160,14 +201,19 @@ fn is_unavailable(error: &sqlx::Error) -> bool {
         .is_some_and(|code| code.starts_with("57P") || code == "53300")
 }
 
-/// A second writer at the same sequence of the same case is a conflict; an
-/// unreachable database is a connection error; anything else is unexpected.
+/// A second writer at the same sequence of the same case is a conflict; a
+/// key answered meanwhile is `KeyTaken`; an unreachable database is a
+/// connection error; anything else is unexpected.
 fn from_sqlx(error: sqlx::Error) -> PersistenceError {
-    let duplicate_event = error
-        .as_database_error()
-        .is_some_and(|e| e.is_unique_violation() && e.constraint() == Some("events_pkey"));
-    if duplicate_event {
+    let duplicate = |constraint| {
+        error
+            .as_database_error()
+            .is_some_and(|e| e.is_unique_violation() && e.constraint() == Some(constraint))
+    };
+    if duplicate("events_pkey") {
         PersistenceError::OptimisticLockError
+    } else if duplicate("idempotency_keys_pkey") {
+        PersistenceError::UnknownError(Box::new(KeyTaken))
     } else if is_unavailable(&error) {
         PersistenceError::ConnectionError(Box::new(error))
     } else {

@@ -1,6 +1,7 @@
 //! End-to-end tests against a real PostgreSQL (see `support`). One test
 //! binary, so the crates link once.
 
+mod api;
 mod cli;
 mod event_store;
 mod operations;

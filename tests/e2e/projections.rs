@@ -21,7 +21,7 @@ use crate::support::TestDb;
 use crate::workload::{self, metadata};
 
 /// Every view table and its key, for comparing whole tables.
-const TABLES: [(&str, &str); 10] = [
+const TABLES: [(&str, &str); 11] = [
     ("social_case_view", "case_id"),
     ("justice_case_view", "case_id"),
     ("case_plan", "case_id"),
@@ -31,6 +31,7 @@ const TABLES: [(&str, &str); 10] = [
     ("case_timeline", "case_id, sequence"),
     ("caseload", "case_id"),
     ("caseload_assignments", "case_id, worker_id"),
+    ("caseload_partners", "case_id, partner"),
     ("projection_checkpoints", "view"),
 ];
 

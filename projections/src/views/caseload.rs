@@ -1,4 +1,5 @@
-//! `caseload`: one row per case for supervisors, and who is assigned to it.
+//! `caseload`: one row per case for supervisors, who is assigned to it and
+//! which partners are involved; the API finds who may see a case here.
 //! Review and target dates come from `case_plan` when the caseload is read.
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ struct Row {
     risk_level: Option<String>,
     case_lead_id: Option<String>,
     case_lead_name: Option<String>,
+    process_lead_id: Option<String>,
     referred_on: NaiveDate,
     last_contact_on: Option<NaiveDate>,
     closed_on: Option<NaiveDate>,
@@ -39,6 +41,13 @@ struct Assignment {
     worker_id: String,
     worker_name: String,
     team: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Partner {
+    case_id: Uuid,
+    partner: String,
+    domain: String,
 }
 
 impl rows::CaseRow for Row {
@@ -57,18 +66,21 @@ impl Caseload {
         let mut rows: HashMap<Uuid, Row> = rows::load_by_case(conn, "caseload", &cases).await?;
         let mut assignments: Vec<Assignment> =
             rows::load(conn, "caseload_assignments", &cases).await?;
+        let mut partners: Vec<Partner> = rows::load(conn, "caseload_partners", &cases).await?;
         for event in events {
-            apply(&mut rows, &mut assignments, event);
+            apply(&mut rows, &mut assignments, &mut partners, event);
         }
         let rows: Vec<Row> = rows.into_values().collect();
         rows::replace(conn, "caseload", &cases, &rows).await?;
-        rows::replace(conn, "caseload_assignments", &cases, &assignments).await
+        rows::replace(conn, "caseload_assignments", &cases, &assignments).await?;
+        rows::replace(conn, "caseload_partners", &cases, &partners).await
     }
 }
 
 fn apply(
     rows: &mut HashMap<Uuid, Row>,
     assignments: &mut Vec<Assignment>,
+    partners: &mut Vec<Partner>,
     recorded: &RecordedEvent,
 ) {
     use CaseEvent::*;
@@ -84,6 +96,7 @@ fn apply(
             risk_level: None,
             case_lead_id: None,
             case_lead_name: None,
+            process_lead_id: None,
             referred_on: referral.referred_on,
             last_contact_on: None,
             closed_on: None,
@@ -108,6 +121,7 @@ fn apply(
             row.case_lead_id = Some(assignment.lead.id.to_string());
             row.case_lead_name = Some(assignment.lead.name.as_str().into());
         }
+        LeadAssigned(assignment) => row.process_lead_id = Some(assignment.lead.id.to_string()),
         RiskAssessed(assessment) => row.risk_level = Some(code(&assessment.level)),
         ContactLogged(contact) => {
             row.last_contact_on = row.last_contact_on.max(Some(contact.contacted_on))
@@ -125,6 +139,19 @@ fn apply(
         }),
         WorkerUnassigned(unassignment) => assignments
             .retain(|a| !(a.case_id == case_id && a.worker_id == unassignment.worker.as_str())),
+        PartnerInvolved(involvement) => {
+            let partner = involvement.partner.as_str();
+            if !partners
+                .iter()
+                .any(|p| p.case_id == case_id && p.partner == partner)
+            {
+                partners.push(Partner {
+                    case_id,
+                    partner: partner.into(),
+                    domain: involvement.partner_domain.to_string(),
+                });
+            }
+        }
         _ => {}
     }
 }
@@ -135,7 +162,7 @@ impl View for Caseload {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["caseload", "caseload_assignments"]
+        &["caseload", "caseload_assignments", "caseload_partners"]
     }
 
     fn apply<'a>(

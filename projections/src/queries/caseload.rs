@@ -1,9 +1,10 @@
-//! Reading the views. What depends on today's date (a review overdue, days
-//! since the last contact) is worked out when read, never stored: a stored
-//! flag would go stale on a day without events.
+//! Supervisors' caseload: the open cases of a team or a worker, and the
+//! load of each worker.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use sqlx::PgPool;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Which open cases of a municipality to list.
@@ -14,7 +15,7 @@ pub struct CaseloadFilter {
     pub worker: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
 pub struct CaseloadEntry {
     pub case_id: Uuid,
     pub version: i64,
@@ -73,4 +74,71 @@ pub async fn caseload(
         .bind(today)
         .fetch_all(pool)
         .await
+}
+
+/// The open cases of one worker of a team.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct WorkerLoad {
+    pub worker_id: String,
+    pub worker_name: String,
+    pub team: String,
+    pub open_cases: i64,
+    pub reviews_overdue: i64,
+    pub high_risk: i64,
+    /// Open cases without a contact for 30 days or more (or never).
+    pub without_recent_contact: i64,
+}
+
+const WORKLOAD: &str = "
+select a.worker_id, max(a.worker_name) as worker_name, a.team,
+       count(*) as open_cases,
+       count(*) filter (where exists (select from case_reviews r where r.case_id = c.case_id
+                                        and r.completed_on is null and r.due_on < $4)) as reviews_overdue,
+       count(*) filter (where c.risk_level = 'high') as high_risk,
+       count(*) filter (where c.last_contact_on is null or c.last_contact_on <= $4 - 30) as without_recent_contact
+  from caseload_assignments a
+  join caseload c on c.case_id = a.case_id
+ where c.municipality = $1
+   and c.stage <> 'closed'
+   and ($2::text is null or a.team = $2)
+   and ($3::text is null or a.worker_id = $3)
+ group by a.worker_id, a.team
+ order by a.team, a.worker_id";
+
+/// The load of each worker with open cases in the municipality, optionally
+/// of one team or one worker, on `today`.
+pub async fn workload(
+    pool: &PgPool,
+    filter: &CaseloadFilter,
+    today: NaiveDate,
+) -> Result<Vec<WorkerLoad>, sqlx::Error> {
+    sqlx::query_as(WORKLOAD)
+        .bind(&filter.municipality)
+        .bind(&filter.team)
+        .bind(&filter.worker)
+        .bind(today)
+        .fetch_all(pool)
+        .await
+}
+
+/// The open cases of a team that `worker` is assigned to or leads.
+pub async fn cases_of_worker(
+    pool: &PgPool,
+    municipality: &str,
+    team: &str,
+    worker: &str,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select c.case_id from caseload c
+          where c.municipality = $1 and c.team = $2 and c.stage <> 'closed'
+            and (c.case_lead_id = $3 or c.process_lead_id = $3
+                 or exists (select from caseload_assignments a
+                             where a.case_id = c.case_id and a.worker_id = $3))
+          order by c.case_id",
+    )
+    .bind(municipality)
+    .bind(team)
+    .bind(worker)
+    .fetch_all(pool)
+    .await
 }

@@ -1,0 +1,78 @@
+//! The claims Casus reads from a token, and the caller they describe.
+
+use std::collections::BTreeSet;
+
+use casus_domain::{Domain, MunicipalityCode, OrganisationId, Role, TeamId, WorkerId};
+use serde::{Deserialize, Serialize};
+
+/// A token's claims: the registered ones and those of Casus (DESIGN.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub name: String,
+    pub org: String,
+    pub domain: String,
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub iss: String,
+    pub aud: String,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+}
+
+/// The authenticated caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub id: WorkerId,
+    pub name: String,
+    pub organisation: OrganisationId,
+    pub domain: Domain,
+    pub roles: BTreeSet<Role>,
+    /// `None`: a national scope (auditors only).
+    pub municipality: Option<MunicipalityCode>,
+    pub team: Option<TeamId>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+impl Claims {
+    pub fn into_principal(self) -> Result<Principal, String> {
+        let claim =
+            |name: &str, error: casus_domain::ValueError| format!("claim `{name}`: {error}");
+        let roles = self
+            .roles
+            .iter()
+            .map(|r| r.parse::<Role>().map_err(|e| claim("roles", e)))
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        if roles.is_empty() {
+            return Err("the token gives no role".into());
+        }
+        Ok(Principal {
+            id: WorkerId::parse(self.sub).map_err(|e| claim("sub", e))?,
+            name: self.name,
+            organisation: OrganisationId::parse(self.org).map_err(|e| claim("org", e))?,
+            domain: self.domain.parse().map_err(|e| claim("domain", e))?,
+            roles,
+            municipality: self
+                .municipality
+                .map(MunicipalityCode::parse)
+                .transpose()
+                .map_err(|e| claim("municipality", e))?,
+            team: self
+                .team
+                .map(TeamId::parse)
+                .transpose()
+                .map_err(|e| claim("team", e))?,
+        })
+    }
+}

@@ -1,0 +1,230 @@
+//! Supervision: the caseload of a team, and handing every case of a worker
+//! to another at once.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use casus_domain::{CaseCommand, CaseId, Command, Reassignment, Role, WorkerId};
+use casus_projections::queries::{self, CaseloadEntry, CaseloadFilter, WorkerLoad};
+use casus_store::idempotency;
+use casus_store::Metadata;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::access::{self, Action, Facts};
+use crate::auth::Principal;
+use crate::bodies::BulkReassignmentBody;
+use crate::cases::ReadProblems;
+use crate::error::ApiError;
+use crate::extract::{Body, Path, Query};
+use crate::write::{actor, WriteHeaders, WriteResponses, Writer};
+use crate::AppState;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CaseloadParams {
+    /// A team; supervisors see their own team only (the default).
+    team: Option<String>,
+    /// Only the cases of this worker.
+    worker: Option<String>,
+    /// For auditors with a national scope: the municipality.
+    municipality: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Caseload {
+    pub municipality: String,
+    pub team: Option<String>,
+    /// The date overdue reviews and days since contact are counted on.
+    pub today: NaiveDate,
+    /// Each worker's open cases, overdue reviews, high risks and cases without recent contact.
+    pub workers: Vec<WorkerLoad>,
+    /// The open cases, overdue reviews first.
+    pub cases: Vec<CaseloadEntry>,
+}
+
+/// The open cases of a team, per worker
+#[utoipa::path(
+    get,
+    path = "/api/v1/caseload",
+    tag = "supervision",
+    params(CaseloadParams),
+    responses((status = 200, description = "The caseload", body = Caseload), ReadProblems)
+)]
+pub async fn caseload(
+    State(state): State<AppState>,
+    caller: Principal,
+    Query(params): Query<CaseloadParams>,
+) -> Result<Json<Caseload>, ApiError> {
+    let filter = caseload_scope(&caller, params)?;
+    let today = chrono::Local::now().date_naive();
+    let workers = queries::workload(&state.pool, &filter, today).await?;
+    let cases = queries::caseload(&state.pool, &filter, today).await?;
+    Ok(Json(Caseload {
+        municipality: filter.municipality,
+        team: filter.team,
+        today,
+        workers,
+        cases,
+    }))
+}
+
+/// Which caseload `caller` may see with these parameters.
+fn caseload_scope(caller: &Principal, params: CaseloadParams) -> Result<CaseloadFilter, ApiError> {
+    let own_municipality = caller.municipality.as_ref().map(|m| m.to_string());
+    if caller.has(Role::Auditor) {
+        let municipality = match (own_municipality, params.municipality) {
+            (Some(own), Some(asked)) if own != asked => return Err(ApiError::NotFound),
+            (Some(own), _) => own,
+            (None, Some(asked)) => asked,
+            (None, None) => {
+                return Err(ApiError::BadRequest(
+                    "with a national scope, name the `municipality`".into(),
+                ))
+            }
+        };
+        return Ok(CaseloadFilter {
+            municipality,
+            team: params.team,
+            worker: params.worker,
+        });
+    }
+    if !caller.has(Role::Supervisor) {
+        return Err(ApiError::Forbidden(
+            "the caseload is for supervisors and auditors".into(),
+        ));
+    }
+    let (Some(municipality), Some(team)) = (own_municipality, caller.team.as_ref()) else {
+        return Err(ApiError::Forbidden(
+            "the caseload needs a municipality and a team in your token".into(),
+        ));
+    };
+    let other_municipality = params
+        .municipality
+        .is_some_and(|asked| asked != municipality);
+    let other_team = params.team.is_some_and(|asked| asked != team.as_str());
+    if other_municipality || other_team {
+        return Err(ApiError::Forbidden(
+            "supervisors see the caseload of their own team".into(),
+        ));
+    }
+    Ok(CaseloadFilter {
+        municipality,
+        team: Some(team.to_string()),
+        worker: params.worker,
+    })
+}
+
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct Moved {
+    pub case_id: Uuid,
+    pub version: u64,
+}
+
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct NotMoved {
+    pub case_id: Uuid,
+    pub status: u16,
+    pub detail: String,
+}
+
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct BulkReassignment {
+    /// Ties the events of every moved case together in their metadata.
+    pub correlation_id: Uuid,
+    pub moved: Vec<Moved>,
+    /// Cases that could not be moved (e.g. changed meanwhile), and why.
+    pub not_moved: Vec<NotMoved>,
+}
+
+/// Hand every open case of a worker in the supervisor's team to another worker
+#[utoipa::path(
+    post,
+    path = "/api/v1/workers/{worker_id}/reassign",
+    tag = "supervision",
+    params(("worker_id" = String, Path, description = "The worker whose cases move"), WriteHeaders),
+    request_body = BulkReassignmentBody,
+    responses((status = 200, description = "What moved and what did not", body = BulkReassignment), WriteResponses)
+)]
+pub async fn reassign_all(
+    writer: Writer,
+    Path(worker): Path<String>,
+    body: Body<BulkReassignmentBody>,
+) -> Result<Response, ApiError> {
+    let caller = &writer.caller;
+    if !caller.has(Role::Supervisor) {
+        return Err(ApiError::Forbidden(
+            "reassigning all cases of a worker is for supervisors".into(),
+        ));
+    }
+    let (Some(municipality), Some(team)) = (&caller.municipality, &caller.team) else {
+        return Err(ApiError::Forbidden(
+            "this needs a municipality and a team in your token".into(),
+        ));
+    };
+    let from = WorkerId::parse(worker).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let state = writer.state().clone();
+    let request = writer.idempotency(body.digest, StatusCode::OK);
+    if let Some(request) = &request {
+        if let Some(stored) = idempotency::find(&state.pool, &request.scope, &request.key).await? {
+            return crate::write::replay(request, stored);
+        }
+    }
+    let cases = queries::cases_of_worker(
+        &state.pool,
+        municipality.as_str(),
+        team.as_str(),
+        from.as_str(),
+    )
+    .await?;
+    let correlation_id = writer.request_id().0;
+    let mut answer = BulkReassignment {
+        correlation_id,
+        moved: Vec::new(),
+        not_moved: Vec::new(),
+    };
+    for case in cases {
+        let case = CaseId::from_uuid(case);
+        let command = Reassignment {
+            from: from.clone(),
+            to: body.value.to.clone(),
+            reason: Some(body.value.reason.clone()),
+        };
+        let outcome = state
+            .store
+            .execute_with(case, None, |aggregate| {
+                let file = aggregate.file().ok_or(ApiError::NotFound)?;
+                let role = access::authorize(caller, Action::Assign, &Facts::from(file))?;
+                let mut metadata = Metadata::new(actor(caller, role), correlation_id);
+                metadata.reason = Some(body.value.reason.as_str().to_owned());
+                Ok::<_, ApiError>((Command::new(CaseCommand::ReassignWorker(command)), metadata))
+            })
+            .await;
+        match outcome {
+            Ok(committed) => answer.moved.push(Moved {
+                case_id: case.as_uuid(),
+                version: committed.version,
+            }),
+            Err(error) => {
+                let problem = error.into_problem();
+                if problem.status >= 500 {
+                    return Err(problem.into());
+                }
+                answer.not_moved.push(NotMoved {
+                    case_id: case.as_uuid(),
+                    status: problem.status,
+                    detail: problem.detail,
+                });
+            }
+        }
+    }
+    if let Some(request) = &request {
+        let json = serde_json::to_value(&answer).unwrap_or_default();
+        idempotency::keep(&state.pool, request, 200, &json).await?;
+    }
+    Ok(Json(answer).into_response())
+}

@@ -1,0 +1,272 @@
+//! The read routes of cases: the list, one case and its timeline, each as
+//! the caller's domain sees it.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use casus_domain::{CaseId, Domain, Stage};
+use casus_projections::queries::{self, CaseDetail, CaseListFilter, CaseSummary, TimelineEntry};
+use casus_projections::wait::{wait_for_version, Versioned};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+use uuid::Uuid;
+
+use crate::access::{self, Action, Facts};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::problem::Problem;
+use crate::AppState;
+
+/// The answers of the read routes besides their 200.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // describes the answers for the OpenAPI document
+pub enum ReadProblems {
+    #[response(
+        status = 400,
+        description = "A malformed parameter",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 401,
+        description = "No valid bearer token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "The caller's role does not read cases",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "No such case in the caller's scope",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    #[response(
+        status = 503,
+        description = "The database does not answer, or the view has not reached `min_version` in time; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Problem),
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReadParams {
+    /// Wait (a few seconds at most) until the view reflects at least this
+    /// version of the case: the version a write answered with.
+    min_version: Option<u64>,
+}
+
+/// Waits for `tables` to reflect `version` of `case`, or answers 503.
+async fn wait(
+    state: &AppState,
+    case: CaseId,
+    version: Option<u64>,
+    tables: &[Versioned],
+) -> Result<(), ApiError> {
+    let Some(version) = version else {
+        return Ok(());
+    };
+    for table in tables {
+        if !wait_for_version(&state.pool, *table, case, version, state.settings.read_wait).await? {
+            return Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "View behind",
+                format!("The view has not reached version {version} of this case yet; try again shortly."),
+            )
+            .kind("urn:casus:problem:view-behind")
+            .with_header(header::RETRY_AFTER, "1")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Authorises `caller` to read `case`, from the caseload view's facts.
+async fn authorize_read(
+    state: &AppState,
+    caller: &Principal,
+    case: CaseId,
+) -> Result<(), ApiError> {
+    access::require_role(caller, Action::Read)?;
+    let scope = queries::scope(&state.pool, case.as_uuid())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    access::authorize(caller, Action::Read, &Facts::from(&scope)).map(|_| ())
+}
+
+fn view_of(domain: Domain) -> Versioned {
+    match domain {
+        Domain::Social => Versioned::SocialCaseView,
+        Domain::Justice => Versioned::JusticeCaseView,
+    }
+}
+
+/// One case as the caller's domain sees it, with its plan
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "views",
+    params(("id" = Uuid, Path, description = "The case"), ReadParams),
+    responses(
+        (status = 200, description = "The case; its ETag is its version", body = CaseDetail),
+        ReadProblems
+    )
+)]
+pub async fn case(
+    State(state): State<AppState>,
+    caller: Principal,
+    Path(case): Path<CaseId>,
+    Query(params): Query<ReadParams>,
+) -> Result<Response, ApiError> {
+    wait(
+        &state,
+        case,
+        params.min_version,
+        &[
+            Versioned::Caseload,
+            view_of(caller.domain),
+            Versioned::CasePlan,
+        ],
+    )
+    .await?;
+    authorize_read(&state, &caller, case).await?;
+    let detail = queries::case(&state.pool, caller.domain, case.as_uuid())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", detail.overview.version))
+        .map_err(|_| ApiError::Problem(crate::problem::internal()))?;
+    Ok(([(header::ETAG, etag)], Json(detail)).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Timeline {
+    pub case_id: Uuid,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// The case's history as the caller's domain may see it
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/timeline",
+    tag = "views",
+    params(("id" = Uuid, Path, description = "The case"), ReadParams),
+    responses((status = 200, description = "The entries, oldest first", body = Timeline), ReadProblems)
+)]
+pub async fn timeline(
+    State(state): State<AppState>,
+    caller: Principal,
+    Path(case): Path<CaseId>,
+    Query(params): Query<ReadParams>,
+) -> Result<Json<Timeline>, ApiError> {
+    wait(
+        &state,
+        case,
+        params.min_version,
+        &[Versioned::Caseload, Versioned::Timeline],
+    )
+    .await?;
+    authorize_read(&state, &caller, case).await?;
+    let entries = queries::timeline(&state.pool, caller.domain, case.as_uuid()).await?;
+    Ok(Json(Timeline {
+        case_id: case.as_uuid(),
+        entries,
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only cases in this stage.
+    stage: Option<Stage>,
+    /// Only cases this worker is assigned to or leads.
+    assignee: Option<String>,
+    /// Only cases of this team.
+    team: Option<String>,
+    /// Only cases in this focus area.
+    focus_area: Option<String>,
+    /// Only cases whose next review is overdue (`true`) or not (`false`).
+    review_overdue: Option<bool>,
+    /// Only cases with an open goal due on or before this date.
+    target_before: Option<NaiveDate>,
+    /// Where to continue: the `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// How many cases per page (1 to 200; 50 if left out).
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// The cases in the caller's scope, filtered, a page at a time
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "views",
+    params(ListParams),
+    responses((status = 200, description = "A page of cases, oldest first", body = CasePage), ReadProblems)
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Principal,
+    Query(params): Query<ListParams>,
+) -> Result<Json<CasePage>, ApiError> {
+    access::require_role(&caller, Action::Read)?;
+    let reach = access::reach(&caller).ok_or_else(|| {
+        ApiError::Forbidden("listing cases needs a municipality in your token".into())
+    })?;
+    let limit = params.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 200".into(),
+        ));
+    }
+    let after = params.cursor.as_deref().map(decode_cursor).transpose()?;
+    let filter = CaseListFilter {
+        stage: params.stage.map(|s| s.as_str().to_owned()),
+        assignee: params.assignee,
+        team: params.team,
+        focus_area: params.focus_area,
+        review_overdue: params.review_overdue,
+        target_before: params.target_before,
+        after,
+        limit: limit + 1,
+    };
+    let today = chrono::Local::now().date_naive();
+    let mut items = queries::list(&state.pool, caller.domain, &reach, &filter, today).await?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|c| encode_cursor(c.case_id))
+    } else {
+        None
+    };
+    Ok(Json(CasePage { items, next_cursor }))
+}
+
+fn encode_cursor(case: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(case.as_bytes())
+}
+
+fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| Uuid::from_slice(&bytes).ok())
+        .ok_or_else(|| ApiError::BadRequest("the cursor is not one Casus gave out".into()))
+}

@@ -1,0 +1,572 @@
+//! The write routes: one per thing a worker records on a case. Each names
+//! its action for the access policy and builds its command; `Writer` does
+//! the rest.
+
+use axum::response::Response;
+use casus_domain::*;
+
+use crate::access::Action;
+use crate::bodies::*;
+use crate::error::ApiError;
+use crate::extract::{Body, Path};
+use crate::write::{Target, WriteHeaders, WriteResponses, Writer};
+
+/// A route whose body is the domain's record as it is.
+macro_rules! record {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $body:ty, $action:ident, $command:path) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "cases",
+            params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+            request_body = $body,
+            responses(WriteResponses)
+        )]
+        pub async fn $name(
+            writer: Writer,
+            Path(case): Path<CaseId>,
+            body: Body<$body>,
+        ) -> Result<Response, ApiError> {
+            writer
+                .record(case, Action::$action, body.digest, |_| Ok($command(body.value)))
+                .await
+        }
+    };
+}
+
+record!(
+    /// Record a signal (police contact, school absence, nuisance, ...)
+    signals, "/api/v1/cases/{id}/signals", Signal, Work, CaseCommand::RecordSignal
+);
+record!(
+    /// Add information from a partner, with its legal basis
+    information, "/api/v1/cases/{id}/information", Information, Work, CaseCommand::AddInformation
+);
+record!(
+    /// Include the case after a triage that took it on
+    include, "/api/v1/cases/{id}/include", Inclusion, Work, CaseCommand::IncludeCase
+);
+record!(
+    /// Assign the case lead or the process lead
+    leads, "/api/v1/cases/{id}/leads", LeadAssignment, Assign, CaseCommand::AssignLead
+);
+record!(
+    /// Assign a worker
+    assignments, "/api/v1/cases/{id}/assignments", Worker, Assign, CaseCommand::AssignWorker
+);
+record!(
+    /// Unassign a worker
+    unassignments, "/api/v1/cases/{id}/unassignments", Unassignment, Assign, CaseCommand::UnassignWorker
+);
+record!(
+    /// Hand a worker's assignment and leads on this case to another worker
+    reassign, "/api/v1/cases/{id}/reassign", Reassignment, Assign, CaseCommand::ReassignWorker
+);
+record!(
+    /// Log a contact (home visit, school, phone, ...)
+    contacts, "/api/v1/cases/{id}/contacts", Contact, Contribute, CaseCommand::LogContact
+);
+record!(
+    /// Add a note, readable by the social domain, the justice domain or both
+    notes, "/api/v1/cases/{id}/notes", Note, Contribute, CaseCommand::AddNote
+);
+record!(
+    /// Involve a partner organisation; one of the other domain needs a legal basis
+    partners, "/api/v1/cases/{id}/partners", PartnerInvolvement, Work, CaseCommand::InvolvePartner
+);
+record!(
+    /// Record a case conference
+    conferences, "/api/v1/cases/{id}/conferences", Conference, Work, CaseCommand::HoldConference
+);
+record!(
+    /// Escalate the case (to the administrators, police, prosecutor or Child Protection Board)
+    escalations, "/api/v1/cases/{id}/escalations", Escalation, Work, CaseCommand::Escalate
+);
+record!(
+    /// Transfer the case to another focus area and team
+    transfer, "/api/v1/cases/{id}/transfer", Transfer, Work, CaseCommand::TransferCase
+);
+record!(
+    /// Start aftercare
+    aftercare, "/api/v1/cases/{id}/aftercare", Aftercare, Work, CaseCommand::StartAftercare
+);
+record!(
+    /// Close the case with its result
+    close, "/api/v1/cases/{id}/close", Closure, Work, CaseCommand::CloseCase
+);
+record!(
+    /// Reopen a closed case, with the reason
+    reopen, "/api/v1/cases/{id}/reopen", Reopening, Work, CaseCommand::ReopenCase
+);
+record!(
+    /// Correct an earlier entry (the entry stays; this one says what was wrong)
+    corrections, "/api/v1/cases/{id}/corrections", Correction, Work, CaseCommand::CorrectEntry
+);
+
+/// Open a case with a referral
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(WriteHeaders),
+    request_body = ReferralBody,
+    responses(WriteResponses, (status = 201, description = "Opened", body = crate::write::Written))
+)]
+pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, ApiError> {
+    let case = CaseId::new();
+    let b = body.value;
+    let subject = b.subject_id.unwrap_or_default();
+    let caller = &writer.caller;
+    let (Some(municipality), Some(team)) = (caller.municipality.clone(), caller.team.clone())
+    else {
+        return Err(ApiError::Forbidden(
+            "opening a case needs a municipality and a team in your token".into(),
+        ));
+    };
+    let referral = Referral {
+        subject,
+        details: Personal::new(b.subject),
+        municipality,
+        focus_area: b.focus_area,
+        team,
+        domain: caller.domain,
+        referred_by: b.referred_by,
+        reason: Personal::new(b.reason),
+        goal: Personal::new(b.goal),
+        referred_on: b.referred_on,
+    };
+    let ids = vec![case.as_uuid(), subject.as_uuid()];
+    writer
+        .run(Target::New(case), body.digest, ids, None, |_| {
+            Ok(CaseCommand::ReferCase(referral))
+        })
+        .await
+}
+
+/// Decide the triage: take the case on, hand it over to a partner, or give advice only
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/triage",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = TriageBody,
+    responses(WriteResponses)
+)]
+pub async fn triage(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<TriageBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let decision = match (b.decision, b.partner) {
+        (TriageChoice::TakeOn, None) => TriageDecision::TakeOn,
+        (TriageChoice::AdviceOnly, None) => TriageDecision::AdviceOnly,
+        (TriageChoice::HandOver, Some(partner)) => TriageDecision::HandOver { partner },
+        (TriageChoice::HandOver, None) => {
+            return Err(ApiError::Unprocessable(
+                "a hand-over names the `partner` it goes to".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::Unprocessable(
+                "only a hand-over names a `partner`".into(),
+            ))
+        }
+    };
+    let command = CaseCommand::DecideTriage(Triage {
+        decision,
+        decided_by: b.decided_by,
+        decided_on: b.decided_on,
+    });
+    writer
+        .record(case, Action::Work, body.digest, |_| Ok(command))
+        .await
+}
+
+/// Assess the risk, optionally scheduling the next review
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/risk-assessments",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = RiskBody,
+    responses(WriteResponses)
+)]
+pub async fn risk_assessments(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<RiskBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let next_review = b.next_review_on.map(|due_on| Review {
+        review_id: ReviewId::new(),
+        due_on,
+    });
+    let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
+    let command = CaseCommand::AssessRisk {
+        assessment: b.assessment,
+        next_review,
+    };
+    writer
+        .run(
+            Target::Case(case, Action::Work),
+            body.digest,
+            ids,
+            None,
+            |_| Ok(command),
+        )
+        .await
+}
+
+/// Agree the plan of action, or revise it (with a reason)
+#[utoipa::path(
+    put,
+    path = "/api/v1/cases/{id}/plan",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = PlanBody,
+    responses(WriteResponses)
+)]
+pub async fn plan(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<PlanBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let goals: Vec<Goal> = b
+        .goals
+        .into_iter()
+        .map(|g| Goal {
+            goal_id: g.goal_id.unwrap_or_default(),
+            description: Personal::new(g.description),
+            target_date: g.target_date,
+        })
+        .collect();
+    let ids = goals.iter().map(|g| g.goal_id.as_uuid()).collect();
+    let plan = Plan {
+        goals,
+        agreed_with: b.agreed_with,
+        agreed_on: b.agreed_on,
+    };
+    let reason = b.reason;
+    writer
+        .run(
+            Target::Case(case, Action::Work),
+            body.digest,
+            ids,
+            None,
+            |file| {
+                let file = file.ok_or(ApiError::NotFound)?;
+                if file.goals.is_empty() {
+                    return Ok(CaseCommand::AgreePlan(plan));
+                }
+                let reason = reason.ok_or_else(|| {
+                    ApiError::Unprocessable(
+                        "the case has a plan: give a `reason` to revise it".into(),
+                    )
+                })?;
+                Ok(CaseCommand::RevisePlan(PlanRevision {
+                    plan,
+                    reason: Personal::new(reason),
+                }))
+            },
+        )
+        .await
+}
+
+/// Mark a goal of the plan achieved
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/goals/{goal_id}/achieve",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("goal_id" = Uuid, Path, description = "The goal"),
+        WriteHeaders
+    ),
+    request_body = AchievementBody,
+    responses(WriteResponses)
+)]
+pub async fn achieve_goal(
+    writer: Writer,
+    Path((case, goal_id)): Path<(CaseId, GoalId)>,
+    body: Body<AchievementBody>,
+) -> Result<Response, ApiError> {
+    let command = CaseCommand::AchieveGoal(GoalAchievement {
+        goal_id,
+        achieved_on: body.value.achieved_on,
+    });
+    writer
+        .record(case, Action::Work, body.digest, |_| Ok(command))
+        .await
+}
+
+/// Plan an intervention (mentoring, Halt, family coaching, ...)
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/interventions",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = InterventionBody,
+    responses(WriteResponses)
+)]
+pub async fn interventions(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<InterventionBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let halt = match (b.kind, b.halt_confession_on) {
+        (InterventionKind::Halt, Some(confession_on)) => {
+            // The age on the planned date, from the referral's date of birth.
+            let referral = writer.state().store.referral(case).await?;
+            referral
+                .and_then(|r| r.details.expose().age_on(b.planned_on))
+                .map(|age| HaltGrounds {
+                    confession_on,
+                    youth_age: u8::try_from(age).unwrap_or(u8::MAX),
+                })
+        }
+        _ => None,
+    };
+    let plan = InterventionPlan {
+        intervention_id: b.intervention_id.unwrap_or_default(),
+        kind: b.kind,
+        provider: b.provider,
+        domain: b.domain,
+        planned_on: b.planned_on,
+        halt,
+    };
+    let ids = vec![plan.intervention_id.as_uuid()];
+    writer
+        .run(
+            Target::Case(case, Action::Work),
+            body.digest,
+            ids,
+            None,
+            |_| Ok(CaseCommand::PlanIntervention(plan)),
+        )
+        .await
+}
+
+/// Start a planned intervention
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/interventions/{intervention_id}/start",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("intervention_id" = Uuid, Path, description = "The intervention"),
+        WriteHeaders
+    ),
+    request_body = StartBody,
+    responses(WriteResponses)
+)]
+pub async fn start_intervention(
+    writer: Writer,
+    Path((case, intervention_id)): Path<(CaseId, InterventionId)>,
+    body: Body<StartBody>,
+) -> Result<Response, ApiError> {
+    let command = CaseCommand::StartIntervention(InterventionStart {
+        intervention_id,
+        started_on: body.value.started_on,
+    });
+    writer
+        .record(case, Action::Contribute, body.digest, |_| Ok(command))
+        .await
+}
+
+/// Complete a running intervention with its outcome
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/interventions/{intervention_id}/complete",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("intervention_id" = Uuid, Path, description = "The intervention"),
+        WriteHeaders
+    ),
+    request_body = CompletionBody,
+    responses(WriteResponses)
+)]
+pub async fn complete_intervention(
+    writer: Writer,
+    Path((case, intervention_id)): Path<(CaseId, InterventionId)>,
+    body: Body<CompletionBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let command = CaseCommand::CompleteIntervention(InterventionCompletion {
+        intervention_id,
+        outcome: b.outcome,
+        summary: b.summary.map(Personal::new),
+        completed_on: b.completed_on,
+    });
+    writer
+        .record(case, Action::Contribute, body.digest, |_| Ok(command))
+        .await
+}
+
+/// Cancel an intervention, with the reason
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/interventions/{intervention_id}/cancel",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("intervention_id" = Uuid, Path, description = "The intervention"),
+        WriteHeaders
+    ),
+    request_body = CancellationBody,
+    responses(WriteResponses)
+)]
+pub async fn cancel_intervention(
+    writer: Writer,
+    Path((case, intervention_id)): Path<(CaseId, InterventionId)>,
+    body: Body<CancellationBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let command = CaseCommand::CancelIntervention(InterventionCancellation {
+        intervention_id,
+        reason: Personal::new(b.reason),
+        cancelled_on: b.cancelled_on,
+    });
+    writer
+        .record(case, Action::Contribute, body.digest, |_| Ok(command))
+        .await
+}
+
+/// Record a consent (for a partner and a purpose, given by the youth or a parent)
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/consents",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = ConsentBody,
+    responses(WriteResponses)
+)]
+pub async fn consents(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<ConsentBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let consent = Consent {
+        consent_id: b.consent_id.unwrap_or_default(),
+        partner: b.partner,
+        purpose: b.purpose,
+        given_by: b.given_by,
+        given_on: b.given_on,
+        valid_until: b.valid_until,
+    };
+    let ids = vec![consent.consent_id.as_uuid()];
+    writer
+        .run(
+            Target::Case(case, Action::Work),
+            body.digest,
+            ids,
+            None,
+            |_| Ok(CaseCommand::RecordConsent(consent)),
+        )
+        .await
+}
+
+/// Withdraw a consent
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/consents/{consent_id}/withdraw",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("consent_id" = Uuid, Path, description = "The consent"),
+        WriteHeaders
+    ),
+    request_body = WithdrawalBody,
+    responses(WriteResponses)
+)]
+pub async fn withdraw_consent(
+    writer: Writer,
+    Path((case, consent_id)): Path<(CaseId, ConsentId)>,
+    body: Body<WithdrawalBody>,
+) -> Result<Response, ApiError> {
+    let command = CaseCommand::WithdrawConsent(ConsentWithdrawal {
+        consent_id,
+        withdrawn_on: body.value.withdrawn_on,
+    });
+    writer
+        .record(case, Action::Work, body.digest, |_| Ok(command))
+        .await
+}
+
+/// Schedule a review
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/reviews",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = ReviewBody,
+    responses(WriteResponses)
+)]
+pub async fn reviews(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<ReviewBody>,
+) -> Result<Response, ApiError> {
+    let review = Review {
+        review_id: body.value.review_id.unwrap_or_default(),
+        due_on: body.value.due_on,
+    };
+    let ids = vec![review.review_id.as_uuid()];
+    writer
+        .run(
+            Target::Case(case, Action::Work),
+            body.digest,
+            ids,
+            None,
+            |_| Ok(CaseCommand::ScheduleReview(review)),
+        )
+        .await
+}
+
+/// Complete a review, optionally scheduling the next one
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/reviews/{review_id}/complete",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("review_id" = Uuid, Path, description = "The review"),
+        WriteHeaders
+    ),
+    request_body = ReviewCompletionBody,
+    responses(WriteResponses)
+)]
+pub async fn complete_review(
+    writer: Writer,
+    Path((case, review_id)): Path<(CaseId, ReviewId)>,
+    body: Body<ReviewCompletionBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let next_review = b.next_review_on.map(|due_on| Review {
+        review_id: ReviewId::new(),
+        due_on,
+    });
+    let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
+    let command = CaseCommand::CompleteReview {
+        completion: ReviewCompletion {
+            review_id,
+            completed_on: b.completed_on,
+            summary: Personal::new(b.summary),
+        },
+        next_review,
+    };
+    writer
+        .run(
+            Target::Case(case, Action::Work),
+            body.digest,
+            ids,
+            None,
+            |_| Ok(command),
+        )
+        .await
+}

@@ -1,0 +1,105 @@
+//! Around every request: an id (into the logs, the events' metadata and the
+//! `x-request-id` answer header), a log line, metrics, security headers, and
+//! problem+json for any error answer the framework made on its own (405,
+//! 408, 413).
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+use uuid::Uuid;
+
+use crate::extract::RequestId;
+use crate::problem::Problem;
+
+pub async fn observe(mut request: Request, next: Next) -> Response {
+    let id = Uuid::now_v7();
+    request.extensions_mut().insert(RequestId(id));
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %route);
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let status = response.status();
+    if status.is_client_error() || status.is_server_error() {
+        response = as_problem(response);
+    }
+    span.in_scope(|| {
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        if status.is_server_error() {
+            tracing::error!(status = status.as_u16(), latency_ms, "answered");
+        } else {
+            tracing::info!(status = status.as_u16(), latency_ms, "answered");
+        }
+    });
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route),
+        ("status", status.as_u16().to_string()),
+    ];
+    metrics::counter!("casus_http_requests_total", &labels).increment(1);
+    metrics::histogram!("casus_http_request_duration_seconds", &labels[..2])
+        .record(elapsed.as_secs_f64());
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+        headers.insert("x-request-id", value);
+    }
+    for (name, value) in SECURITY_HEADERS {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Case data must not be cached, framed, sniffed or referred onwards.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 5] = [
+    (header::CACHE_CONTROL, "no-store"),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'",
+    ),
+    (header::REFERRER_POLICY, "no-referrer"),
+];
+
+/// An error answer that is not problem+json yet becomes one.
+fn as_problem(response: Response) -> Response {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == b"application/problem+json");
+    if is_problem {
+        return response;
+    }
+    let status = response.status();
+    let (title, detail) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("Method not allowed", "This path does not take this method.")
+        }
+        StatusCode::REQUEST_TIMEOUT => (
+            "Request timeout",
+            "The request took too long and was stopped.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("Body too large", "The body is over the size limit."),
+        _ => (
+            status.canonical_reason().unwrap_or("Error"),
+            "The request could not be answered.",
+        ),
+    };
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut problem = Problem::new(status, title, detail).into_response();
+    if let Some(allow) = allow {
+        problem.headers_mut().insert(header::ALLOW, allow);
+    }
+    problem
+}

@@ -1,0 +1,378 @@
+//! Running a command for a caller: authorise on the case as loaded, build
+//! the command, append it with the caller's metadata, answer with the case
+//! id and new version, and honour `If-Match` and `Idempotency-Key`.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use casus_domain::{CaseCommand, CaseFile, CaseId, Command, Role};
+use casus_store::idempotency::{self, Idempotency, StoredAnswer};
+use casus_store::{Actor, CommandError, Metadata};
+use serde::Serialize;
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+use uuid::Uuid;
+
+use crate::access::{self, Action, Facts};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{IdempotencyKey, IfMatch, RequestId};
+use crate::problem::Problem;
+use crate::AppState;
+
+/// The answer to a write.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct Written {
+    pub case_id: Uuid,
+    /// The case's version after the write; send it as `If-Match` next time,
+    /// or as `min_version` to read your own write.
+    pub version: u64,
+    /// The ids of what the write created (a case, goals, an intervention,
+    /// a consent, a review), in the order of the request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<Uuid>,
+}
+
+/// The answers of every write route.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // describes the answers for the OpenAPI document
+pub enum WriteResponses {
+    #[response(status = 200, description = "Recorded")]
+    Recorded(Written),
+    #[response(
+        status = 400,
+        description = "Malformed JSON, header or path",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 401,
+        description = "No valid bearer token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "The caller's role does not allow this",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 404,
+        description = "No such case in the caller's scope",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+    #[response(
+        status = 409,
+        description = "The case's state refuses this, or a concurrent change",
+        content_type = "application/problem+json"
+    )]
+    Conflict(Problem),
+    #[response(
+        status = 412,
+        description = "If-Match names another version than the case's",
+        content_type = "application/problem+json"
+    )]
+    PreconditionFailed(Problem),
+    #[response(
+        status = 413,
+        description = "Body over 64 KiB",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "Body not JSON",
+        content_type = "application/problem+json"
+    )]
+    UnsupportedMediaType(Problem),
+    #[response(
+        status = 422,
+        description = "Invalid body, unknown field, a rule of the case, or an Idempotency-Key reused for another request",
+        content_type = "application/problem+json"
+    )]
+    Unprocessable(Problem),
+    #[response(
+        status = 503,
+        description = "The database does not answer; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Problem),
+}
+
+/// The headers a write takes.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // describes the headers for the OpenAPI document
+pub struct WriteHeaders {
+    /// The case version the caller last saw (as an entity tag, e.g. `"7"`):
+    /// the write is refused with 412 if the case has moved on.
+    #[param(rename = "If-Match")]
+    if_match: Option<String>,
+    /// Makes the request safe to repeat: the same key and body get the first
+    /// answer again, without a second event; the same key with another body is 422.
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
+/// Everything a write route knows about its caller and request.
+pub struct Writer {
+    state: AppState,
+    pub caller: Principal,
+    request_id: RequestId,
+    if_match: Option<u64>,
+    key: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let caller = Principal::from_request_parts(parts, state).await?;
+        let if_match =
+            <IfMatch as axum::extract::OptionalFromRequestParts<AppState>>::from_request_parts(
+                parts, state,
+            )
+            .await?;
+        let key = <IdempotencyKey as axum::extract::OptionalFromRequestParts<AppState>>::from_request_parts(
+            parts, state,
+        )
+        .await?;
+        let Ok(request_id) = RequestId::from_request_parts(parts, state).await;
+        Ok(Self {
+            state: state.clone(),
+            caller,
+            request_id,
+            if_match: if_match.map(|m| m.0),
+            key: key.map(|k| k.0),
+        })
+    }
+}
+
+/// What a write does to which case.
+pub enum Target {
+    /// Opens a new case.
+    New(CaseId),
+    /// Acts on an existing case.
+    Case(CaseId, Action),
+}
+
+impl Writer {
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn request_id(&self) -> RequestId {
+        self.request_id
+    }
+
+    /// The request to keep an answer for, if the caller sent a key; a
+    /// success answers with `status`.
+    pub fn idempotency(&self, digest: String, status: StatusCode) -> Option<Idempotency> {
+        self.key.as_ref().map(|key| Idempotency {
+            scope: self.caller.id.to_string(),
+            key: key.clone(),
+            request_hash: digest,
+            status: status.as_u16(),
+            answer: serde_json::Map::new(),
+        })
+    }
+
+    /// Records `build`'s command on an existing case.
+    pub async fn record(
+        self,
+        case: CaseId,
+        action: Action,
+        digest: String,
+        build: impl FnOnce(&CaseFile) -> Result<CaseCommand, ApiError>,
+    ) -> Result<Response, ApiError> {
+        self.run(
+            Target::Case(case, action),
+            digest,
+            Vec::new(),
+            None,
+            |file| build(file.expect("an existing case")),
+        )
+        .await
+    }
+
+    /// Runs a write: `ids` are those it creates, `reason` goes into the
+    /// metadata, `build` makes the command from the case as loaded (`None`
+    /// for a new case).
+    pub async fn run(
+        self,
+        target: Target,
+        digest: String,
+        ids: Vec<Uuid>,
+        reason: Option<String>,
+        build: impl FnOnce(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
+    ) -> Result<Response, ApiError> {
+        let (case, status) = match target {
+            Target::New(case) => (case, StatusCode::CREATED),
+            Target::Case(case, action) => {
+                access::require_role(&self.caller, action)?;
+                (case, StatusCode::OK)
+            }
+        };
+        let request = self.idempotency(digest, status).map(|mut request| {
+            request.answer.insert("ids".into(), serde_json::json!(ids));
+            request
+        });
+        if let Some(request) = &request {
+            if let Some(stored) =
+                idempotency::find(&self.state.pool, &request.scope, &request.key).await?
+            {
+                return replay(request, stored);
+            }
+        }
+        let mut kind = "unknown";
+        let caller = &self.caller;
+        let outcome = self
+            .state
+            .store
+            .execute_with(case, request.as_ref(), |aggregate| {
+                let (role, command) = match (&target, aggregate.file()) {
+                    (Target::New(_), None) => (open_role(caller)?, build(None)?),
+                    (Target::New(_), Some(_)) => {
+                        return Err(ApiError::Command(CommandError::Conflict(
+                            casus_store::Conflict::ConcurrentWrite,
+                        )))
+                    }
+                    (Target::Case(_, _), None) => return Err(ApiError::NotFound),
+                    (Target::Case(_, action), Some(file)) => {
+                        let role = access::authorize(caller, *action, &Facts::from(file))?;
+                        (role, build(Some(file))?)
+                    }
+                };
+                kind = command.describe();
+                let command = Command {
+                    expected_version: self.if_match,
+                    action: command,
+                };
+                let mut metadata = Metadata::new(actor(caller, role), self.request_id.0);
+                metadata.reason = reason;
+                Ok((command, metadata))
+            })
+            .await;
+        match outcome {
+            Ok(committed) => {
+                crate::metrics::command(kind, "recorded");
+                let written = Written {
+                    case_id: committed.case.as_uuid(),
+                    version: committed.version,
+                    ids,
+                };
+                Ok(answer(status, &written))
+            }
+            Err(ApiError::Command(CommandError::KeyTaken(_))) => {
+                let request = request.expect("a key was sent");
+                match idempotency::find(&self.state.pool, &request.scope, &request.key).await? {
+                    Some(stored) => replay(&request, stored),
+                    None => Err(CommandError::KeyTaken(casus_store::idempotency::KeyTaken).into()),
+                }
+            }
+            Err(error) => {
+                crate::metrics::command(kind, outcome_label(&error));
+                let refusal = matches!(error, ApiError::Command(CommandError::Rejected(_)));
+                let problem = error.into_problem();
+                if let (true, Some(request)) = (refusal, &request) {
+                    idempotency::keep(
+                        &self.state.pool,
+                        request,
+                        problem.status,
+                        &problem.to_json(),
+                    )
+                    .await?;
+                }
+                Err(problem.into())
+            }
+        }
+    }
+}
+
+fn outcome_label(error: &ApiError) -> &'static str {
+    match error {
+        ApiError::Command(CommandError::Rejected(_)) => "refused",
+        ApiError::Command(CommandError::Conflict(_)) => "conflict",
+        ApiError::NotFound | ApiError::Forbidden(_) => "denied",
+        ApiError::Command(CommandError::Unavailable(_)) => "unavailable",
+        _ => "failed",
+    }
+}
+
+/// The role under which a caller opens a case in their own municipality and team.
+fn open_role(caller: &Principal) -> Result<Role, ApiError> {
+    let role = [Role::CaseLead, Role::CaseWorker]
+        .into_iter()
+        .find(|r| caller.has(*r))
+        .ok_or_else(|| {
+            ApiError::Forbidden("opening a case needs the role case_worker or case_lead".into())
+        })?;
+    if caller.municipality.is_none() || caller.team.is_none() {
+        return Err(ApiError::Forbidden(
+            "opening a case needs a municipality and a team in your token".into(),
+        ));
+    }
+    Ok(role)
+}
+
+pub fn actor(caller: &Principal, role: Role) -> Actor {
+    Actor {
+        id: caller.id.clone(),
+        name: caller.name.clone(),
+        role,
+        organisation: caller.organisation.clone(),
+        domain: caller.domain,
+        municipality: caller.municipality.clone(),
+    }
+}
+
+fn answer(status: StatusCode, written: &Written) -> Response {
+    let mut response = (status, Json(written)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", written.version)) {
+        headers.insert(header::ETAG, etag);
+    }
+    if status == StatusCode::CREATED {
+        if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/cases/{}", written.case_id)) {
+            headers.insert(header::LOCATION, location);
+        }
+    }
+    response
+}
+
+/// The first answer again, or 422 if the key was used for another request.
+pub fn replay(request: &Idempotency, stored: StoredAnswer) -> Result<Response, ApiError> {
+    if stored.request_hash != request.request_hash {
+        return Err(ApiError::Problem(
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Idempotency key reused",
+                "This Idempotency-Key was used for another request; use a new key for a new request.",
+            )
+            .kind("urn:casus:problem:idempotency-key-reused"),
+        ));
+    }
+    let status = StatusCode::from_u16(stored.status as u16).unwrap_or(StatusCode::OK);
+    if status.is_success() {
+        if let Ok(written) = serde_json::from_value::<Written>(stored.answer.clone()) {
+            let mut response = answer(status, &written);
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+    }
+    let mut response = (status, Json(stored.answer)).into_response();
+    let headers = response.headers_mut();
+    if !status.is_success() {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+    }
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
+}

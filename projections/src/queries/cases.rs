@@ -1,0 +1,278 @@
+//! A domain's view of cases: the list, one case with its plan, its timeline.
+//! The domain picks the table (`social_case_view` or `justice_case_view`)
+//! and the timeline's detail column, so a reader never gets the other
+//! domain's content.
+
+use casus_domain::Domain;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::scope::{reach_condition, Reach};
+
+fn view_table(domain: Domain) -> &'static str {
+    match domain {
+        Domain::Social => "social_case_view",
+        Domain::Justice => "justice_case_view",
+    }
+}
+
+/// A case as its domain's view shows it. Fields the domain may not see are left out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct CaseOverview {
+    pub case_id: Uuid,
+    /// The case's version this view reflects: the sequence of its last event.
+    pub version: i64,
+    pub municipality: String,
+    pub focus_area: String,
+    pub team: String,
+    /// The domain of the team that holds the case.
+    pub holding_domain: String,
+    pub stage: String,
+    pub subject_id: Uuid,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+    /// The young person's data has been erased.
+    pub erased: bool,
+    pub referred_on: NaiveDate,
+    pub referred_by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral_goal: Option<String>,
+    pub triage_decision: Option<String>,
+    pub case_lead_id: Option<String>,
+    pub case_lead_name: Option<String>,
+    pub process_lead_id: Option<String>,
+    pub process_lead_name: Option<String>,
+    pub risk_level: Option<String>,
+    pub risk_assessed_on: Option<NaiveDate>,
+    pub last_contact_on: Option<NaiveDate>,
+    /// Social domain only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_contact_summary: Option<String>,
+    pub last_signal_kind: Option<String>,
+    pub last_signal_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_signal_summary: Option<String>,
+    pub escalated_to: Option<String>,
+    pub escalated_on: Option<NaiveDate>,
+    /// Justice domain only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub result: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct GoalRow {
+    pub goal_id: Uuid,
+    pub description: Option<String>,
+    pub target_date: NaiveDate,
+    pub achieved_on: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct InterventionRow {
+    pub intervention_id: Uuid,
+    pub kind: String,
+    pub provider: String,
+    pub domain: String,
+    pub status: String,
+    pub planned_on: NaiveDate,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct ReviewRow {
+    pub review_id: Uuid,
+    pub due_on: NaiveDate,
+    pub completed_on: Option<NaiveDate>,
+}
+
+/// One case: its overview and its plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub overview: CaseOverview,
+    pub goals: Vec<GoalRow>,
+    pub interventions: Vec<InterventionRow>,
+    pub reviews: Vec<ReviewRow>,
+}
+
+/// The case as `domain` sees it; `None` if the view does not have it (yet).
+pub async fn case(
+    pool: &PgPool,
+    domain: Domain,
+    case: Uuid,
+) -> Result<Option<CaseDetail>, sqlx::Error> {
+    let sql = format!("select * from {} where case_id = $1", view_table(domain));
+    let Some(overview) = sqlx::query_as::<_, CaseOverview>(&sql)
+        .bind(case)
+        .fetch_optional(pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let goals = sqlx::query_as(
+        "select goal_id, description, target_date, achieved_on from case_goals
+          where case_id = $1 order by target_date, goal_id",
+    )
+    .bind(case)
+    .fetch_all(pool)
+    .await?;
+    let interventions = sqlx::query_as(
+        "select intervention_id, kind, provider, domain, status, planned_on, started_on, ended_on, outcome
+           from case_interventions where case_id = $1 order by planned_on, intervention_id",
+    )
+    .bind(case)
+    .fetch_all(pool)
+    .await?;
+    let reviews = sqlx::query_as(
+        "select review_id, due_on, completed_on from case_reviews
+          where case_id = $1 order by due_on, review_id",
+    )
+    .bind(case)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(CaseDetail {
+        overview,
+        goals,
+        interventions,
+        reviews,
+    }))
+}
+
+/// One entry of a case's timeline, with the detail its reader's domain may see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct TimelineEntry {
+    pub sequence: i64,
+    pub event_type: String,
+    pub occurred_on: Option<NaiveDate>,
+    pub recorded_at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub actor_role: Option<String>,
+    pub actor_organisation: Option<String>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The entries of `case` that `domain` may see, in order.
+pub async fn timeline(
+    pool: &PgPool,
+    domain: Domain,
+    case: Uuid,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+    let (visible, detail) = match domain {
+        Domain::Social => ("social", "detail_social"),
+        Domain::Justice => ("justice", "detail_justice"),
+    };
+    let sql = format!(
+        "select sequence, event_type, occurred_on, recorded_at, actor_id, actor_name, actor_role,
+                actor_organisation, title, {detail} as detail
+           from case_timeline where case_id = $1 and {visible} order by sequence"
+    );
+    sqlx::query_as(&sql).bind(case).fetch_all(pool).await
+}
+
+/// Which cases to list, besides the caller's reach.
+#[derive(Clone, Debug, Default)]
+pub struct CaseListFilter {
+    pub stage: Option<String>,
+    /// Assigned to or led by this worker.
+    pub assignee: Option<String>,
+    pub team: Option<String>,
+    pub focus_area: Option<String>,
+    /// Only cases whose next review is (or is not) overdue.
+    pub review_overdue: Option<bool>,
+    /// Only cases with an open goal due on or before this date.
+    pub target_before: Option<NaiveDate>,
+    /// Continue after this case (the cursor).
+    pub after: Option<Uuid>,
+    pub limit: i64,
+}
+
+/// A line of the case list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+pub struct CaseSummary {
+    pub case_id: Uuid,
+    pub version: i64,
+    pub stage: String,
+    pub municipality: String,
+    pub focus_area: String,
+    pub team: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_name: Option<String>,
+    pub erased: bool,
+    pub case_lead_id: Option<String>,
+    pub case_lead_name: Option<String>,
+    pub risk_level: Option<String>,
+    pub referred_on: NaiveDate,
+    pub last_contact_on: Option<NaiveDate>,
+    pub next_review_on: Option<NaiveDate>,
+    pub review_overdue: bool,
+    /// The earliest target date of a goal not yet achieved.
+    pub next_target_date: Option<NaiveDate>,
+}
+
+/// The cases within `reach` that match `filter`, in case order (oldest
+/// first), at most `filter.limit`, as `domain` sees them on `today`.
+pub async fn list(
+    pool: &PgPool,
+    domain: Domain,
+    reach: &Reach,
+    filter: &CaseListFilter,
+    today: NaiveDate,
+) -> Result<Vec<CaseSummary>, sqlx::Error> {
+    let sql = format!(
+        "select v.case_id, v.version, v.stage, v.municipality, v.focus_area, v.team, v.subject_name,
+                v.erased, v.case_lead_id, v.case_lead_name, v.risk_level, v.referred_on,
+                v.last_contact_on, r.next_review_on,
+                coalesce(r.next_review_on < $1, false) as review_overdue, g.next_target_date
+           from {view} v
+           join caseload c on c.case_id = v.case_id
+           left join lateral (select min(due_on) as next_review_on from case_reviews
+                               where case_id = v.case_id and completed_on is null) r on true
+           left join lateral (select min(target_date) as next_target_date from case_goals
+                               where case_id = v.case_id and achieved_on is null) g on true
+          where {reach}
+            and ($7::text is null or v.stage = $7)
+            and ($8::text is null or c.case_lead_id = $8
+                 or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $8))
+            and ($9::text is null or c.team = $9)
+            and ($10::text is null or c.focus_area = $10)
+            and ($11::boolean is null or coalesce(r.next_review_on < $1, false) = $11)
+            and ($12::date is null or g.next_target_date <= $12)
+            and ($13::uuid is null or v.case_id > $13)
+          order by v.case_id
+          limit $14",
+        view = view_table(domain),
+        reach = reach_condition(2),
+    );
+    sqlx::query_as(&sql)
+        .bind(today)
+        .bind(&reach.municipality)
+        .bind(reach.whole_municipality)
+        .bind(&reach.team)
+        .bind(&reach.worker)
+        .bind(&reach.partner)
+        .bind(&filter.stage)
+        .bind(&filter.assignee)
+        .bind(&filter.team)
+        .bind(&filter.focus_area)
+        .bind(filter.review_overdue)
+        .bind(filter.target_before)
+        .bind(filter.after)
+        .bind(filter.limit)
+        .fetch_all(pool)
+        .await
+}

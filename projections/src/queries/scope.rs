@@ -1,0 +1,77 @@
+//! Who a case belongs to: its municipality and team, the workers and leads
+//! assigned to it, and the partners involved. The API decides from these
+//! facts whether a caller may see the case.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseScope {
+    pub municipality: String,
+    pub team: String,
+    /// Assigned workers, the case lead and the process lead.
+    pub workers: Vec<String>,
+    /// The teams of the assigned workers.
+    pub worker_teams: Vec<String>,
+    /// Involved partner organisations.
+    pub partners: Vec<String>,
+}
+
+/// The scope of `case` as the caseload view has it; `None` if it has no such case.
+pub async fn scope(pool: &PgPool, case: Uuid) -> Result<Option<CaseScope>, sqlx::Error> {
+    sqlx::query_as(
+        "select c.municipality, c.team,
+                array(select a.worker_id from caseload_assignments a where a.case_id = c.case_id
+                      union select c.case_lead_id where c.case_lead_id is not null
+                      union select c.process_lead_id where c.process_lead_id is not null) as workers,
+                array(select distinct a.team from caseload_assignments a where a.case_id = c.case_id) as worker_teams,
+                array(select p.partner from caseload_partners p where p.case_id = c.case_id) as partners
+           from caseload c
+          where c.case_id = $1",
+    )
+    .bind(case)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Which cases a caller may list: those of a municipality (all of them, or
+/// only those of a team, a worker or a partner organisation).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// `None`: every municipality (a national scope).
+    pub municipality: Option<String>,
+    /// Every case of the municipality, not only the caller's own.
+    pub whole_municipality: bool,
+    /// Cases of this team, or with a worker of it assigned.
+    pub team: Option<String>,
+    /// Cases this worker is assigned to or leads.
+    pub worker: Option<String>,
+    /// Cases this partner organisation is involved with.
+    pub partner: Option<String>,
+}
+
+impl Reach {
+    /// Nothing yet but the municipality.
+    pub fn for_municipality(municipality: Option<String>) -> Self {
+        Self {
+            municipality,
+            ..Self::default()
+        }
+    }
+}
+
+/// The SQL condition for `Reach` on `caseload c`, with its parameters from `$first` on:
+/// municipality, whole municipality, team, worker, partner.
+pub(crate) fn reach_condition(first: usize) -> String {
+    let [m, whole, team, worker, partner] = std::array::from_fn(|i| format!("${}", first + i));
+    format!(
+        "({m}::text is null or c.municipality = {m})
+         and ({whole}::boolean
+              or c.team = {team}
+              or c.case_lead_id = {worker} or c.process_lead_id = {worker}
+              or exists (select from caseload_assignments a
+                          where a.case_id = c.case_id and (a.worker_id = {worker} or a.team = {team}))
+              or exists (select from caseload_partners p
+                          where p.case_id = c.case_id and p.partner = {partner}))"
+    )
+}

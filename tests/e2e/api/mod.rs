@@ -1,0 +1,4 @@
+//! The HTTP API, through the real server.
+
+pub mod app;
+mod journey;
