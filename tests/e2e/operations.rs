@@ -8,7 +8,7 @@ use tower::ServiceExt;
 use crate::support::TestDb;
 
 async fn get(db: &TestDb, path: &str) -> (StatusCode, String, serde_json::Value) {
-    let response = crate::api::app::router(db)
+    let response = crate::api::app::router(db, &crate::api::app::dev_key())
         .await
         .oneshot(Request::get(path).body(Body::empty()).unwrap())
         .await
@@ -58,7 +58,7 @@ async fn ready_lists_the_views_and_turns_503_when_one_is_stopped() {
 #[tokio::test]
 async fn ready_is_503_with_retry_after_when_the_database_is_gone() {
     let db = TestDb::new().await;
-    let router = crate::api::app::router(&db).await;
+    let router = crate::api::app::router(&db, &crate::api::app::dev_key()).await;
     db.pool.close().await;
     let response = router
         .oneshot(Request::get("/ready").body(Body::empty()).unwrap())

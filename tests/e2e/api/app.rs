@@ -200,10 +200,14 @@ pub fn referral(name: &str, born: &str) -> Value {
     })
 }
 
-/// The router alone (no projectors) on `db`, for the operations endpoints.
-pub async fn router(db: &TestDb) -> axum::Router {
+/// A development key of its own, for a test.
+pub fn dev_key() -> DevKey {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let key = DevKey::load_or_create(dir.path()).expect("a development key");
+    DevKey::load_or_create(dir.path()).expect("a development key")
+}
+
+/// The router alone (no projectors) on `db`, trusting `key`.
+pub async fn router(db: &TestDb, key: &DevKey) -> axum::Router {
     casus_api::router(casus_api::AppState {
         pool: db.pool.clone(),
         store: std::sync::Arc::new(db.store(0).await),

@@ -1,4 +1,7 @@
 //! The HTTP API, through the real server.
 
 pub mod app;
+mod authorization;
+mod idempotency;
 mod journey;
+mod problems;
