@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
             `min_version` to wait for. Errors are application/problem+json (RFC 9457).",
         license(name = "EUPL-1.2"),
     ),
+    components(schemas(casus_domain::Stage)),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
     tags(

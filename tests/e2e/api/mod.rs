@@ -2,6 +2,7 @@
 
 pub mod app;
 mod authorization;
+mod contract;
 mod idempotency;
 mod journey;
 mod problems;

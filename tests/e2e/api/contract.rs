@@ -1,0 +1,94 @@
+//! The OpenAPI document is whole: version 3.1, the bearer scheme, every
+//! operation with its answers, every `$ref` resolvable; and `/metrics`
+//! counts what the server did.
+
+use serde_json::Value;
+
+use super::app::{referral, TestApp, User};
+
+fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                found.push(target);
+            }
+            map.values().for_each(|v| refs(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_document_is_served_whole() {
+    let app = TestApp::spawn().await;
+    let answer = app
+        .send(None, reqwest::Method::GET, "/openapi.json", None, &[])
+        .await;
+    assert_eq!(answer.status, 200);
+    let document = answer.body;
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let mut operations = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(
+                responses.keys().any(|s| s.starts_with('2')),
+                "{method} {path} documents no success"
+            );
+            if path.starts_with("/api/") {
+                for status in ["400", "401", "403", "503"] {
+                    assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+                }
+            }
+            if method == "post" || method == "put" {
+                assert!(
+                    operation["requestBody"].is_object(),
+                    "{method} {path} documents no body"
+                );
+            }
+        }
+    }
+    assert_eq!(operations, 39, "operations documented");
+    let mut targets = Vec::new();
+    refs(&document, &mut targets);
+    for target in targets {
+        let name = target.trim_start_matches("#/components/schemas/");
+        assert!(
+            document["components"]["schemas"][name].is_object(),
+            "dangling reference {target}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_commands_and_views() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    app.record(&sanne, "/api/v1/cases", referral("Jayden Bakker", "2011-03-14"))
+        .await;
+    let response = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    for expected in [
+        "casus_http_requests_total{method=\"POST\",route=\"/api/v1/cases\",status=\"201\"}",
+        "casus_http_request_duration_seconds_bucket",
+        "casus_commands_total{command=\"refer a case\",outcome=\"recorded\"}",
+        "casus_projection_global_position{view=\"caseload\"}",
+        "casus_projection_lag_seconds{view=\"social_case_view\"}",
+    ] {
+        assert!(text.contains(expected), "no {expected} in\n{text}");
+    }
+    app.stop().await;
+}
