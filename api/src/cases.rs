@@ -92,17 +92,28 @@ async fn wait(
     Ok(())
 }
 
-/// Authorises `caller` to read `case`, from the caseload view's facts.
+/// Authorises `caller` to read `case`, from the caseload view's facts,
+/// then waits for `tables` to reach `min_version`. A case the caseload does
+/// not have (yet) is waited for first, and is 404 if it does not come: the
+/// answer never tells an unknown case from one out of scope.
 async fn authorize_read(
     state: &AppState,
     caller: &Principal,
     case: CaseId,
+    min_version: Option<u64>,
+    tables: &[Versioned],
 ) -> Result<(), ApiError> {
     access::require_role(caller, Action::Read)?;
-    let scope = queries::scope(&state.pool, case.as_uuid())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    access::authorize(caller, Action::Read, &Facts::from(&scope)).map(|_| ())
+    let mut scope = queries::scope(&state.pool, case.as_uuid()).await?;
+    if scope.is_none() && min_version.is_some() {
+        wait(state, case, min_version, &[Versioned::Caseload])
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        scope = queries::scope(&state.pool, case.as_uuid()).await?;
+    }
+    let scope = scope.ok_or(ApiError::NotFound)?;
+    access::authorize(caller, Action::Read, &Facts::from(&scope))?;
+    wait(state, case, min_version, tables).await
 }
 
 fn view_of(domain: Domain) -> Versioned {
@@ -129,18 +140,12 @@ pub async fn case(
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Response, ApiError> {
-    wait(
-        &state,
-        case,
-        params.min_version,
-        &[
-            Versioned::Caseload,
-            view_of(caller.domain),
-            Versioned::CasePlan,
-        ],
-    )
-    .await?;
-    authorize_read(&state, &caller, case).await?;
+    let tables = [
+        Versioned::Caseload,
+        view_of(caller.domain),
+        Versioned::CasePlan,
+    ];
+    authorize_read(&state, &caller, case, params.min_version, &tables).await?;
     let detail = queries::case(&state.pool, caller.domain, case.as_uuid())
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -169,14 +174,8 @@ pub async fn timeline(
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Json<Timeline>, ApiError> {
-    wait(
-        &state,
-        case,
-        params.min_version,
-        &[Versioned::Caseload, Versioned::Timeline],
-    )
-    .await?;
-    authorize_read(&state, &caller, case).await?;
+    let tables = [Versioned::Caseload, Versioned::Timeline];
+    authorize_read(&state, &caller, case, params.min_version, &tables).await?;
     let entries = queries::timeline(&state.pool, caller.domain, case.as_uuid()).await?;
     Ok(Json(Timeline {
         case_id: case.as_uuid(),

@@ -132,7 +132,7 @@ async fn http_get(port: u16, path: &str) -> String {
 }
 
 /// `casus serve` answers HTTP, keeps the views up to date as commands come
-/// in, and stops cleanly on SIGTERM.
+/// in, and on SIGTERM finishes the requests under way and stops cleanly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_projects_new_events_until_terminated() {
     use casus_domain::testing::referral;
@@ -141,6 +141,7 @@ async fn serve_projects_new_events_until_terminated() {
     use std::time::Duration;
 
     let db = TestDb::new().await;
+    let data = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -149,6 +150,7 @@ async fn serve_projects_new_events_until_terminated() {
     let mut server = casus()
         .arg("serve")
         .env("DATABASE_URL", db.url())
+        .env("CASUS_DATA_DIR", data.path())
         .env("CASUS_LISTEN", format!("127.0.0.1:{port}"))
         .spawn()
         .unwrap();
@@ -173,13 +175,54 @@ async fn serve_projects_new_events_until_terminated() {
     .await
     .unwrap();
     let health = http_get(port, "/health").await;
+    // A read that waits (for a version that never comes) while the server is told to stop.
+    let token = casus()
+        .args([
+            "token",
+            "--sub",
+            "w-1",
+            "--name",
+            "Sanne",
+            "--org",
+            "gemeente-rotterdam",
+        ])
+        .args([
+            "--domain",
+            "social",
+            "--roles",
+            "case_worker",
+            "--municipality",
+            "GM0599",
+        ])
+        .args(["--team", "zuid-1"])
+        .env("CASUS_DATA_DIR", data.path())
+        .output()
+        .unwrap()
+        .stdout;
+    let waiting = reqwest::Client::new()
+        .get(format!(
+            "http://127.0.0.1:{port}/api/v1/cases/{case}?min_version=99"
+        ))
+        .bearer_auth(String::from_utf8(token).unwrap().trim())
+        .send();
+    let waiting = tokio::spawn(waiting);
+    tokio::time::sleep(Duration::from_millis(300)).await;
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(server.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
     )
     .unwrap();
+    let drained = waiting
+        .await
+        .unwrap()
+        .expect("the request under way is answered");
     let status = server.wait().unwrap();
 
+    assert_eq!(
+        drained.status(),
+        503,
+        "the waiting read ends with view-behind"
+    );
     assert!(seen, "the server did not project the new case");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(status.success(), "{status}");
@@ -214,4 +257,74 @@ fn an_unreachable_database_says_why() {
         stderr.starts_with("casus: cannot connect to PostgreSQL:") && stderr.contains("refused"),
         "{stderr}"
     );
+}
+
+/// `casus token` signs with the key under the data directory; production
+/// mode refuses development tokens and a server without an identity provider.
+#[test]
+fn development_tokens_and_their_refusal_in_production() {
+    let data = tempfile::tempdir().unwrap();
+    let token = |env: &str| {
+        casus()
+            .args([
+                "token",
+                "--sub",
+                "w-1",
+                "--name",
+                "Sanne",
+                "--org",
+                "gemeente-rotterdam",
+            ])
+            .args(["--domain", "social", "--roles", "case_worker,case_lead"])
+            .args(["--municipality", "GM0599", "--team", "zuid-1"])
+            .env("CASUS_DATA_DIR", data.path())
+            .env("CASUS_ENV", env)
+            .output()
+            .unwrap()
+    };
+    let made = token("development");
+    assert_succeeded(&made);
+    let jwt = String::from_utf8(made.stdout).unwrap();
+    assert_eq!(jwt.trim().split('.').count(), 3, "{jwt}");
+    let key = casus_api::auth::dev::DevKey::path(data.path());
+    assert!(key.exists());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let refused = token("production");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .starts_with("casus: development tokens are refused"));
+
+    let serve = casus()
+        .arg("serve")
+        .env("CASUS_DATA_DIR", data.path())
+        .env("CASUS_ENV", "production")
+        .output()
+        .unwrap();
+    assert!(!serve.status.success());
+    let stderr = String::from_utf8_lossy(&serve.stderr);
+    assert!(
+        stderr.contains("casus: CASUS_ENV=production needs an identity provider"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_token_with_an_unknown_role_is_refused_before_it_is_made() {
+    let data = tempfile::tempdir().unwrap();
+    let output = casus()
+        .args([
+            "token", "--sub", "w-1", "--name", "S", "--org", "o", "--domain", "social",
+        ])
+        .args(["--roles", "superuser"])
+        .env("CASUS_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("claim `roles`"), "{stderr}");
 }

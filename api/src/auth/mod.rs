@@ -104,3 +104,97 @@ fn unauthorized(detail: impl Into<String>) -> Problem {
     Problem::new(StatusCode::UNAUTHORIZED, "Not authenticated", detail)
         .with_header(header::WWW_AUTHENTICATE, "Bearer")
 }
+
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::{EncodingKey, Header};
+    use p256::ecdsa::SigningKey;
+    use p256::pkcs8::{EncodePrivateKey, LineEnding};
+
+    use super::*;
+
+    fn claims(issuer: &str) -> Claims {
+        let now = chrono::Utc::now().timestamp();
+        Claims {
+            sub: "w-1".into(),
+            name: "Sanne".into(),
+            org: "gemeente-rotterdam".into(),
+            domain: "social".into(),
+            roles: vec!["case_worker".into()],
+            municipality: Some("GM0599".into()),
+            team: Some("zuid-1".into()),
+            iss: issuer.into(),
+            aud: "casus".into(),
+            exp: now + 600,
+            nbf: None,
+            iat: Some(now),
+        }
+    }
+
+    /// A key pair: the private key to sign with, its public JWK with `kid`.
+    fn key(kid: &str) -> (EncodingKey, serde_json::Value) {
+        let signing = SigningKey::random(&mut rand::rngs::OsRng);
+        let pem = signing.to_pkcs8_pem(LineEnding::LF).unwrap();
+        let mut jwk: serde_json::Value =
+            serde_json::from_str(&p256::PublicKey::from(signing.verifying_key()).to_jwk_string())
+                .unwrap();
+        jwk["kid"] = kid.into();
+        jwk["alg"] = "ES256".into();
+        jwk["use"] = "sig".into();
+        (EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(), jwk)
+    }
+
+    fn sign(key: &EncodingKey, kid: &str, claims: &Claims) -> String {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some(kid.into());
+        jsonwebtoken::encode(&header, claims, key).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_jwks_file_checks_tokens_by_kid_issuer_and_audience() {
+        let (first, first_jwk) = key("first");
+        let (second, second_jwk) = key("second");
+        let (stranger, _) = key("stranger");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jwks.json");
+        let set = serde_json::json!({ "keys": [first_jwk, second_jwk] });
+        std::fs::write(&path, set.to_string()).unwrap();
+        let auth = Authenticator::new(
+            KeySource::jwks(path.to_str().unwrap()).await.unwrap(),
+            "https://idp.example",
+            "casus",
+        );
+        let good = claims("https://idp.example");
+
+        let caller = auth
+            .authenticate(&sign(&second, "second", &good))
+            .await
+            .unwrap();
+        assert_eq!(caller.id.as_str(), "w-1");
+        assert!(auth
+            .authenticate(&sign(&first, "first", &good))
+            .await
+            .is_ok());
+        // Signed by a key the set does not hold, or named by the wrong kid.
+        let unknown = auth.authenticate(&sign(&stranger, "stranger", &good)).await;
+        assert_eq!(
+            unknown.unwrap_err(),
+            "the token is signed with a key Casus does not know"
+        );
+        let swapped = auth.authenticate(&sign(&first, "second", &good)).await;
+        assert_eq!(swapped.unwrap_err(), "the token's signature does not match");
+        let elsewhere = auth
+            .authenticate(&sign(&first, "first", &claims("https://other.example")))
+            .await;
+        assert_eq!(elsewhere.unwrap_err(), "the token is from another issuer");
+    }
+
+    #[tokio::test]
+    async fn a_jwks_without_usable_keys_is_refused_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jwks.json");
+        std::fs::write(&path, r#"{"keys": []}"#).unwrap();
+        let error = KeySource::jwks(path.to_str().unwrap()).await.err().unwrap();
+        assert!(matches!(error, KeysError::Empty));
+    }
+}

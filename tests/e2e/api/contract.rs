@@ -43,7 +43,10 @@ async fn the_document_is_served_whole() {
             );
             if path.starts_with("/api/") {
                 for status in ["400", "401", "403", "503"] {
-                    assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} lacks {status}"
+                    );
                 }
             }
             if method == "post" || method == "put" {
@@ -71,8 +74,12 @@ async fn the_document_is_served_whole() {
 async fn metrics_count_requests_commands_and_views() {
     let app = TestApp::spawn().await;
     let sanne = User::worker("w-sanne", "zuid-1");
-    app.record(&sanne, "/api/v1/cases", referral("Jayden Bakker", "2011-03-14"))
-        .await;
+    app.record(
+        &sanne,
+        "/api/v1/cases",
+        referral("Jayden Bakker", "2011-03-14"),
+    )
+    .await;
     let response = app
         .client
         .get(format!("{}/metrics", app.base))

@@ -5,4 +5,5 @@ mod authorization;
 mod contract;
 mod idempotency;
 mod journey;
+mod listing;
 mod problems;

@@ -1,0 +1,130 @@
+//! The case list: the caller's scope, filters, and a cursor through pages.
+
+use serde_json::{json, Value};
+
+use super::app::{referral, TestApp, User};
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_filter_and_page_within_the_callers_scope() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let other_team = User::worker("w-omar", "zuid-2");
+    let mut cases = Vec::new();
+    for n in 0..5 {
+        let answer = app
+            .record(
+                &sanne,
+                "/api/v1/cases",
+                referral(&format!("Youth {n}"), "2010-01-01"),
+            )
+            .await;
+        cases.push(answer.body["case_id"].as_str().unwrap().to_owned());
+    }
+    // Case 0 is taken on and assigned to Noor; case 1 has a review that is overdue.
+    let noor = json!({ "id": "w-noor", "name": "Noor", "team": "zuid-1" });
+    app.record(
+        &sanne,
+        &format!("/api/v1/cases/{}/triage", cases[0]),
+        json!({ "decision": "take_on", "decided_by": "triage", "decided_on": "2026-11-03" }),
+    )
+    .await;
+    app.record(
+        &sanne,
+        &format!("/api/v1/cases/{}/assignments", cases[0]),
+        noor.clone(),
+    )
+    .await;
+    // Case 0 also gets a plan with a goal due early in 2027.
+    let case0 = |tail: &str| format!("/api/v1/cases/{}{tail}", cases[0]);
+    app.record(
+        &sanne,
+        &case0("/include"),
+        json!({ "included_on": "2026-11-04" }),
+    )
+    .await;
+    app.record(
+        &sanne,
+        &case0("/leads"),
+        json!({ "role": "case_lead", "lead": noor }),
+    )
+    .await;
+    let planned = app
+        .put(
+            &sanne,
+            &case0("/plan"),
+            json!({ "goals": [{ "description": "school", "target_date": "2027-01-15" }],
+                    "agreed_with": { "youth": true, "parent_or_guardian": true }, "agreed_on": "2026-11-05" }),
+        )
+        .await;
+    assert_eq!(planned.status, 200, "{planned:?}");
+    let last = app
+        .record(
+            &sanne,
+            &format!("/api/v1/cases/{}/reviews", cases[1]),
+            json!({ "due_on": "2026-01-01" }),
+        )
+        .await;
+    app.get(
+        &sanne,
+        &format!("/api/v1/cases/{}?min_version={}", cases[1], last.version()),
+    )
+    .await;
+    app.get(
+        &sanne,
+        &format!(
+            "/api/v1/cases/{}?min_version={}",
+            cases[0],
+            planned.version()
+        ),
+    )
+    .await;
+
+    // Two at a time, in case order, to the end.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/cases?limit=2".to_owned();
+    loop {
+        let page = app.get(&sanne, &path).await;
+        assert_eq!(page.status, 200, "{page:?}");
+        seen.extend(ids(&page.body));
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/cases?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, cases);
+
+    let only = |query: &str| {
+        let path = format!("/api/v1/cases?{query}");
+        let app = &app;
+        let sanne = &sanne;
+        async move { ids(&app.get(sanne, &path).await.body) }
+    };
+    assert_eq!(only("stage=active").await, [cases[0].clone()]);
+    assert_eq!(only("assignee=w-noor").await, [cases[0].clone()]);
+    assert_eq!(only("review_overdue=true").await, [cases[1].clone()]);
+    assert_eq!(only("team=zuid-2").await, Vec::<String>::new());
+    assert_eq!(
+        only("focus_area=rotterdam-zuid&stage=referred").await.len(),
+        4
+    );
+    assert_eq!(only("target_before=2027-02-01").await, [cases[0].clone()]);
+    assert_eq!(only("target_before=2027-01-01").await, Vec::<String>::new());
+
+    // Another team sees none of them; an auditor of the municipality sees all.
+    assert_eq!(
+        ids(&app.get(&other_team, "/api/v1/cases").await.body),
+        Vec::<String>::new()
+    );
+    let auditor = User::worker("a-1", "audit").with_roles(&["auditor"]);
+    assert_eq!(ids(&app.get(&auditor, "/api/v1/cases").await.body), cases);
+    app.stop().await;
+}
