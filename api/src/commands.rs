@@ -35,6 +35,37 @@ macro_rules! record {
     };
 }
 
+/// A route that takes a step on something the case holds, named in the path.
+macro_rules! step {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $param:literal, $id:ty, $body:ty, $action:ident,
+     |$item:ident, $b:ident| $build:expr) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "cases",
+            params(
+                ("id" = Uuid, Path, description = "The case"),
+                ($param = Uuid, Path, description = "What the step is taken on"),
+                WriteHeaders
+            ),
+            request_body = $body,
+            responses(WriteResponses)
+        )]
+        pub async fn $name(
+            writer: Writer,
+            Path((case, $item)): Path<(CaseId, $id)>,
+            body: Body<$body>,
+        ) -> Result<Response, ApiError> {
+            let $b = body.value;
+            let command = $build;
+            writer
+                .record(case, Action::$action, body.digest, |_| Ok(command))
+                .await
+        }
+    };
+}
+
 record!(
     /// Record a signal (police contact, school absence, nuisance, ...)
     signals, "/api/v1/cases/{id}/signals", Signal, Work, CaseCommand::RecordSignal
@@ -275,33 +306,6 @@ pub async fn plan(
         .await
 }
 
-/// Mark a goal of the plan achieved
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/goals/{goal_id}/achieve",
-    tag = "cases",
-    params(
-        ("id" = Uuid, Path, description = "The case"),
-        ("goal_id" = Uuid, Path, description = "The goal"),
-        WriteHeaders
-    ),
-    request_body = AchievementBody,
-    responses(WriteResponses)
-)]
-pub async fn achieve_goal(
-    writer: Writer,
-    Path((case, goal_id)): Path<(CaseId, GoalId)>,
-    body: Body<AchievementBody>,
-) -> Result<Response, ApiError> {
-    let command = CaseCommand::AchieveGoal(GoalAchievement {
-        goal_id,
-        achieved_on: body.value.achieved_on,
-    });
-    writer
-        .record(case, Action::Work, body.digest, |_| Ok(command))
-        .await
-}
-
 /// Plan an intervention (mentoring, Halt, family coaching, ...)
 #[utoipa::path(
     post,
@@ -350,92 +354,6 @@ pub async fn interventions(
         .await
 }
 
-/// Start a planned intervention
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/interventions/{intervention_id}/start",
-    tag = "cases",
-    params(
-        ("id" = Uuid, Path, description = "The case"),
-        ("intervention_id" = Uuid, Path, description = "The intervention"),
-        WriteHeaders
-    ),
-    request_body = StartBody,
-    responses(WriteResponses)
-)]
-pub async fn start_intervention(
-    writer: Writer,
-    Path((case, intervention_id)): Path<(CaseId, InterventionId)>,
-    body: Body<StartBody>,
-) -> Result<Response, ApiError> {
-    let command = CaseCommand::StartIntervention(InterventionStart {
-        intervention_id,
-        started_on: body.value.started_on,
-    });
-    writer
-        .record(case, Action::Contribute, body.digest, |_| Ok(command))
-        .await
-}
-
-/// Complete a running intervention with its outcome
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/interventions/{intervention_id}/complete",
-    tag = "cases",
-    params(
-        ("id" = Uuid, Path, description = "The case"),
-        ("intervention_id" = Uuid, Path, description = "The intervention"),
-        WriteHeaders
-    ),
-    request_body = CompletionBody,
-    responses(WriteResponses)
-)]
-pub async fn complete_intervention(
-    writer: Writer,
-    Path((case, intervention_id)): Path<(CaseId, InterventionId)>,
-    body: Body<CompletionBody>,
-) -> Result<Response, ApiError> {
-    let b = body.value;
-    let command = CaseCommand::CompleteIntervention(InterventionCompletion {
-        intervention_id,
-        outcome: b.outcome,
-        summary: b.summary.map(Personal::new),
-        completed_on: b.completed_on,
-    });
-    writer
-        .record(case, Action::Contribute, body.digest, |_| Ok(command))
-        .await
-}
-
-/// Cancel an intervention, with the reason
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/interventions/{intervention_id}/cancel",
-    tag = "cases",
-    params(
-        ("id" = Uuid, Path, description = "The case"),
-        ("intervention_id" = Uuid, Path, description = "The intervention"),
-        WriteHeaders
-    ),
-    request_body = CancellationBody,
-    responses(WriteResponses)
-)]
-pub async fn cancel_intervention(
-    writer: Writer,
-    Path((case, intervention_id)): Path<(CaseId, InterventionId)>,
-    body: Body<CancellationBody>,
-) -> Result<Response, ApiError> {
-    let b = body.value;
-    let command = CaseCommand::CancelIntervention(InterventionCancellation {
-        intervention_id,
-        reason: Personal::new(b.reason),
-        cancelled_on: b.cancelled_on,
-    });
-    writer
-        .record(case, Action::Contribute, body.digest, |_| Ok(command))
-        .await
-}
-
 /// Record a consent (for a partner and a purpose, given by the youth or a parent)
 #[utoipa::path(
     post,
@@ -468,33 +386,6 @@ pub async fn consents(
             None,
             |_| Ok(CaseCommand::RecordConsent(consent)),
         )
-        .await
-}
-
-/// Withdraw a consent
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/consents/{consent_id}/withdraw",
-    tag = "cases",
-    params(
-        ("id" = Uuid, Path, description = "The case"),
-        ("consent_id" = Uuid, Path, description = "The consent"),
-        WriteHeaders
-    ),
-    request_body = WithdrawalBody,
-    responses(WriteResponses)
-)]
-pub async fn withdraw_consent(
-    writer: Writer,
-    Path((case, consent_id)): Path<(CaseId, ConsentId)>,
-    body: Body<WithdrawalBody>,
-) -> Result<Response, ApiError> {
-    let command = CaseCommand::WithdrawConsent(ConsentWithdrawal {
-        consent_id,
-        withdrawn_on: body.value.withdrawn_on,
-    });
-    writer
-        .record(case, Action::Work, body.digest, |_| Ok(command))
         .await
 }
 
@@ -570,3 +461,49 @@ pub async fn complete_review(
         )
         .await
 }
+
+step!(
+    /// Mark a goal of the plan achieved
+    achieve_goal, "/api/v1/cases/{id}/goals/{goal_id}/achieve", "goal_id", GoalId,
+    AchievementBody, Work,
+    |goal_id, b| CaseCommand::AchieveGoal(GoalAchievement { goal_id, achieved_on: b.achieved_on })
+);
+step!(
+    /// Start a planned intervention
+    start_intervention, "/api/v1/cases/{id}/interventions/{intervention_id}/start", "intervention_id",
+    InterventionId, StartBody, Contribute,
+    |intervention_id, b| CaseCommand::StartIntervention(InterventionStart {
+        intervention_id,
+        started_on: b.started_on,
+    })
+);
+step!(
+    /// Complete a running intervention with its outcome
+    complete_intervention, "/api/v1/cases/{id}/interventions/{intervention_id}/complete",
+    "intervention_id", InterventionId, CompletionBody, Contribute,
+    |intervention_id, b| CaseCommand::CompleteIntervention(InterventionCompletion {
+        intervention_id,
+        outcome: b.outcome,
+        summary: b.summary.map(Personal::new),
+        completed_on: b.completed_on,
+    })
+);
+step!(
+    /// Cancel an intervention, with the reason
+    cancel_intervention, "/api/v1/cases/{id}/interventions/{intervention_id}/cancel",
+    "intervention_id", InterventionId, CancellationBody, Contribute,
+    |intervention_id, b| CaseCommand::CancelIntervention(InterventionCancellation {
+        intervention_id,
+        reason: Personal::new(b.reason),
+        cancelled_on: b.cancelled_on,
+    })
+);
+step!(
+    /// Withdraw a consent
+    withdraw_consent, "/api/v1/cases/{id}/consents/{consent_id}/withdraw", "consent_id", ConsentId,
+    WithdrawalBody, Work,
+    |consent_id, b| CaseCommand::WithdrawConsent(ConsentWithdrawal {
+        consent_id,
+        withdrawn_on: b.withdrawn_on,
+    })
+);

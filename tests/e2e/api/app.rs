@@ -181,6 +181,14 @@ impl TestApp {
         answer
     }
 
+    /// How many events the log holds.
+    pub async fn events(&self) -> i64 {
+        sqlx::query_scalar("select count(*) from events")
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("the events can be counted")
+    }
+
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
             server.stop().await.expect("the server stops");

@@ -7,13 +7,6 @@ use serde_json::json;
 
 use super::app::{referral, TestApp, User};
 
-async fn events(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from events")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_repeated_request_gets_the_first_answer_and_no_second_event() {
     let app = TestApp::spawn().await;
@@ -42,7 +35,7 @@ async fn a_repeated_request_gets_the_first_answer_and_no_second_event() {
     assert_eq!(again.status, 201);
     assert_eq!(again.body, first.body);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
-    assert_eq!(events(&app).await, 1);
+    assert_eq!(app.events().await, 1);
 
     let other = referral("Someone Else", "2010-01-01");
     let reused = app
@@ -59,7 +52,7 @@ async fn a_repeated_request_gets_the_first_answer_and_no_second_event() {
         reused.body["type"],
         "urn:casus:problem:idempotency-key-reused"
     );
-    assert_eq!(events(&app).await, 1);
+    assert_eq!(app.events().await, 1);
 
     // Another caller's same key is their own.
     let noor = User::worker("w-noor", "zuid-1");
@@ -132,6 +125,6 @@ async fn concurrent_repeats_store_one_event() {
         .map(|a| a.body["case_id"].to_string())
         .collect();
     assert_eq!(ids.len(), 1, "every repeat names the same case");
-    assert_eq!(events(&app).await, 1);
+    assert_eq!(app.events().await, 1);
     app.stop().await;
 }

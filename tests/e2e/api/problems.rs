@@ -40,13 +40,6 @@ async fn raw(app: &TestApp, user: &User, path: &str, content_type: &str, body: V
     }
 }
 
-async fn events(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from events")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn bad_requests_are_problems_and_change_nothing() {
     let app = TestApp::spawn().await;
@@ -59,7 +52,7 @@ async fn bad_requests_are_problems_and_change_nothing() {
         )
         .await;
     let case = opened.body["case_id"].as_str().unwrap().to_owned();
-    let before = events(&app).await;
+    let before = app.events().await;
     let signals = format!("/api/v1/cases/{case}/signals");
 
     let malformed = raw(
@@ -125,7 +118,7 @@ async fn bad_requests_are_problems_and_change_nothing() {
         )
         .await;
     is_problem(&bad_if_match, 400);
-    assert_eq!(events(&app).await, before, "a bad request stored events");
+    assert_eq!(app.events().await, before, "a bad request stored events");
     app.stop().await;
 }
 
@@ -141,7 +134,7 @@ async fn refusals_conflicts_and_versions() {
         )
         .await;
     let case = opened.body["case_id"].as_str().unwrap().to_owned();
-    let before = events(&app).await;
+    let before = app.events().await;
 
     // The case's state refuses: include before triage is a conflict (409) with the domain's words.
     let early = app
@@ -181,7 +174,7 @@ async fn refusals_conflicts_and_versions() {
         )
         .await;
     is_problem(&stale, 412);
-    assert_eq!(events(&app).await, before);
+    assert_eq!(app.events().await, before);
     let current = app
         .send(
             Some(&sanne),
