@@ -71,8 +71,8 @@ impl Server {
             auth: Arc::new(options.auth),
             settings: Arc::new(options.settings),
         };
-        let server =
-            axum::serve(listener, casus_api::router(state)).with_graceful_shutdown(stopping());
+        let app = casus_api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(stopping());
         let http = tokio::spawn(async move { server.await });
         Ok(Self {
             address,

@@ -26,6 +26,8 @@ pub enum Action {
     Contribute,
     /// Assign or reassign workers and leads.
     Assign,
+    /// Read a case's stored history, its state at a moment, its export.
+    Audit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +37,33 @@ pub enum Relation {
     Partner,
     Municipality,
     Outside,
+}
+
+impl Relation {
+    /// The ground of an access, for the access log.
+    pub fn basis(self) -> &'static str {
+        match self {
+            Self::Own => "assignment",
+            Self::Team => "team",
+            Self::Partner => "partner",
+            Self::Municipality => "municipality",
+            Self::Outside => "none",
+        }
+    }
+}
+
+/// What `authorize` grants: the role acting, and the caller's relation to the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub relation: Relation,
+}
+
+impl Grant {
+    /// Auditors and privacy officers read on the ground of the reason they give.
+    pub fn needs_reason(&self) -> bool {
+        matches!(self.role, Role::Auditor | Role::PrivacyOfficer)
+    }
 }
 
 /// The facts about a case that access depends on.
@@ -81,10 +110,12 @@ fn allows(role: Role, action: Action, relation: Relation) -> bool {
         Role::CaseWorker | Role::CaseLead => match action {
             Read | Contribute => matches!(relation, Own | Team | Partner),
             Work | Assign => matches!(relation, Own | Team),
+            Audit => false,
         },
         Role::Supervisor => matches!(action, Read | Assign) && matches!(relation, Own | Team),
-        Role::Auditor => action == Read && relation != Outside,
-        Role::PrivacyOfficer | Role::Analyst | Role::Admin => false,
+        Role::Auditor => matches!(action, Read | Audit) && relation != Outside,
+        Role::PrivacyOfficer => action == Audit && relation != Outside,
+        Role::Analyst | Role::Admin => false,
     }
 }
 
@@ -99,13 +130,14 @@ fn acting_roles(action: Action) -> &'static [Role] {
         ],
         Action::Work | Action::Contribute => &[Role::CaseWorker, Role::CaseLead],
         Action::Assign => &[Role::CaseWorker, Role::CaseLead, Role::Supervisor],
+        Action::Audit => &[Role::Auditor, Role::PrivacyOfficer],
     }
 }
 
 pub fn relation(caller: &Principal, facts: &Facts) -> Relation {
     let same_municipality = match &caller.municipality {
         Some(m) => m.as_str() == facts.municipality,
-        None => caller.has(Role::Auditor),
+        None => caller.has(Role::Auditor) || caller.has(Role::PrivacyOfficer),
     };
     if !same_municipality {
         Relation::Outside
@@ -137,7 +169,7 @@ pub fn require_role(caller: &Principal, action: Action) -> Result<(), ApiError> 
 }
 
 /// The role under which `caller` takes `action` on the case, or the refusal.
-pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Role, ApiError> {
+pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Grant, ApiError> {
     require_role(caller, action)?;
     let relation = relation(caller, facts);
     // The most specific role acts: a lead before a worker before a supervisor.
@@ -146,11 +178,12 @@ pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Ro
         Role::CaseWorker,
         Role::Supervisor,
         Role::Auditor,
+        Role::PrivacyOfficer,
     ]
     .into_iter()
     .find(|role| caller.has(*role) && allows(*role, action, relation));
     if let Some(role) = acting {
-        return Ok(role);
+        return Ok(Grant { role, relation });
     }
     let sees = caller
         .roles

@@ -198,7 +198,7 @@ pub async fn reassign_all(
             .store
             .execute_with(case, None, |aggregate| {
                 let file = aggregate.file().ok_or(ApiError::NotFound)?;
-                let role = access::authorize(caller, Action::Assign, &Facts::from(file))?;
+                let role = access::authorize(caller, Action::Assign, &Facts::from(file))?.role;
                 let mut metadata = Metadata::new(actor(caller, role), correlation_id);
                 metadata.reason = Some(body.value.reason.as_str().to_owned());
                 Ok::<_, ApiError>((Command::new(CaseCommand::ReassignWorker(command)), metadata))

@@ -1,13 +1,13 @@
 //! The read routes of cases: the list, one case and its timeline, each as
 //! the caller's domain sees it.
 
-use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use casus_domain::{CaseId, Domain, Stage};
+use casus_domain::{CaseId, Domain, Role, Stage};
+use casus_projections::queries::Reach;
 use casus_projections::queries::{self, CaseDetail, CaseListFilter, CaseSummary, TimelineEntry};
 use casus_projections::wait::{wait_for_version, Versioned};
 use chrono::NaiveDate;
@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{self, Action, Facts};
-use crate::auth::Principal;
+use crate::access::{self, Action, Grant};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::problem::Problem;
+use crate::reader::{Reader, Seen};
 use crate::AppState;
 
 /// The answers of the read routes besides their 200.
@@ -68,7 +68,7 @@ pub struct ReadParams {
 }
 
 /// Waits for `tables` to reflect `version` of `case`, or answers 503.
-async fn wait(
+pub(crate) async fn wait(
     state: &AppState,
     case: CaseId,
     version: Option<u64>,
@@ -92,30 +92,6 @@ async fn wait(
     Ok(())
 }
 
-/// Authorises `caller` to read `case`, from the caseload view's facts,
-/// then waits for `tables` to reach `min_version`. A case the caseload does
-/// not have (yet) is waited for first, and is 404 if it does not come: the
-/// answer never tells an unknown case from one out of scope.
-async fn authorize_read(
-    state: &AppState,
-    caller: &Principal,
-    case: CaseId,
-    min_version: Option<u64>,
-    tables: &[Versioned],
-) -> Result<(), ApiError> {
-    access::require_role(caller, Action::Read)?;
-    let mut scope = queries::scope(&state.pool, case.as_uuid()).await?;
-    if scope.is_none() && min_version.is_some() {
-        wait(state, case, min_version, &[Versioned::Caseload])
-            .await
-            .map_err(|_| ApiError::NotFound)?;
-        scope = queries::scope(&state.pool, case.as_uuid()).await?;
-    }
-    let scope = scope.ok_or(ApiError::NotFound)?;
-    access::authorize(caller, Action::Read, &Facts::from(&scope))?;
-    wait(state, case, min_version, tables).await
-}
-
 fn view_of(domain: Domain) -> Versioned {
     match domain {
         Domain::Social => Versioned::SocialCaseView,
@@ -135,18 +111,21 @@ fn view_of(domain: Domain) -> Versioned {
     )
 )]
 pub async fn case(
-    State(state): State<AppState>,
-    caller: Principal,
+    reader: Reader,
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Response, ApiError> {
-    let tables = [
-        Versioned::Caseload,
-        view_of(caller.domain),
-        Versioned::CasePlan,
-    ];
-    authorize_read(&state, &caller, case, params.min_version, &tables).await?;
-    let detail = queries::case(&state.pool, caller.domain, case.as_uuid())
+    let domain = reader.caller.domain;
+    let tables = [Versioned::Caseload, view_of(domain), Versioned::CasePlan];
+    let seen = Seen {
+        action: "read",
+        view: view_name(domain),
+        sensitivity: "case",
+    };
+    reader
+        .case(case, Action::Read, seen, params.min_version, &tables)
+        .await?;
+    let detail = queries::case(&reader.state().pool, domain, case.as_uuid())
         .await?
         .ok_or(ApiError::NotFound)?;
     let etag = HeaderValue::from_str(&format!("\"{}\"", detail.overview.version))
@@ -169,14 +148,21 @@ pub struct Timeline {
     responses((status = 200, description = "The entries, oldest first", body = Timeline), ReadProblems)
 )]
 pub async fn timeline(
-    State(state): State<AppState>,
-    caller: Principal,
+    reader: Reader,
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Json<Timeline>, ApiError> {
+    let domain = reader.caller.domain;
     let tables = [Versioned::Caseload, Versioned::Timeline];
-    authorize_read(&state, &caller, case, params.min_version, &tables).await?;
-    let entries = queries::timeline(&state.pool, caller.domain, case.as_uuid()).await?;
+    let seen = Seen {
+        action: "read",
+        view: "case_timeline",
+        sensitivity: "case",
+    };
+    reader
+        .case(case, Action::Read, seen, params.min_version, &tables)
+        .await?;
+    let entries = queries::timeline(&reader.state().pool, domain, case.as_uuid()).await?;
     Ok(Json(Timeline {
         case_id: case.as_uuid(),
         entries,
@@ -222,14 +208,20 @@ pub struct CasePage {
     responses((status = 200, description = "A page of cases, oldest first", body = CasePage), ReadProblems)
 )]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Principal,
+    reader: Reader,
     Query(params): Query<ListParams>,
 ) -> Result<Json<CasePage>, ApiError> {
-    access::require_role(&caller, Action::Read)?;
-    let reach = access::reach(&caller).ok_or_else(|| {
-        ApiError::Forbidden("listing cases needs a municipality in your token".into())
-    })?;
+    let seen = Seen {
+        action: "search",
+        view: "case_list",
+        sensitivity: "case",
+    };
+    let (reach, role, basis) = match list_grant(&reader) {
+        Ok(grant) => grant,
+        Err(error) => return Err(reader.refuse(seen, None, error).await),
+    };
+    let caller = &reader.caller;
+    let state = reader.state();
     let limit = params.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::BadRequest(
@@ -255,7 +247,43 @@ pub async fn list(
     } else {
         None
     };
+    let named: Vec<Uuid> = items.iter().map(|c| c.case_id).collect();
+    reader.shown(seen, role, basis, &named).await?;
     Ok(Json(CasePage { items, next_cursor }))
+}
+
+/// Whether the caller may list cases, how far, in which role, on what ground.
+fn list_grant(reader: &Reader) -> Result<(Reach, Role, String), ApiError> {
+    let caller = &reader.caller;
+    access::require_role(caller, Action::Read)?;
+    let reach = access::reach(caller).ok_or_else(|| {
+        ApiError::Forbidden("listing cases needs a municipality in your token".into())
+    })?;
+    let role = [
+        Role::CaseLead,
+        Role::CaseWorker,
+        Role::Supervisor,
+        Role::Auditor,
+    ]
+    .into_iter()
+    .find(|r| caller.has(*r))
+    .expect("require_role let a reading role through");
+    let grant = Grant {
+        role,
+        relation: access::Relation::Team,
+    };
+    let basis = match reader.basis(&grant)? {
+        basis if grant.needs_reason() => basis,
+        _ => "scope: assignment, team or partner".to_owned(),
+    };
+    Ok((reach, role, basis))
+}
+
+fn view_name(domain: Domain) -> &'static str {
+    match domain {
+        Domain::Social => "social_case_view",
+        Domain::Justice => "justice_case_view",
+    }
 }
 
 fn encode_cursor(case: Uuid) -> String {

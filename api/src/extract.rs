@@ -217,3 +217,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
             .unwrap_or_else(|| RequestId(Uuid::now_v7())))
     }
 }
+
+/// The client's network address, when the server knows it.
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);

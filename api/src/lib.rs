@@ -16,6 +16,7 @@ mod observe;
 mod openapi;
 mod operations;
 mod problem;
+mod reader;
 mod write;
 
 use std::sync::Arc;

@@ -12,12 +12,19 @@ use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::extract::RequestId;
+use crate::extract::{ClientAddress, RequestId};
 use crate::problem::Problem;
 
 pub async fn observe(mut request: Request, next: Next) -> Response {
     let id = Uuid::now_v7();
     request.extensions_mut().insert(RequestId(id));
+    let address = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| ClientAddress(info.0.ip().to_string()));
+    if let Some(address) = address {
+        request.extensions_mut().insert(address);
+    }
     let method = request.method().clone();
     let route = request
         .extensions()

@@ -242,7 +242,7 @@ impl Writer {
                     }
                     (Target::Case(_, _), None) => return Err(ApiError::NotFound),
                     (Target::Case(_, action), Some(file)) => {
-                        let role = access::authorize(caller, *action, &Facts::from(file))?;
+                        let role = access::authorize(caller, *action, &Facts::from(file))?.role;
                         (role, build(Some(file))?)
                     }
                 };

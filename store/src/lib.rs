@@ -1,6 +1,7 @@
 //! The write side of Casus: the event store (cqrs-es over postgres-es on
 //! PostgreSQL), the metadata every event carries, and the migrations.
 
+pub mod audit;
 mod case_store;
 mod db;
 mod error;

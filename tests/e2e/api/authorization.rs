@@ -346,11 +346,11 @@ async fn fixture(app: &TestApp) -> Cases {
         } else {
             1
         };
+        let auditor = zuid1.clone().with_roles(&["auditor"]);
+        let path = format!("/api/v1/cases/{case}?min_version={version}");
+        let reason = [("x-audit-reason", "fixture")];
         let seen = app
-            .get(
-                &zuid1.clone().with_roles(&["auditor"]),
-                &format!("/api/v1/cases/{case}?min_version={version}"),
-            )
+            .send(Some(&auditor), Method::GET, &path, None, &reason)
             .await;
         assert!(seen.status == 200 || seen.status == 404, "{seen:?}");
     }
@@ -392,7 +392,10 @@ async fn every_route_role_and_relation_gets_its_status() {
                         row.method.clone(),
                         &path,
                         row.body.as_ref(),
-                        &[("if-match", "\"999\"")],
+                        &[
+                            ("if-match", "\"999\""),
+                            ("x-audit-reason", "authorization matrix"),
+                        ],
                     )
                     .await;
                 checked += 1;

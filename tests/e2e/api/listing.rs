@@ -125,6 +125,15 @@ async fn lists_filter_and_page_within_the_callers_scope() {
         Vec::<String>::new()
     );
     let auditor = User::worker("a-1", "audit").with_roles(&["auditor"]);
-    assert_eq!(ids(&app.get(&auditor, "/api/v1/cases").await.body), cases);
+    let audited = app
+        .send(
+            Some(&auditor),
+            reqwest::Method::GET,
+            "/api/v1/cases",
+            None,
+            &[("x-audit-reason", "inquiry 2026-17")],
+        )
+        .await;
+    assert_eq!(ids(&audited.body), cases);
     app.stop().await;
 }

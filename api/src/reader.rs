@@ -1,0 +1,188 @@
+//! Reads of cases, authorised and written to the access log: every read of
+//! a case, every list that names cases, and every refusal. Auditors and
+//! privacy officers read on the ground of a reason they give in
+//! `X-Audit-Reason`; without one they are refused (and that is logged too).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use casus_domain::CaseId;
+use casus_projections::queries;
+use casus_projections::wait::{wait_for_version, Versioned};
+use casus_store::audit::access::{self, Access};
+use uuid::Uuid;
+
+use crate::access::{authorize, require_role, Action, Facts, Grant};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::extract::{ClientAddress, RequestId};
+use crate::problem::Problem;
+use crate::AppState;
+
+/// The header in which auditors give the reason for a read.
+pub const AUDIT_REASON: &str = "x-audit-reason";
+
+pub struct Reader {
+    pub caller: Principal,
+    pub request_id: RequestId,
+    address: Option<String>,
+    reason: Option<String>,
+    state: AppState,
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let caller = Principal::from_request_parts(parts, state).await?;
+        let Ok(request_id) = RequestId::from_request_parts(parts, state).await;
+        let reason = parts
+            .headers
+            .get(AUDIT_REASON)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| r.chars().take(500).collect());
+        Ok(Self {
+            caller,
+            request_id,
+            address: parts.extensions.get::<ClientAddress>().map(|a| a.0.clone()),
+            reason,
+            state: state.clone(),
+        })
+    }
+}
+
+/// How a read is described in the access log.
+#[derive(Clone, Copy)]
+pub struct Seen {
+    pub action: &'static str,
+    pub view: &'static str,
+    pub sensitivity: &'static str,
+}
+
+impl Reader {
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    fn entry(
+        &self,
+        seen: Seen,
+        outcome: &'static str,
+        role: Option<String>,
+        basis: String,
+    ) -> Access {
+        let caller = &self.caller;
+        let purpose = match (&self.reason, &role) {
+            (Some(reason), _) => reason.clone(),
+            (None, Some(role)) => format!("case work as {role}"),
+            (None, None) => "case work".into(),
+        };
+        Access {
+            action: seen.action,
+            outcome,
+            user_id: caller.id.to_string(),
+            user_name: caller.name.clone(),
+            role,
+            organisation: caller.organisation.to_string(),
+            domain: caller.domain.to_string(),
+            purpose,
+            network_address: self.address.clone(),
+            view: seen.view,
+            sensitivity: seen.sensitivity,
+            basis,
+            request_id: self.request_id.0,
+            municipality: caller.municipality.as_ref().map(|m| m.to_string()),
+        }
+    }
+
+    /// Logs that `cases` were shown under `grant`.
+    pub async fn shown(
+        &self,
+        seen: Seen,
+        role: casus_domain::Role,
+        basis: String,
+        cases: &[Uuid],
+    ) -> Result<(), ApiError> {
+        let entry = self.entry(seen, "allowed", Some(role.as_str().into()), basis);
+        access::record(&self.state.pool, &entry, cases, false).await?;
+        Ok(())
+    }
+
+    /// Logs a refusal, then answers with it.
+    pub async fn refuse(&self, seen: Seen, case: Option<Uuid>, error: ApiError) -> ApiError {
+        let why = match &error {
+            ApiError::NotFound => "not in scope".to_owned(),
+            ApiError::Forbidden(detail) | ApiError::BadRequest(detail) => detail.clone(),
+            _ => return error,
+        };
+        let denied = Seen {
+            action: "denied",
+            sensitivity: "none",
+            ..seen
+        };
+        let entry = self.entry(denied, "denied", None, why);
+        let cases: Vec<Uuid> = case.into_iter().collect();
+        if let Err(log_error) = access::record(&self.state.pool, &entry, &cases, true).await {
+            return log_error.into();
+        }
+        error
+    }
+
+    /// The ground to log for `grant`; for auditors, the reason they must give.
+    pub fn basis(&self, grant: &Grant) -> Result<String, ApiError> {
+        if !grant.needs_reason() {
+            return Ok(grant.relation.basis().to_owned());
+        }
+        match &self.reason {
+            Some(reason) => Ok(format!("audit: {reason}")),
+            None => Err(ApiError::BadRequest(format!(
+                "as {}, give the reason for this read in the {AUDIT_REASON} header",
+                grant.role.as_str()
+            ))),
+        }
+    }
+
+    /// Authorises reading one case for `action`, waits for `tables` to
+    /// reach `min_version`, and logs the read (or the refusal). The access
+    /// facts are waited for first; a case the caseload still does not have
+    /// is 404, so the answer never tells an unknown case from one out of scope.
+    pub async fn case(
+        &self,
+        case: CaseId,
+        action: Action,
+        seen: Seen,
+        min_version: Option<u64>,
+        tables: &[Versioned],
+    ) -> Result<Grant, ApiError> {
+        match self.authorize(case, action, min_version).await {
+            Ok((grant, basis)) => {
+                crate::cases::wait(&self.state, case, min_version, tables).await?;
+                self.shown(seen, grant.role, basis, &[case.as_uuid()])
+                    .await?;
+                Ok(grant)
+            }
+            Err(error) => Err(self.refuse(seen, Some(case.as_uuid()), error).await),
+        }
+    }
+
+    async fn authorize(
+        &self,
+        case: CaseId,
+        action: Action,
+        min_version: Option<u64>,
+    ) -> Result<(Grant, String), ApiError> {
+        require_role(&self.caller, action)?;
+        let pool = &self.state.pool;
+        // The access facts must be as new as what the caller asks to see.
+        if let Some(version) = min_version {
+            let wait = self.state.settings.read_wait;
+            wait_for_version(pool, Versioned::Caseload, case, version, wait).await?;
+        }
+        let scope = queries::scope(pool, case.as_uuid()).await?;
+        let scope = scope.ok_or(ApiError::NotFound)?;
+        let grant = authorize(&self.caller, action, &Facts::from(&scope))?;
+        let basis = self.basis(&grant)?;
+        Ok((grant, basis))
+    }
+}

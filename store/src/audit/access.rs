@@ -1,0 +1,148 @@
+//! The access log: who read, searched, exported, or was refused which case,
+//! when, why and on what ground. Append-only, like the events.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// One access, by one user, to any number of cases (one row each).
+#[derive(Clone, Debug)]
+pub struct Access {
+    /// read, search, export or denied
+    pub action: &'static str,
+    /// allowed or denied
+    pub outcome: &'static str,
+    pub user_id: String,
+    pub user_name: String,
+    pub role: Option<String>,
+    pub organisation: String,
+    pub domain: String,
+    pub purpose: String,
+    pub network_address: Option<String>,
+    /// Which view or route (e.g. `social_case_view`, `history`, `case_list`).
+    pub view: &'static str,
+    /// How sensitive what was shown is: `case` (personal data), `audit`
+    /// (history, export), `none` (nothing was shown).
+    pub sensitivity: &'static str,
+    /// assignment, team, partner, audit: <reason>, or why it was denied.
+    pub basis: String,
+    pub request_id: Uuid,
+    /// The caller's municipality, for entries that name no case.
+    pub municipality: Option<String>,
+}
+
+/// Writes one row per case (or one row naming no case when `cases` is empty
+/// and `always` is set). The case's municipality and young person come from
+/// the caseload and social views, where known.
+pub async fn record(
+    pool: &PgPool,
+    access: &Access,
+    cases: &[Uuid],
+    always: bool,
+) -> Result<(), sqlx::Error> {
+    let cases: Vec<Option<Uuid>> = if cases.is_empty() {
+        if !always {
+            return Ok(());
+        }
+        vec![None]
+    } else {
+        cases.iter().copied().map(Some).collect()
+    };
+    sqlx::query(
+        "insert into access_log (entry_id, action, outcome, user_id, user_name, role, organisation,
+                                 domain, purpose, network_address, case_id, municipality, subject_id,
+                                 view, sensitivity, basis, request_id)
+         select gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, c.case_id,
+                coalesce((select municipality from caseload where case_id = c.case_id), $15),
+                (select subject_id from social_case_view where case_id = c.case_id),
+                $10, $11, $12, $13
+           from unnest($14::uuid[]) with ordinality as c(case_id, n)
+          order by c.n",
+    )
+    .bind(access.action)
+    .bind(access.outcome)
+    .bind(&access.user_id)
+    .bind(&access.user_name)
+    .bind(&access.role)
+    .bind(&access.organisation)
+    .bind(&access.domain)
+    .bind(&access.purpose)
+    .bind(&access.network_address)
+    .bind(access.view)
+    .bind(access.sensitivity)
+    .bind(&access.basis)
+    .bind(access.request_id)
+    .bind(&cases)
+    .bind(&access.municipality)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A row of the access log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Entry {
+    pub id: i64,
+    pub entry_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub outcome: String,
+    pub user_id: String,
+    pub user_name: String,
+    pub role: Option<String>,
+    pub organisation: String,
+    pub domain: String,
+    pub purpose: String,
+    pub network_address: Option<String>,
+    pub case_id: Option<Uuid>,
+    pub municipality: Option<String>,
+    pub subject_id: Option<Uuid>,
+    pub view: String,
+    pub sensitivity: String,
+    pub basis: String,
+    pub request_id: Uuid,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// `None`: every municipality (a national scope).
+    pub municipality: Option<String>,
+    pub case_id: Option<Uuid>,
+    pub user_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Continue after this entry.
+    pub after: Option<i64>,
+    pub limit: i64,
+}
+
+/// The entries that match, oldest first.
+pub async fn entries(pool: &PgPool, filter: &Filter) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(
+        "select id, entry_id, at, action, outcome, user_id, user_name, role, organisation, domain,
+                purpose, network_address, case_id, municipality, subject_id, view, sensitivity,
+                basis, request_id
+           from access_log
+          where ($1::text is null or municipality = $1)
+            and ($2::uuid is null or case_id = $2)
+            and ($3::text is null or user_id = $3)
+            and ($4::text is null or action = $4)
+            and ($5::timestamptz is null or at >= $5)
+            and ($6::timestamptz is null or at < $6)
+            and ($7::bigint is null or id > $7)
+          order by id
+          limit $8",
+    )
+    .bind(&filter.municipality)
+    .bind(filter.case_id)
+    .bind(&filter.user_id)
+    .bind(&filter.action)
+    .bind(filter.from)
+    .bind(filter.until)
+    .bind(filter.after)
+    .bind(filter.limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,94 @@
+//! A case's history as stored: every event with its metadata, position,
+//! time and hashes; and the case as it was at a version.
+
+use casus_domain::{CaseEvent, YouthCase};
+use chrono::{DateTime, Utc};
+use cqrs_es::Aggregate;
+use serde::Serialize;
+use sqlx::PgPool;
+
+use super::chain::{hex, StoredEvent, STORED_EVENT};
+
+/// One event of a case's history.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub sequence: i64,
+    pub global_position: i64,
+    pub event_type: String,
+    pub event_version: String,
+    pub recorded_at: DateTime<Utc>,
+    /// The event as stored.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// Who, in which role and organisation, why, and the request.
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+    /// The exact text the hash covers, for checking it without Casus.
+    pub canonical: String,
+}
+
+impl HistoryEntry {
+    fn from_stored(event: StoredEvent) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            canonical: event.canonical(),
+            sequence: event.sequence,
+            global_position: event.global_position,
+            payload: serde_json::from_str(&event.payload)?,
+            metadata: serde_json::from_str(&event.metadata)?,
+            event_type: event.event_type,
+            event_version: event.event_version,
+            recorded_at: event.recorded_at,
+            prev_hash: hex(&event.prev_hash),
+            hash: hex(&event.hash),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("a stored event of this case cannot be read: {0}")]
+    Unreadable(String),
+}
+
+/// Every event of `case`, in order.
+pub async fn history(pool: &PgPool, case: &str) -> Result<Vec<HistoryEntry>, HistoryError> {
+    let sql = format!(
+        "select {STORED_EVENT} from events
+          where aggregate_type = $1 and aggregate_id = $2 order by sequence"
+    );
+    let stored: Vec<StoredEvent> = sqlx::query_as(&sql)
+        .bind(YouthCase::TYPE)
+        .bind(case)
+        .fetch_all(pool)
+        .await?;
+    stored
+        .into_iter()
+        .map(|e| HistoryEntry::from_stored(e).map_err(|e| HistoryError::Unreadable(e.to_string())))
+        .collect()
+}
+
+/// The case's version at `at`: the number of its events recorded by then.
+pub async fn version_at(pool: &PgPool, case: &str, at: DateTime<Utc>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "select count(*) from events
+          where aggregate_type = $1 and aggregate_id = $2 and recorded_at <= $3",
+    )
+    .bind(YouthCase::TYPE)
+    .bind(case)
+    .bind(at)
+    .fetch_one(pool)
+    .await
+}
+
+/// The case after its first `version` events.
+pub fn fold(events: impl IntoIterator<Item = CaseEvent>, version: u64) -> YouthCase {
+    let mut case = YouthCase::default();
+    for event in events.into_iter().take(version as usize) {
+        case.apply(event);
+    }
+    case
+}
