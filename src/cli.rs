@@ -10,7 +10,7 @@ use casus_api::{Authenticator, Settings};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{rebuild, serve, token};
+use crate::{audit, rebuild, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,6 +90,10 @@ pub struct Cli {
     )]
     pub request_timeout: u64,
 
+    /// The Ed25519 key that signs audit receipts (32 bytes as hex). In development, made on first use.
+    #[arg(long, env = "CASUS_AUDIT_KEY", global = true)]
+    pub audit_key: Option<PathBuf>,
+
     /// Log lines as text or as JSON.
     #[arg(
         long,
@@ -130,6 +134,14 @@ pub enum Commands {
     },
     /// Print a development token (signed with the key under the data directory).
     Token(token::TokenArgs),
+    /// Recompute every case's hash chain; make or check a signed receipt.
+    Verify(audit::VerifyArgs),
+    /// Print one case as a self-contained JSON document for an inquiry.
+    Export {
+        /// The case id.
+        #[arg(long)]
+        case: String,
+    },
 }
 
 impl Cli {
@@ -178,6 +190,24 @@ impl Cli {
                     Ok(())
                 }
                 Commands::Rebuild { view } => rebuild::run(&pool, view.as_deref()).await,
+                Commands::Verify(args) => {
+                    let key = match &self.audit_key {
+                        Some(key) => key.clone(),
+                        None => {
+                            anyhow::ensure!(
+                                !production || (args.receipt.is_none() && args.against.is_none()),
+                                "receipts in production need CASUS_AUDIT_KEY"
+                            );
+                            let key = self.data_dir.join("audit-signing-key");
+                            if args.receipt.is_some() || args.against.is_some() {
+                                audit::create_key(&key)?;
+                            }
+                            key
+                        }
+                    };
+                    audit::verify(&pool, args, &key).await
+                }
+                Commands::Export { case } => audit::export(&pool, &case).await,
                 Commands::Token(_) => unreachable!("handled above"),
             }
         }

@@ -1,6 +1,7 @@
 //! The `casus` binary's library: configuration, the command line, and the
 //! private PostgreSQL cluster it runs when no database is configured.
 
+mod audit;
 pub mod cli;
 pub mod cluster;
 pub mod database;

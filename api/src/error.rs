@@ -30,6 +30,18 @@ pub enum ApiError {
     Problem(Problem),
 }
 
+impl From<casus_store::audit::history::HistoryError> for ApiError {
+    fn from(error: casus_store::audit::history::HistoryError) -> Self {
+        use casus_store::audit::history::HistoryError;
+        match error {
+            HistoryError::Database(error) => Self::Database(error),
+            HistoryError::Unreadable(cause) => {
+                Self::Command(CommandError::Unreadable(cause.into()))
+            }
+        }
+    }
+}
+
 impl From<Problem> for ApiError {
     fn from(problem: Problem) -> Self {
         Self::Problem(problem)

@@ -4,6 +4,7 @@
 //! and the operations endpoints.
 
 mod access;
+pub mod audit;
 pub mod auth;
 mod bodies;
 mod caseload;
@@ -111,6 +112,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(commands::close))
         .routes(routes!(commands::reopen))
         .routes(routes!(commands::corrections))
+        .routes(routes!(audit::case_history))
+        .routes(routes!(audit::state))
+        .routes(routes!(audit::export))
+        .routes(routes!(audit::access_log))
+        .routes(routes!(audit::verify))
 }
 
 /// The OpenAPI document of every route.

@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         (name = "cases", description = "Open cases and record what happens on them"),
         (name = "views", description = "The caller's domain view of cases"),
         (name = "supervision", description = "Caseloads and bulk reassignment"),
+        (name = "audit", description = "History, point in time, export, access log and verification"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

@@ -52,27 +52,23 @@ impl FromRequestParts<AppState> for Reader {
     }
 }
 
-/// How a read is described in the access log.
-#[derive(Clone, Copy)]
-pub struct Seen {
-    pub action: &'static str,
-    pub view: &'static str,
-    pub sensitivity: &'static str,
+/// Who accessed, for the access log.
+pub struct Who<'a> {
+    pub caller: &'a Principal,
+    pub request_id: RequestId,
+    pub address: Option<String>,
+    pub reason: Option<String>,
 }
 
-impl Reader {
-    pub fn state(&self) -> &AppState {
-        &self.state
-    }
-
-    fn entry(
+impl Who<'_> {
+    pub fn entry(
         &self,
         seen: Seen,
         outcome: &'static str,
         role: Option<String>,
         basis: String,
     ) -> Access {
-        let caller = &self.caller;
+        let caller = self.caller;
         let purpose = match (&self.reason, &role) {
             (Some(reason), _) => reason.clone(),
             (None, Some(role)) => format!("case work as {role}"),
@@ -96,6 +92,46 @@ impl Reader {
         }
     }
 
+    /// Logs a refused attempt on `case`.
+    pub async fn denied(
+        &self,
+        pool: &sqlx::PgPool,
+        view: &'static str,
+        case: Option<Uuid>,
+        why: String,
+    ) -> Result<(), sqlx::Error> {
+        let seen = Seen {
+            action: "denied",
+            view,
+            sensitivity: "none",
+        };
+        let cases: Vec<Uuid> = case.into_iter().collect();
+        access::record(pool, &self.entry(seen, "denied", None, why), &cases, true).await
+    }
+}
+
+/// How a read is described in the access log.
+#[derive(Clone, Copy)]
+pub struct Seen {
+    pub action: &'static str,
+    pub view: &'static str,
+    pub sensitivity: &'static str,
+}
+
+impl Reader {
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    fn who(&self) -> Who<'_> {
+        Who {
+            caller: &self.caller,
+            request_id: self.request_id,
+            address: self.address.clone(),
+            reason: self.reason.clone(),
+        }
+    }
+
     /// Logs that `cases` were shown under `grant`.
     pub async fn shown(
         &self,
@@ -104,7 +140,9 @@ impl Reader {
         basis: String,
         cases: &[Uuid],
     ) -> Result<(), ApiError> {
-        let entry = self.entry(seen, "allowed", Some(role.as_str().into()), basis);
+        let entry = self
+            .who()
+            .entry(seen, "allowed", Some(role.as_str().into()), basis);
         access::record(&self.state.pool, &entry, cases, false).await?;
         Ok(())
     }
@@ -116,17 +154,14 @@ impl Reader {
             ApiError::Forbidden(detail) | ApiError::BadRequest(detail) => detail.clone(),
             _ => return error,
         };
-        let denied = Seen {
-            action: "denied",
-            sensitivity: "none",
-            ..seen
-        };
-        let entry = self.entry(denied, "denied", None, why);
-        let cases: Vec<Uuid> = case.into_iter().collect();
-        if let Err(log_error) = access::record(&self.state.pool, &entry, &cases, true).await {
-            return log_error.into();
+        match self
+            .who()
+            .denied(&self.state.pool, seen.view, case, why)
+            .await
+        {
+            Ok(()) => error,
+            Err(log_error) => log_error.into(),
         }
-        error
     }
 
     /// The ground to log for `grant`; for auditors, the reason they must give.

@@ -122,6 +122,7 @@ pub struct Writer {
     state: AppState,
     pub caller: Principal,
     request_id: RequestId,
+    address: Option<String>,
     if_match: Option<u64>,
     key: Option<String>,
 }
@@ -145,6 +146,10 @@ impl FromRequestParts<AppState> for Writer {
             state: state.clone(),
             caller,
             request_id,
+            address: parts
+                .extensions
+                .get::<crate::extract::ClientAddress>()
+                .map(|a| a.0.clone()),
             if_match: if_match.map(|m| m.0),
             key: key.map(|k| k.0),
         })
@@ -160,6 +165,27 @@ pub enum Target {
 }
 
 impl Writer {
+    /// Logs a refused write in the access log, then answers with the refusal.
+    async fn denied(&self, case: CaseId, error: ApiError) -> ApiError {
+        let why = match &error {
+            ApiError::Forbidden(detail) => detail.clone(),
+            _ => "not in scope".to_owned(),
+        };
+        let who = crate::reader::Who {
+            caller: &self.caller,
+            request_id: self.request_id,
+            address: self.address.clone(),
+            reason: None,
+        };
+        match who
+            .denied(&self.state.pool, "command", Some(case.as_uuid()), why)
+            .await
+        {
+            Ok(()) => error,
+            Err(log_error) => log_error.into(),
+        }
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }
@@ -212,7 +238,9 @@ impl Writer {
         let (case, status) = match target {
             Target::New(case) => (case, StatusCode::CREATED),
             Target::Case(case, action) => {
-                access::require_role(&self.caller, action)?;
+                if let Err(error) = access::require_role(&self.caller, action) {
+                    return Err(self.denied(case, error).await);
+                }
                 (case, StatusCode::OK)
             }
         };
@@ -273,6 +301,10 @@ impl Writer {
                     None => Err(CommandError::KeyTaken(casus_store::idempotency::KeyTaken).into()),
                 }
             }
+            Err(error @ (ApiError::NotFound | ApiError::Forbidden(_))) => {
+                crate::metrics::command(kind, "denied");
+                Err(self.denied(case, error).await)
+            }
             Err(error) => {
                 crate::metrics::command(kind, outcome_label(&error));
                 let refusal = matches!(error, ApiError::Command(CommandError::Rejected(_)));
@@ -296,7 +328,6 @@ fn outcome_label(error: &ApiError) -> &'static str {
     match error {
         ApiError::Command(CommandError::Rejected(_)) => "refused",
         ApiError::Command(CommandError::Conflict(_)) => "conflict",
-        ApiError::NotFound | ApiError::Forbidden(_) => "denied",
         ApiError::Command(CommandError::Unavailable(_)) => "unavailable",
         _ => "failed",
     }

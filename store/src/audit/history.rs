@@ -84,6 +84,23 @@ pub async fn version_at(pool: &PgPool, case: &str, at: DateTime<Utc>) -> Result<
     .await
 }
 
+/// When the `version`th event of the case was recorded.
+pub async fn recorded_at(
+    pool: &PgPool,
+    case: &str,
+    version: i64,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select recorded_at from events
+          where aggregate_type = $1 and aggregate_id = $2 and sequence = $3",
+    )
+    .bind(YouthCase::TYPE)
+    .bind(case)
+    .bind(version)
+    .fetch_optional(pool)
+    .await
+}
+
 /// The case after its first `version` events.
 pub fn fold(events: impl IntoIterator<Item = CaseEvent>, version: u64) -> YouthCase {
     let mut case = YouthCase::default();

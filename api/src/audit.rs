@@ -1,0 +1,373 @@
+//! The auditor's routes: a case's stored history, its state at a moment,
+//! its export, the access log, and the verification of every hash chain.
+//! Each read names its reason (`X-Audit-Reason`) and is itself logged.
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use casus_domain::{CaseId, Role, YouthCase};
+use casus_store::audit::access::{self, Entry, Filter};
+use casus_store::audit::chain::{self, Verification};
+use casus_store::audit::history::{self, HistoryEntry};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::access::{require_role, Action, Grant, Relation};
+use crate::cases::ReadProblems;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::reader::{Reader, Seen};
+
+const HISTORY: Seen = Seen {
+    action: "read",
+    view: "history",
+    sensitivity: "audit",
+};
+
+#[derive(Serialize, ToSchema)]
+pub struct History {
+    pub case_id: Uuid,
+    pub events: Vec<HistoryEntry>,
+}
+
+/// Every event of a case with its metadata, position, time and hashes
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/history",
+    tag = "audit",
+    params(("id" = Uuid, Path, description = "The case"), AuditHeader),
+    responses((status = 200, description = "The events, in order", body = History), ReadProblems)
+)]
+pub async fn case_history(
+    reader: Reader,
+    Path(case): Path<CaseId>,
+) -> Result<Json<History>, ApiError> {
+    reader.case(case, Action::Audit, HISTORY, None, &[]).await?;
+    let events = history::history(&reader.state().pool, &case.to_string()).await?;
+    Ok(Json(History {
+        case_id: case.as_uuid(),
+        events,
+    }))
+}
+
+/// The header auditors give their reason in.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // describes the header for the OpenAPI document
+pub struct AuditHeader {
+    /// Why you read this (e.g. the inquiry's reference); required for auditors
+    /// and privacy officers, and written to the access log.
+    #[param(rename = "X-Audit-Reason")]
+    reason: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StateParams {
+    /// The case as it was at this moment (RFC 3339).
+    at: Option<DateTime<Utc>>,
+    /// The case as it was after this many events.
+    version: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PointInTime {
+    pub case_id: Uuid,
+    /// How many events the state holds.
+    pub version: u64,
+    /// When its last event was recorded.
+    pub recorded_at: Option<DateTime<Utc>>,
+    /// The case's state, rebuilt from its events (it holds no personal data).
+    #[schema(value_type = Object)]
+    pub state: YouthCase,
+}
+
+/// The case as it was at a moment or a version, rebuilt from its events
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/state",
+    tag = "audit",
+    params(("id" = Uuid, Path, description = "The case"), StateParams, AuditHeader),
+    responses((status = 200, description = "The state then", body = PointInTime), ReadProblems)
+)]
+pub async fn state(
+    reader: Reader,
+    Path(case): Path<CaseId>,
+    Query(params): Query<StateParams>,
+) -> Result<Json<PointInTime>, ApiError> {
+    let seen = Seen {
+        view: "state",
+        ..HISTORY
+    };
+    reader.case(case, Action::Audit, seen, None, &[]).await?;
+    let pool = &reader.state().pool;
+    let version = match (params.at, params.version) {
+        (Some(at), None) => history::version_at(pool, &case.to_string(), at).await? as u64,
+        (None, Some(version)) => version,
+        _ => {
+            return Err(ApiError::BadRequest(
+                "give either `at` (RFC 3339) or `version`".into(),
+            ))
+        }
+    };
+    let events = reader.state().store.events(case).await?;
+    if version > events.len() as u64 {
+        return Err(ApiError::BadRequest(format!(
+            "the case has {} events; there is no version {version}",
+            events.len()
+        )));
+    }
+    let recorded_at = history::recorded_at(pool, &case.to_string(), version as i64).await?;
+    let state = history::fold(events.into_iter().map(|e| e.payload), version);
+    Ok(Json(PointInTime {
+        case_id: case.as_uuid(),
+        version,
+        recorded_at,
+        state,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Export {
+    pub format: &'static str,
+    pub case_id: Uuid,
+    pub exported_at: DateTime<Utc>,
+    pub exported_by: String,
+    /// How to check the events without Casus.
+    pub hash_chain: &'static str,
+    pub events: Vec<HistoryEntry>,
+    /// The verification of this case's chain when exported.
+    pub verification: Verification,
+    /// Who read, searched, exported or was refused this case, oldest first.
+    pub access_log: Vec<Entry>,
+}
+
+pub const HASH_CHAIN: &str = "Each event's hash is sha256(prev_hash || canonical), hex-encoded; \
+prev_hash is the previous event's hash (32 zero bytes before the first); canonical is the UTF-8 \
+text given with each event: lines joined by \\n of casus-event-v1, aggregate type, aggregate id, \
+sequence, event type, event version, recorded_at (UTC, microseconds), payload and metadata as \
+stored.";
+
+/// One case as a self-contained document for an inquiry
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/export",
+    tag = "audit",
+    params(("id" = Uuid, Path, description = "The case"), AuditHeader),
+    responses((status = 200, description = "Events, hashes, verification and access log", body = Export), ReadProblems)
+)]
+pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Export>, ApiError> {
+    let seen = Seen {
+        action: "export",
+        view: "export",
+        sensitivity: "audit",
+    };
+    reader.case(case, Action::Audit, seen, None, &[]).await?;
+    let exported_by = format!("{} ({})", reader.caller.name, reader.caller.id);
+    Ok(Json(
+        build_export(&reader.state().pool, case, exported_by).await?,
+    ))
+}
+
+/// The export of `case`; its access log includes the export itself.
+pub async fn build_export(
+    pool: &sqlx::PgPool,
+    case: CaseId,
+    exported_by: String,
+) -> Result<Export, ApiError> {
+    let id = case.to_string();
+    let events = history::history(pool, &id).await?;
+    let verification = chain::verify(pool, Some(&id), |_| {}).await?;
+    let mut access_log = Vec::new();
+    let mut filter = Filter {
+        case_id: Some(case.as_uuid()),
+        limit: 1000,
+        ..Filter::default()
+    };
+    loop {
+        let page = access::entries(pool, &filter).await?;
+        let Some(last) = page.last() else { break };
+        filter.after = Some(last.id);
+        access_log.extend(page);
+    }
+    Ok(Export {
+        format: "casus-case-export-v1",
+        case_id: case.as_uuid(),
+        exported_at: Utc::now(),
+        exported_by,
+        hash_chain: HASH_CHAIN,
+        events,
+        verification,
+        access_log,
+    })
+}
+
+/// Whether `reader` may read audit data that names no one case, and on what ground.
+fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
+    require_role(&reader.caller, Action::Audit)?;
+    let role = if reader.caller.has(Role::Auditor) {
+        Role::Auditor
+    } else {
+        Role::PrivacyOfficer
+    };
+    reader.basis(&Grant {
+        role,
+        relation: Relation::Municipality,
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccessLogParams {
+    case_id: Option<Uuid>,
+    user_id: Option<String>,
+    /// read, search, export or denied
+    action: Option<String>,
+    /// From this moment (RFC 3339), inclusive.
+    from: Option<DateTime<Utc>>,
+    /// Until this moment, exclusive.
+    until: Option<DateTime<Utc>>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<i64>,
+    /// 1 to 1000; 100 if left out.
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessLogPage {
+    pub entries: Vec<Entry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<i64>,
+}
+
+/// Who read, searched, exported or was refused what, oldest first
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/access-log",
+    tag = "audit",
+    params(AccessLogParams, AuditHeader),
+    responses((status = 200, description = "A page of the access log", body = AccessLogPage), ReadProblems)
+)]
+pub async fn access_log(
+    reader: Reader,
+    Query(params): Query<AccessLogParams>,
+) -> Result<Json<AccessLogPage>, ApiError> {
+    let seen = Seen {
+        action: "search",
+        view: "access_log",
+        sensitivity: "audit",
+    };
+    let basis = match audit_grant(&reader) {
+        Ok(basis) => basis,
+        Err(error) => return Err(reader.refuse(seen, params.case_id, error).await),
+    };
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 1000".into(),
+        ));
+    }
+    let filter = Filter {
+        municipality: reader.caller.municipality.as_ref().map(|m| m.to_string()),
+        case_id: params.case_id,
+        user_id: params.user_id,
+        action: params.action,
+        from: params.from,
+        until: params.until,
+        after: params.cursor,
+        limit: limit + 1,
+    };
+    let role = acting(&reader);
+    let named: Vec<Uuid> = params.case_id.into_iter().collect();
+    reader.shown(seen, role, basis, &named).await?;
+    let mut entries = access::entries(&reader.state().pool, &filter).await?;
+    let next_cursor = if entries.len() as i64 > limit {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(Json(AccessLogPage {
+        entries,
+        next_cursor,
+    }))
+}
+
+fn acting(reader: &Reader) -> Role {
+    if reader.caller.has(Role::Auditor) {
+        Role::Auditor
+    } else {
+        Role::PrivacyOfficer
+    }
+}
+
+/// Recompute every case's hash chain and name the first broken link of each
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/verify",
+    tag = "audit",
+    params(AuditHeader),
+    responses((status = 200, description = "ok, or the broken links (of the caller's municipality)", body = Verification), ReadProblems)
+)]
+pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
+    let seen = Seen {
+        action: "read",
+        view: "verify",
+        sensitivity: "none",
+    };
+    let basis = match audit_grant(&reader) {
+        Ok(basis) => basis,
+        Err(error) => return Err(reader.refuse(seen, None, error).await),
+    };
+    let pool = &reader.state().pool;
+    let mut report = chain::verify(pool, None, |_| {}).await?;
+    if let Some(municipality) = &reader.caller.municipality {
+        let ids: Vec<Uuid> = report
+            .broken
+            .iter()
+            .filter_map(|b| b.case_id.parse().ok())
+            .collect();
+        let ours: Vec<Uuid> = sqlx::query_scalar(
+            "select case_id from caseload where case_id = any($1) and municipality = $2",
+        )
+        .bind(&ids)
+        .bind(municipality.as_str())
+        .fetch_all(pool)
+        .await?;
+        report
+            .broken
+            .retain(|b| b.case_id.parse().is_ok_and(|id: Uuid| ours.contains(&id)));
+    }
+    let role = acting(&reader);
+    let entry_basis = basis;
+    reader.shown(seen, role, entry_basis, &[]).await?;
+    Ok(Json(report).into_response())
+}
+
+/// Logs an export made on the command line (by someone with access to the server).
+pub async fn log_cli_export(
+    pool: &sqlx::PgPool,
+    case: CaseId,
+    user: &str,
+) -> Result<(), sqlx::Error> {
+    let entry = access::Access {
+        action: "export",
+        outcome: "allowed",
+        user_id: format!("cli:{user}"),
+        user_name: user.to_owned(),
+        role: None,
+        organisation: "casus operator".into(),
+        domain: "none".into(),
+        purpose: "export on the command line".into(),
+        network_address: None,
+        view: "export",
+        sensitivity: "audit",
+        basis: "server access".into(),
+        request_id: Uuid::now_v7(),
+        municipality: None,
+    };
+    access::record(pool, &entry, &[case.as_uuid()], false).await
+}
