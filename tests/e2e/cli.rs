@@ -328,3 +328,77 @@ fn a_token_with_an_unknown_role_is_refused_before_it_is_made() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("claim `roles`"), "{stderr}");
 }
+
+/// `casus verify` says ok, signs a receipt, checks it after more events;
+/// after a tamper it names the case and fails, and so does the receipt.
+/// `casus export` prints the case with its hashes.
+#[tokio::test]
+async fn verify_receipts_and_export_on_the_command_line() {
+    use casus_domain::testing::{referral, triage};
+    use casus_domain::{CaseCommand, CaseId, TriageDecision};
+
+    let db = TestDb::new().await;
+    let data = tempfile::tempdir().unwrap();
+    let receipt = data.path().join("receipt.json");
+    let run = |args: &[&str]| {
+        casus()
+            .args(args)
+            .env("DATABASE_URL", db.url())
+            .env("CASUS_DATA_DIR", data.path())
+            .output()
+            .unwrap()
+    };
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    let metadata = crate::workload::metadata();
+    store
+        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata)
+        .await
+        .unwrap();
+
+    let made = run(&["verify", "--receipt", receipt.to_str().unwrap()]);
+    assert_succeeded(&made);
+    let stdout = String::from_utf8_lossy(&made.stdout);
+    assert!(
+        stdout.contains("1 streams, 1 events: every chain holds"),
+        "{stdout}"
+    );
+    store
+        .execute(
+            case,
+            CaseCommand::DecideTriage(triage(TriageDecision::TakeOn)).into(),
+            &metadata,
+        )
+        .await
+        .unwrap();
+    let later = run(&["verify", "--against", receipt.to_str().unwrap()]);
+    assert_succeeded(&later);
+    assert!(String::from_utf8_lossy(&later.stdout).contains("extends the receipt"));
+
+    let export = run(&["export", "--case", &case.to_string()]);
+    assert_succeeded(&export);
+    let document: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(document["events"].as_array().unwrap().len(), 2);
+    assert_eq!(document["verification"]["ok"], true);
+
+    let mut tx = db.pool.begin().await.unwrap();
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update events set payload = jsonb_set(payload, '{CaseReferred,referred_on}', '\"2026-01-11\"') where sequence = 1")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let broken = run(&["verify", "--against", receipt.to_str().unwrap()]);
+    assert!(!broken.status.success());
+    let stdout = String::from_utf8_lossy(&broken.stdout);
+    assert!(
+        stdout.contains(&format!("case {case} sequence 1: Changed")),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&broken.stderr).starts_with("casus: the audit trail does not hold")
+    );
+}

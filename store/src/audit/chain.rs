@@ -62,7 +62,7 @@ impl StoredEvent {
 }
 
 /// What is wrong at the first broken link of a case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Breach {
     /// The event's content no longer gives its hash: it was changed.

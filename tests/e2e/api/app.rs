@@ -94,8 +94,14 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The server, with reads waiting up to 20 s for `min_version` (a
+    /// busy CI machine may lag).
     pub async fn spawn() -> Self {
-        Self::spawn_with(Settings::default()).await
+        Self::spawn_with(Settings {
+            read_wait: Duration::from_secs(20),
+            ..Settings::default()
+        })
+        .await
     }
 
     pub async fn spawn_with(settings: Settings) -> Self {

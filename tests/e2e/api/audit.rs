@@ -1,0 +1,391 @@
+//! The audit trail: tampering is found and named, receipts prove the log
+//! unchanged, the state at a version or moment is the fold of the events,
+//! and every read and refusal is in the access log.
+
+use casus_domain::{CaseId, YouthCase};
+use casus_store::audit::chain::{self, Breach};
+use casus_store::audit::receipt;
+use casus_store::CaseStore;
+use cqrs_es::Aggregate;
+use rand::SeedableRng;
+use reqwest::Method;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use super::app::{referral, Answer, TestApp, User};
+use crate::workload::{case_script, metadata};
+
+/// One case through its scripted lifecycle; answers its id.
+async fn scripted_case(store: &CaseStore, seed: u64) -> CaseId {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let case = CaseId::new();
+    for command in case_script(&mut rng) {
+        let _ = store.execute(case, command.into(), &metadata()).await;
+    }
+    case
+}
+
+/// Runs `sql` as a superuser would, past the append-only and chain triggers.
+async fn tamper(pool: &PgPool, sql: &str, case: CaseId) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(sql)
+        .bind(case.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+const CHANGE_TRIAGE: &str = "update events set payload = jsonb_set(payload, array[event_type, 'decided_by'], '\"someone else\"')
+ where aggregate_id = $1 and sequence = 2";
+
+fn auditor() -> User {
+    User::worker("a-1", "audit").with_roles(&["auditor"])
+}
+
+async fn audit_get(app: &TestApp, path: &str) -> Answer {
+    app.send(
+        Some(&auditor()),
+        Method::GET,
+        path,
+        None,
+        &[("x-audit-reason", "inquiry 2026-17")],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn verify_names_the_changed_and_the_missing_event() {
+    let app = TestApp::spawn().await;
+    let store = app.db.store(0).await;
+    let (a, b, c) = (
+        scripted_case(&store, 1).await,
+        scripted_case(&store, 2).await,
+        scripted_case(&store, 3).await,
+    );
+    let intact = chain::verify(&app.db.pool, None, |_| {}).await.unwrap();
+    assert!(intact.ok && intact.broken.is_empty(), "{intact:?}");
+    assert_eq!(intact.streams, 3);
+
+    tamper(&app.db.pool, CHANGE_TRIAGE, a).await;
+    tamper(
+        &app.db.pool,
+        "delete from events where aggregate_id = $1 and sequence = 3",
+        b,
+    )
+    .await;
+
+    let report = chain::verify(&app.db.pool, None, |_| {}).await.unwrap();
+    assert!(!report.ok);
+    let mut found: Vec<(String, i64, Breach)> = report
+        .broken
+        .iter()
+        .map(|l| (l.case_id.clone(), l.sequence, l.breach))
+        .collect();
+    found.sort();
+    let mut wanted = vec![
+        (a.to_string(), 2, Breach::Changed),
+        (b.to_string(), 3, Breach::Missing),
+    ];
+    wanted.sort();
+    assert_eq!(found, wanted);
+    assert!(!found.iter().any(|(case, ..)| *case == c.to_string()));
+
+    // The same through HTTP.
+    let answer = audit_get(&app, "/api/v1/audit/verify").await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body["ok"], false);
+    assert_eq!(answer.body["broken"].as_array().unwrap().len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn receipts_hold_while_the_log_grows_and_fail_after_a_rewrite() {
+    let app = TestApp::spawn().await;
+    let store = app.db.store(0).await;
+    let pool = &app.db.pool;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let a = scripted_case(&store, 4).await;
+    let before = receipt::make(pool, &key).await.unwrap();
+    scripted_case(&store, 5).await;
+    assert_eq!(
+        receipt::check(pool, &key.verifying_key(), &before)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Rewrite one event and re-chain its whole stream: every chain holds
+    // again, but the receipt made before tells.
+    let made = receipt::make(pool, &key).await.unwrap();
+    tamper(pool, CHANGE_TRIAGE, a).await;
+    rechain(pool, a).await;
+    assert!(
+        chain::verify(pool, None, |_| {}).await.unwrap().ok,
+        "the rewrite re-chained the stream"
+    );
+    let found = receipt::check(pool, &key.verifying_key(), &made)
+        .await
+        .unwrap();
+    assert!(found.is_some_and(|head| head != made.statement.head));
+
+    // An altered receipt, or one from another key, is refused.
+    let mut altered = before.clone();
+    altered.statement.events += 1;
+    assert!(matches!(
+        receipt::check(pool, &key.verifying_key(), &altered).await,
+        Err(receipt::ReceiptError::BadSignature)
+    ));
+    let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+    assert!(matches!(
+        receipt::check(pool, &other.verifying_key(), &before).await,
+        Err(receipt::ReceiptError::ForeignKey)
+    ));
+    app.stop().await;
+}
+
+/// Recomputes a stream's hashes as an attacker with superuser rights could.
+async fn rechain(pool: &PgPool, case: CaseId) {
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("select set_config('session_replication_role', 'replica', true), set_config('casus.case', $1, true)")
+        .bind(case.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "do $$
+         declare
+           e record;
+           previous bytea := '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+         begin
+           for e in select * from events where aggregate_id = current_setting('casus.case') order by sequence loop
+             update events set prev_hash = previous,
+                    hash = sha256(previous || casus_event_canonical(e.aggregate_type, e.aggregate_id,
+                           e.sequence, e.event_type, e.event_version, e.recorded_at, e.payload, e.metadata))
+              where aggregate_id = e.aggregate_id and sequence = e.sequence
+             returning hash into previous;
+           end loop;
+         end $$",
+    )
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_state_at_a_version_or_moment_is_the_fold_of_the_events() {
+    let app = TestApp::spawn().await;
+    let store = app.db.store(0).await;
+    // The first scripted case with a long life (some are closed after advice only).
+    let mut seed = 6;
+    let (case, events) = loop {
+        let case = scripted_case(&store, seed).await;
+        let events = store.events(case).await.unwrap();
+        if events.len() > 15 {
+            break (case, events);
+        }
+        seed += 1;
+    };
+    let mut folded = YouthCase::default();
+    let mut expected = vec![serde_json::to_value(&folded).unwrap()];
+    for event in &events {
+        folded.apply(event.payload.clone());
+        expected.push(serde_json::to_value(&folded).unwrap());
+    }
+    for (k, state) in expected.iter().enumerate() {
+        let answer = audit_get(&app, &format!("/api/v1/cases/{case}/state?version={k}")).await;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        assert_eq!(answer.body["version"], k);
+        assert_eq!(&answer.body["state"], state, "version {k}");
+    }
+    // Around each event's moment: at it, the event is in; a microsecond before, not.
+    let times: Vec<(i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "select sequence, recorded_at from events where aggregate_id = $1 order by sequence",
+    )
+    .bind(case.to_string())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    for (i, (sequence, at)) in times.iter().enumerate() {
+        let last_at_moment = times
+            .iter()
+            .filter(|(_, t)| t <= at)
+            .map(|(s, _)| *s)
+            .max()
+            .unwrap();
+        let before = times
+            .iter()
+            .filter(|(_, t)| t < at)
+            .map(|(s, _)| *s)
+            .max()
+            .unwrap_or(0);
+        let at_moment = audit_get(
+            &app,
+            &format!("/api/v1/cases/{case}/state?at={}", stamp(*at)),
+        )
+        .await;
+        assert_eq!(
+            at_moment.body["version"], last_at_moment,
+            "at event {sequence}"
+        );
+        let earlier = *at - chrono::Duration::microseconds(1);
+        let just_before = audit_get(
+            &app,
+            &format!("/api/v1/cases/{case}/state?at={}", stamp(earlier)),
+        )
+        .await;
+        assert_eq!(
+            just_before.body["version"], before,
+            "before event {sequence} ({i})"
+        );
+    }
+    let neither = audit_get(&app, &format!("/api/v1/cases/{case}/state")).await;
+    assert_eq!(neither.status, 400);
+    app.stop().await;
+}
+
+fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// The access-log rows written for one request.
+async fn logged(app: &TestApp, answer: &Answer) -> Vec<Value> {
+    let request = answer.header("x-request-id").unwrap().to_owned();
+    sqlx::query_scalar::<_, Value>(
+        "select to_jsonb(l) from access_log l where request_id = $1::uuid order by id",
+    )
+    .bind(request)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_read_and_every_refusal_is_in_the_access_log() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let mut cases = Vec::new();
+    let mut version = 0;
+    for name in ["Jayden Bakker", "Noah de Jong"] {
+        let opened = app
+            .record(&sanne, "/api/v1/cases", referral(name, "2011-03-14"))
+            .await;
+        version = opened.version();
+        cases.push(opened.body["case_id"].as_str().unwrap().to_owned());
+    }
+    let case = &cases[0];
+    let read = app
+        .get(
+            &sanne,
+            &format!("/api/v1/cases/{case}?min_version={version}"),
+        )
+        .await;
+    let timeline = app
+        .get(&sanne, &format!("/api/v1/cases/{case}/timeline"))
+        .await;
+    let list = app.get(&sanne, "/api/v1/cases").await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2, "{list:?}");
+    for (answer, action, view, basis, rows) in [
+        (&read, "read", "social_case_view", "team", 1),
+        (&timeline, "read", "case_timeline", "team", 1),
+        (
+            &list,
+            "search",
+            "case_list",
+            "scope: assignment, team or partner",
+            2,
+        ),
+    ] {
+        assert_eq!(answer.status, 200, "{answer:?}");
+        let entries = logged(&app, answer).await;
+        assert_eq!(entries.len(), rows, "{view}: {entries:?}");
+        for entry in &entries {
+            assert_eq!(entry["action"], action);
+            assert_eq!(entry["view"], view);
+            assert_eq!(entry["outcome"], "allowed");
+            assert_eq!(entry["user_id"], "w-sanne");
+            assert_eq!(entry["basis"], basis);
+            assert!(entry["subject_id"].is_string(), "{entry}");
+            assert_eq!(entry["network_address"], "127.0.0.1");
+        }
+    }
+    assert_eq!(logged(&app, &read).await[0]["case_id"], case.as_str());
+
+    // The auditor's reads, each with its reason.
+    for (route, action, view) in [
+        ("history", "read", "history"),
+        ("state?version=1", "read", "state"),
+        ("export", "export", "export"),
+    ] {
+        let answer = audit_get(&app, &format!("/api/v1/cases/{case}/{route}")).await;
+        assert_eq!(answer.status, 200, "{route}: {answer:?}");
+        let entries = logged(&app, &answer).await;
+        assert_eq!(entries.len(), 1, "{route}");
+        assert_eq!(entries[0]["action"], action);
+        assert_eq!(entries[0]["view"], view);
+        assert_eq!(entries[0]["basis"], "audit: inquiry 2026-17");
+        assert_eq!(entries[0]["purpose"], "inquiry 2026-17");
+    }
+    let export = audit_get(&app, &format!("/api/v1/cases/{case}/export")).await;
+    assert_eq!(export.body["verification"]["ok"], true);
+    let first = &export.body["events"][0];
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    sha2::Digest::update(&mut hasher, [0u8; 32]);
+    sha2::Digest::update(&mut hasher, first["canonical"].as_str().unwrap().as_bytes());
+    let hash: String = sha2::Digest::finalize(hasher)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        first["hash"], hash,
+        "the export's first hash is checkable by hand"
+    );
+    assert!(export.body["access_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "export"));
+
+    // Refusals: another team's worker, and an auditor without a reason.
+    let omar = User::worker("w-omar", "zuid-2");
+    let refused = app.get(&omar, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(refused.status, 404);
+    let no_reason = app
+        .get(&auditor(), &format!("/api/v1/cases/{case}/history"))
+        .await;
+    assert_eq!(no_reason.status, 400);
+    let write = app
+        .post(
+            &omar,
+            &format!("/api/v1/cases/{case}/notes"),
+            json!({ "confidentiality": "shared", "text": "x" }),
+        )
+        .await;
+    assert_eq!(write.status, 404);
+    for answer in [&refused, &no_reason, &write] {
+        let entries = logged(&app, answer).await;
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert_eq!(entries[0]["action"], "denied");
+        assert_eq!(entries[0]["outcome"], "denied");
+        assert_eq!(entries[0]["case_id"], case.as_str());
+    }
+
+    // The log is append-only, and the auditor reads it per case.
+    let changed = sqlx::query("delete from access_log")
+        .execute(&app.db.pool)
+        .await;
+    assert!(changed.unwrap_err().to_string().contains("append-only"));
+    let page = audit_get(
+        &app,
+        &format!("/api/v1/audit/access-log?case_id={case}&action=denied"),
+    )
+    .await;
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(page.body["entries"].as_array().unwrap().len(), 3);
+    app.stop().await;
+}
