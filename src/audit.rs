@@ -54,11 +54,15 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, key: &Path) -> anyhow::Resu
             .with_context(|| format!("{} is not a Casus receipt", path.display()))?;
         let key = load_key(key)?;
         match receipt::check(pool, &key.verifying_key(), &receipt).await? {
-            None => println!(
+            None if report.ok => println!(
                 "the log extends the receipt of {} unchanged ({} events up to position {})",
                 receipt.statement.made_at,
                 receipt.statement.events,
                 receipt.statement.global_position
+            ),
+            None => println!(
+                "the stored hashes match the receipt of {}, but the chains above are broken",
+                receipt.statement.made_at
             ),
             Some(head) => {
                 holds = false;

@@ -399,6 +399,10 @@ async fn verify_receipts_and_export_on_the_command_line() {
         "{stdout}"
     );
     assert!(
+        stdout.contains("but the chains above are broken"),
+        "{stdout}"
+    );
+    assert!(
         String::from_utf8_lossy(&broken.stderr).starts_with("casus: the audit trail does not hold")
     );
 }
