@@ -278,6 +278,14 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
         version = opened.version();
         cases.push(opened.body["case_id"].as_str().unwrap().to_owned());
     }
+    // Both cases in the views before the list: the second was written last.
+    let second = app
+        .get(
+            &sanne,
+            &format!("/api/v1/cases/{}?min_version={version}", cases[1]),
+        )
+        .await;
+    assert_eq!(second.status, 200, "{second:?}");
     let case = &cases[0];
     let read = app
         .get(
