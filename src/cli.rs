@@ -10,7 +10,7 @@ use casus_api::{Authenticator, Settings};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{audit, rebuild, serve, token};
+use crate::{audit, rebuild, seed, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -136,6 +136,15 @@ pub enum Commands {
     Token(token::TokenArgs),
     /// Recompute every case's hash chain; make or check a signed receipt.
     Verify(audit::VerifyArgs),
+    /// Write realistic programme data: N cases over the 19 municipalities, reproducible from a seed.
+    Seed {
+        /// How many cases.
+        #[arg(long)]
+        cases: usize,
+        /// The random seed; the same seed gives the same cases.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print one case as a self-contained JSON document for an inquiry.
     Export {
         /// The case id.
@@ -208,6 +217,7 @@ impl Cli {
                     audit::verify(&pool, args, &key).await
                 }
                 Commands::Export { case } => audit::export(&pool, &case).await,
+                Commands::Seed { cases, seed } => seed::run(&pool, cases, seed).await,
                 Commands::Token(_) => unreachable!("handled above"),
             }
         }

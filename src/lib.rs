@@ -6,5 +6,6 @@ pub mod cli;
 pub mod cluster;
 pub mod database;
 mod rebuild;
+mod seed;
 pub mod serve;
 mod token;

@@ -31,4 +31,9 @@ impl Programme {
     pub fn focus_area(&self, code: &FocusAreaCode) -> Option<&FocusArea> {
         self.areas.get(code)
     }
+
+    /// Every focus area, in code order.
+    pub fn areas(&self) -> impl Iterator<Item = &FocusArea> {
+        self.areas.values()
+    }
 }

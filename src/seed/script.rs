@@ -1,0 +1,407 @@
+//! One case's life, as a plausible sequence of commands with who gave them:
+//! referral, triage (most taken on), inclusion, leads and workers, a risk
+//! assessment, consents and partners, a plan, interventions, contacts,
+//! notes, reviews, now and then an escalation, and for most a closure.
+
+use casus_domain::*;
+use casus_store::{Actor, Metadata};
+use chrono::{Days, NaiveDate};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::Rng;
+use uuid::Uuid;
+
+const FIRST_NAMES: [&str; 16] = [
+    "Jayden", "Noah", "Mohamed", "Daan", "Sem", "Lucas", "Milan", "Levi", "Emma", "Julia", "Sara",
+    "Yasmina", "Lina", "Fenna", "Amira", "Noor",
+];
+const LAST_NAMES: [&str; 16] = [
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "El Amrani",
+    "Yilmaz",
+    "Mulder",
+    "de Boer",
+    "Bouzid",
+    "Dekker",
+    "Kaya",
+    "Vermeulen",
+    "Peters",
+];
+const SUMMARIES: [&str; 6] = [
+    "talked about school attendance and the weekend",
+    "mother worried about friends from the neighbourhood",
+    "agreed to join the football club on Wednesdays",
+    "missed the appointment; rescheduled",
+    "school reports improvement in the last weeks",
+    "tension at home after a police contact",
+];
+
+/// A command and who gave it.
+pub type Step = (CaseCommand, Metadata);
+
+fn text(s: &str) -> Text {
+    Text::parse(s).expect("seed texts are valid")
+}
+
+fn personal(s: &str) -> Personal<Text> {
+    Personal::new(text(s))
+}
+
+fn code<T>(parse: fn(String) -> Result<T, ValueError>, s: String) -> T {
+    parse(s).expect("seed codes are valid")
+}
+
+/// The people of one team.
+struct Team {
+    id: TeamId,
+    area: FocusArea,
+    domain: Domain,
+    workers: Vec<Worker>,
+}
+
+impl Team {
+    fn pick(rng: &mut StdRng, programme: &Programme) -> Self {
+        let areas: Vec<&FocusArea> = programme.areas().collect();
+        let area = (*areas.choose(rng).expect("the programme has areas")).clone();
+        let number = rng.gen_range(1..=3);
+        let id = code(TeamId::parse, format!("{}-{number}", area.code));
+        let workers = (1..=6)
+            .map(|n| Worker {
+                id: code(WorkerId::parse, format!("{id}-w{n}")),
+                name: text(&format!(
+                    "{} {}",
+                    FIRST_NAMES[n * 2],
+                    LAST_NAMES[(n * 3 + number) % 16]
+                )),
+                team: id.clone(),
+            })
+            .collect();
+        Self {
+            id,
+            area,
+            domain: if rng.gen_bool(0.8) {
+                Domain::Social
+            } else {
+                Domain::Justice
+            },
+            workers,
+        }
+    }
+
+    fn by(&self, worker: &Worker, role: Role) -> Metadata {
+        Metadata::new(
+            Actor {
+                id: worker.id.clone(),
+                name: worker.name.as_str().to_owned(),
+                role,
+                organisation: code(
+                    OrganisationId::parse,
+                    format!(
+                        "gemeente-{}",
+                        self.area.municipality.as_str().to_lowercase()
+                    ),
+                ),
+                domain: self.domain,
+                municipality: Some(self.area.municipality.clone()),
+            },
+            Uuid::now_v7(),
+        )
+    }
+}
+
+fn uuid_from(rng: &mut StdRng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.gen()).into_uuid()
+}
+
+/// The commands of one case, in order. A few will be refused by the case's
+/// rules; the caller skips those, as a worker would correct a mistake.
+pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
+    let team = Team::pick(rng, programme);
+    let worker = team.workers[rng.gen_range(0..team.workers.len())].clone();
+    let lead = team.workers[rng.gen_range(0..team.workers.len())].clone();
+    let as_worker = team.by(&worker, Role::CaseWorker);
+    let as_lead = team.by(&lead, Role::CaseLead);
+    let start =
+        NaiveDate::from_ymd_opt(2021, 1, 4).expect("a date") + Days::new(rng.gen_range(0..1800));
+    let mut day = start;
+    let mut next = |rng: &mut StdRng, gap: u64| {
+        day = day + Days::new(rng.gen_range(1..=gap));
+        day
+    };
+    let age = rng.gen_range(10..=22);
+    let born = start - Days::new(age * 365 + rng.gen_range(0..300));
+    let name = format!(
+        "{} {}",
+        FIRST_NAMES.choose(rng).expect("names"),
+        LAST_NAMES.choose(rng).expect("names")
+    );
+    let mut steps: Vec<Step> = vec![(
+        CaseCommand::ReferCase(Referral {
+            subject: SubjectId::from_uuid(uuid_from(rng)),
+            details: Personal::new(SubjectDetails {
+                name: text(&name),
+                date_of_birth: born,
+                address: None,
+                bsn: None,
+            }),
+            municipality: team.area.municipality.clone(),
+            focus_area: team.area.code.clone(),
+            team: team.id.clone(),
+            domain: team.domain,
+            referred_by: code(OrganisationId::parse, "politie".into()),
+            reason: personal("repeated nuisance and school absence"),
+            goal: personal("stop the nuisance, back to school"),
+            referred_on: start,
+        }),
+        as_worker.clone(),
+    )];
+    let kinds = [
+        SignalKind::PoliceContact,
+        SignalKind::SchoolAbsence,
+        SignalKind::Nuisance,
+        SignalKind::Family,
+    ];
+    for _ in 0..rng.gen_range(1..=3) {
+        let kind = *kinds.choose(rng).expect("kinds");
+        let on = next(rng, 5);
+        steps.push((
+            CaseCommand::RecordSignal(Signal {
+                kind,
+                source_org: code(OrganisationId::parse, "politie".into()),
+                source_domain: if kind == SignalKind::PoliceContact {
+                    Domain::Justice
+                } else {
+                    Domain::Social
+                },
+                occurred_on: on,
+                summary: Some(personal("seen with older boys at the station at night")),
+            }),
+            as_worker.clone(),
+        ));
+    }
+    let take_on = rng.gen_bool(0.85);
+    steps.push((
+        CaseCommand::DecideTriage(Triage {
+            decision: if take_on {
+                TriageDecision::TakeOn
+            } else {
+                TriageDecision::AdviceOnly
+            },
+            decided_by: text("triage meeting"),
+            decided_on: next(rng, 7),
+        }),
+        as_worker.clone(),
+    ));
+    if !take_on {
+        steps.push((
+            CaseCommand::CloseCase(Closure {
+                result: CaseResult::AdviceGiven,
+                summary: None,
+                closed_on: next(rng, 7),
+            }),
+            as_worker.clone(),
+        ));
+        return steps;
+    }
+    steps.push((
+        CaseCommand::IncludeCase(Inclusion {
+            included_on: next(rng, 7),
+        }),
+        as_worker.clone(),
+    ));
+    steps.push((
+        CaseCommand::AssignLead(LeadAssignment {
+            role: LeadRole::CaseLead,
+            lead: lead.clone(),
+        }),
+        as_lead.clone(),
+    ));
+    steps.push((CaseCommand::AssignWorker(worker.clone()), as_lead.clone()));
+    let level = *[RiskLevel::Low, RiskLevel::Medium, RiskLevel::High]
+        .choose(rng)
+        .expect("levels");
+    let assessed_on = next(rng, 10);
+    let score = |rng: &mut StdRng| Score::parse(rng.gen_range(0..=4)).expect("a score");
+    steps.push((
+        CaseCommand::AssessRisk {
+            assessment: RiskAssessment {
+                instrument: text("LIJ"),
+                level,
+                scores: AreaScores {
+                    school: score(rng),
+                    family: score(rng),
+                    peers: score(rng),
+                    substance_use: score(rng),
+                    offending: score(rng),
+                },
+                rationale: personal("truancy and a worrying group of friends"),
+                assessed_on,
+            },
+            next_review: Some(Review {
+                review_id: ReviewId::from_uuid(uuid_from(rng)),
+                due_on: assessed_on + Days::new(21),
+            }),
+        },
+        as_lead.clone(),
+    ));
+    let goals: Vec<Goal> = (0..rng.gen_range(1..=3))
+        .map(|n| Goal {
+            goal_id: GoalId::from_uuid(uuid_from(rng)),
+            description: personal(
+                [
+                    "attends school 90% of the time",
+                    "joins a sports club",
+                    "no new police contacts",
+                ][n],
+            ),
+            target_date: assessed_on + Days::new(rng.gen_range(60..240)),
+        })
+        .collect();
+    steps.push((
+        CaseCommand::AgreePlan(Plan {
+            goals: goals.clone(),
+            agreed_with: AgreedWith {
+                youth: true,
+                parent_or_guardian: true,
+            },
+            agreed_on: next(rng, 7),
+        }),
+        as_lead.clone(),
+    ));
+    let intervention_kinds = [
+        InterventionKind::Mentoring,
+        InterventionKind::SchoolAttendance,
+        InterventionKind::SportsAndLeisure,
+        InterventionKind::FamilyCoaching,
+        InterventionKind::JobCoaching,
+    ];
+    let mut running = Vec::new();
+    for _ in 0..rng.gen_range(1..=3) {
+        let id = InterventionId::from_uuid(uuid_from(rng));
+        let planned_on = next(rng, 10);
+        steps.push((
+            CaseCommand::PlanIntervention(InterventionPlan {
+                intervention_id: id,
+                kind: *intervention_kinds.choose(rng).expect("kinds"),
+                provider: code(OrganisationId::parse, "jongerenwerk".into()),
+                domain: Domain::Social,
+                planned_on,
+                halt: None,
+            }),
+            as_lead.clone(),
+        ));
+        steps.push((
+            CaseCommand::StartIntervention(InterventionStart {
+                intervention_id: id,
+                started_on: next(rng, 14),
+            }),
+            as_worker.clone(),
+        ));
+        running.push(id);
+    }
+    for n in 0..rng.gen_range(3..=15) {
+        steps.push((
+            CaseCommand::LogContact(Contact {
+                kind: *[
+                    ContactKind::HomeVisit,
+                    ContactKind::School,
+                    ContactKind::Phone,
+                    ContactKind::Office,
+                ]
+                .choose(rng)
+                .expect("kinds"),
+                with_whom: vec![ContactParty::Youth],
+                contacted_on: next(rng, 14),
+                summary: personal(SUMMARIES[n % SUMMARIES.len()]),
+            }),
+            as_worker.clone(),
+        ));
+        if rng.gen_bool(0.3) {
+            steps.push((
+                CaseCommand::AddNote(Note {
+                    confidentiality: *[
+                        Confidentiality::Social,
+                        Confidentiality::Justice,
+                        Confidentiality::Shared,
+                    ]
+                    .choose(rng)
+                    .expect("levels"),
+                    text: personal("discussed in the team meeting"),
+                }),
+                as_worker.clone(),
+            ));
+        }
+    }
+    if rng.gen_bool(0.05) {
+        steps.push((
+            CaseCommand::Escalate(Escalation {
+                to: EscalationTarget::Administrators,
+                reason: personal("no progress after three months"),
+                escalated_on: next(rng, 7),
+            }),
+            as_lead.clone(),
+        ));
+    }
+    if rng.gen_bool(0.3) {
+        // Still open: the caseload has work in it.
+        return steps;
+    }
+    let end = next(rng, 30);
+    for id in running {
+        steps.push((
+            CaseCommand::CompleteIntervention(InterventionCompletion {
+                intervention_id: id,
+                outcome: *[
+                    InterventionOutcome::Successful,
+                    InterventionOutcome::PartlySuccessful,
+                    InterventionOutcome::NotSuccessful,
+                ]
+                .choose(rng)
+                .expect("outcomes"),
+                summary: None,
+                completed_on: end,
+            }),
+            as_worker.clone(),
+        ));
+    }
+    for goal in goals.iter().filter(|_| rng.gen_bool(0.6)) {
+        steps.push((
+            CaseCommand::AchieveGoal(GoalAchievement {
+                goal_id: goal.goal_id,
+                achieved_on: end,
+            }),
+            as_lead.clone(),
+        ));
+    }
+    if rng.gen_bool(0.4) {
+        steps.push((
+            CaseCommand::StartAftercare(Aftercare {
+                started_on: next(rng, 14),
+            }),
+            as_lead.clone(),
+        ));
+    }
+    let result = *[
+        CaseResult::GoalsAchieved,
+        CaseResult::GoalsPartlyAchieved,
+        CaseResult::GoalsNotAchieved,
+        CaseResult::Moved,
+    ]
+    .choose(rng)
+    .expect("results");
+    steps.push((
+        CaseCommand::CloseCase(Closure {
+            result,
+            summary: Some(personal("back at school")),
+            closed_on: next(rng, 30),
+        }),
+        as_lead.clone(),
+    ));
+    steps
+}
