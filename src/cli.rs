@@ -10,7 +10,7 @@ use casus_api::{Authenticator, Settings};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{audit, rebuild, seed, serve, token};
+use crate::{audit, bench, rebuild, seed, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -145,6 +145,8 @@ pub enum Commands {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Measure Casus beside PostgreSQL's own limits on this machine (in a scratch database).
+    Bench(bench::BenchArgs),
     /// Print one case as a self-contained JSON document for an inquiry.
     Export {
         /// The case id.
@@ -218,6 +220,7 @@ impl Cli {
                 }
                 Commands::Export { case } => audit::export(&pool, &case).await,
                 Commands::Seed { cases, seed } => seed::run(&pool, cases, seed).await,
+                Commands::Bench(args) => bench::run(database.options().clone(), args).await,
                 Commands::Token(_) => unreachable!("handled above"),
             }
         }

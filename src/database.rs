@@ -47,6 +47,11 @@ impl Database {
         })
     }
 
+    /// How to reach the database.
+    pub fn options(&self) -> &PgConnectOptions {
+        &self.options
+    }
+
     /// A pool on the database, with every migration applied.
     pub async fn migrated_pool(&self) -> anyhow::Result<sqlx::PgPool> {
         use anyhow::Context;

@@ -2,6 +2,7 @@
 //! private PostgreSQL cluster it runs when no database is configured.
 
 mod audit;
+mod bench;
 pub mod cli;
 pub mod cluster;
 pub mod database;

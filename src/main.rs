@@ -1,14 +1,16 @@
 use std::process::ExitCode;
 
-use casus::cli::{Cli, LogFormat};
+use casus::cli::{Cli, Commands, LogFormat};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // The bench prints a table; its server's request logs would drown it.
+    let quiet = matches!(cli.command, Some(Commands::Bench(_)));
+    let fallback = if quiet { "warn" } else { "info,sqlx=warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(fallback));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

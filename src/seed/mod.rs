@@ -27,7 +27,7 @@ select $1, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload,
        as e(aggregate_id, sequence, event_type, event_version, payload, metadata)";
 
 #[derive(Default)]
-struct Batch {
+pub struct Batch {
     ids: Vec<String>,
     sequences: Vec<i64>,
     types: Vec<String>,
@@ -37,7 +37,7 @@ struct Batch {
 }
 
 impl Batch {
-    fn push(
+    pub fn push(
         &mut self,
         case: CaseId,
         sequence: u64,
@@ -53,7 +53,7 @@ impl Batch {
         Ok(())
     }
 
-    async fn write(self, pool: &PgPool) -> anyhow::Result<()> {
+    pub async fn write(self, pool: &PgPool) -> anyhow::Result<()> {
         sqlx::query(INSERT)
             .bind(YouthCase::TYPE)
             .bind(&self.ids)
@@ -71,6 +71,17 @@ impl Batch {
 
 /// Seeds `cases` cases from `seed`; prints how many events and how fast.
 pub async fn run(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<()> {
+    let (events, seconds) = write(pool, cases, seed).await?;
+    println!(
+        "seeded {cases} cases, {events} events in {seconds:.1} s ({:.0} events/s); \
+         the views catch up when casus serves, or run `casus rebuild`",
+        events as f64 / seconds
+    );
+    Ok(())
+}
+
+/// Writes the cases with a progress bar; answers the events written and the seconds taken.
+pub async fn write(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<(u64, f64)> {
     let programme = casus_store::load_programme(pool).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let bar = ProgressBar::new(cases as u64).with_style(
@@ -111,11 +122,5 @@ pub async fn run(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<()> {
         last.await??;
     }
     bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "seeded {cases} cases, {events} events in {seconds:.1} s ({:.0} events/s); \
-         the views catch up when casus serves, or run `casus rebuild`",
-        events as f64 / seconds
-    );
-    Ok(())
+    Ok((events, started.elapsed().as_secs_f64()))
 }

@@ -1,0 +1,440 @@
+//! Casus's side of the bench: commands through HTTP, projection lag,
+//! rebuild, case load times, queries and memory, each beside its baseline.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use casus_api::auth::dev::{self, DevKey};
+use casus_api::auth::Claims;
+use casus_api::{Authenticator, Settings};
+use casus_domain::{
+    CaseCommand, CaseId, Command, Confidentiality, Note, Personal, Text, YouthCase,
+};
+use casus_projections::queries::{self, CaseListFilter, CaseloadFilter, Reach};
+use casus_store::{Actor, CaseStore, Metadata};
+use cqrs_es::Aggregate;
+use futures::future::try_join_all;
+use serde_json::json;
+use sqlx::PgPool;
+
+use super::{baseline, clients, percentile, Figure, Rate};
+use crate::seed;
+use crate::serve::{Options, Server};
+
+fn ratio(casus: f64, baseline: f64) -> String {
+    if baseline > 0.0 {
+        format!("{:.2}", casus / baseline)
+    } else {
+        "–".into()
+    }
+}
+
+fn figure(
+    what: impl Into<String>,
+    casus: String,
+    baseline: String,
+    ratio: String,
+    target: &'static str,
+) -> Figure {
+    Figure {
+        what: what.into(),
+        casus,
+        baseline,
+        ratio,
+        target,
+    }
+}
+
+pub async fn measure(pool: &PgPool, cases: usize, run: Duration) -> anyhow::Result<Vec<Figure>> {
+    let mut figures = Vec::new();
+    let (events, seconds) = seed::write(pool, cases, 1).await?;
+    figures.push(figure(
+        format!("seed {cases} cases ({events} events), events/s"),
+        format!("{:.0}", events as f64 / seconds),
+        "–".into(),
+        "–".into(),
+        "1 M events well under a minute",
+    ));
+
+    // PostgreSQL's own limits.
+    baseline::prepare(pool).await?;
+    let insert_1 = baseline::inserts(pool, 1, run).await?;
+    let insert_16 = baseline::inserts(pool, 16, run).await?;
+    let append_1 = baseline::read_then_append(pool, 1, run).await?;
+    let append_16 = baseline::read_then_append(pool, 16, run).await?;
+    let ordered = baseline::ordered_read(pool).await?;
+    for (what, rate) in [
+        ("baseline (a) one-event INSERT, 1 client, tx/s", insert_1),
+        ("baseline (a) one-event INSERT, 16 clients, tx/s", insert_16),
+        ("baseline (b) read 20 + append 1, 1 client, tx/s", append_1),
+        (
+            "baseline (b) read 20 + append 1, 16 clients, tx/s",
+            append_16,
+        ),
+    ] {
+        figures.push(figure(
+            what,
+            "–".into(),
+            format!("{:.0}", rate.per_second),
+            "–".into(),
+            "",
+        ));
+    }
+
+    // Rebuild every view side by side, watching memory.
+    let peak = Arc::new(std::sync::atomic::AtomicU64::new(rss_kib()));
+    let watching = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                peak.fetch_max(rss_kib(), std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let views = casus_projections::views::all();
+    try_join_all(
+        views
+            .iter()
+            .map(|view| casus_projections::rebuild::rebuild(pool, view.as_ref(), |_, _| {})),
+    )
+    .await?;
+    let rebuild_rate = views.len() as f64 * events as f64 / started.elapsed().as_secs_f64();
+    watching.abort();
+    let peak_mib = peak.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1024.0;
+    figures.push(figure(
+        format!(
+            "rebuild of all {} views side by side, events/s (per view × views)",
+            views.len()
+        ),
+        format!("{rebuild_rate:.0}"),
+        format!("{ordered:.0} (c) ordered read"),
+        ratio(rebuild_rate / views.len() as f64, ordered),
+        "≥ 0.3 per view",
+    ));
+    figures.push(figure(
+        "peak RSS of the process during the rebuild, MiB",
+        format!("{peak_mib:.0}"),
+        "–".into(),
+        "–".into(),
+        "< 300 MiB",
+    ));
+
+    figures.extend(queries_p99(pool).await?);
+    figures.extend(load_times(pool).await?);
+    figures.extend(http(pool, run, append_1, append_16).await?);
+    Ok(figures)
+}
+
+/// The resident set size of this process, in KiB.
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// p99 of the caseload and case-list queries for the busiest team.
+async fn queries_p99(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
+    let (municipality, team): (String, String) = sqlx::query_as(
+        "select municipality, team from caseload group by 1, 2 order by count(*) desc limit 1",
+    )
+    .fetch_one(pool)
+    .await?;
+    let today = chrono::Local::now().date_naive();
+    let filter = CaseloadFilter {
+        municipality: municipality.clone(),
+        team: Some(team.clone()),
+        worker: None,
+    };
+    let reach = Reach {
+        municipality: Some(municipality),
+        team: Some(team),
+        worker: Some("nobody".into()),
+        ..Reach::default()
+    };
+    let list = CaseListFilter {
+        limit: 51,
+        ..CaseListFilter::default()
+    };
+    let mut caseload = Vec::new();
+    let mut listing = Vec::new();
+    for _ in 0..100 {
+        let began = Instant::now();
+        queries::caseload(pool, &filter, today).await?;
+        queries::workload(pool, &filter, today).await?;
+        caseload.push(began.elapsed().as_secs_f64() * 1000.0);
+        let began = Instant::now();
+        queries::list(pool, casus_domain::Domain::Social, &reach, &list, today).await?;
+        listing.push(began.elapsed().as_secs_f64() * 1000.0);
+    }
+    caseload.sort_by(f64::total_cmp);
+    listing.sort_by(f64::total_cmp);
+    Ok(vec![
+        figure(
+            "caseload of the busiest team (cases and workers), p99 ms",
+            format!("{:.1}", percentile(&caseload, 0.99)),
+            "–".into(),
+            "–".into(),
+            "< 20 ms",
+        ),
+        figure(
+            "case list, first page of 50, p99 ms",
+            format!("{:.1}", percentile(&listing, 0.99)),
+            "–".into(),
+            "–".into(),
+            "< 20 ms",
+        ),
+    ])
+}
+
+fn bench_metadata() -> Metadata {
+    Metadata::new(
+        Actor {
+            id: casus_domain::WorkerId::parse("bench").expect("an id"),
+            name: "Bench".into(),
+            role: casus_domain::Role::CaseWorker,
+            organisation: casus_domain::OrganisationId::parse("bench").expect("an id"),
+            domain: casus_domain::Domain::Social,
+            municipality: None,
+        },
+        uuid::Uuid::now_v7(),
+    )
+}
+
+/// Load time of a case with 10 to 10,000 events, with and without snapshots.
+async fn load_times(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
+    let programme = casus_store::load_programme(pool).await?;
+    let plain = CaseStore::new(pool.clone(), programme.clone(), 0);
+    let snapshots = CaseStore::new(pool.clone(), programme.clone(), 50);
+    let metadata = bench_metadata();
+    let mut figures = Vec::new();
+    let mut base = None;
+    for size in [10_u64, 100, 1_000, 10_000] {
+        let case = CaseId::new();
+        let mut batch = seed::Batch::default();
+        let mut state = YouthCase::default();
+        let referral = CaseCommand::ReferCase(bench_referral(&programme));
+        let note = CaseCommand::AddNote(Note {
+            confidentiality: Confidentiality::Shared,
+            text: Personal::new(Text::parse("a note for the bench").expect("a text")),
+        });
+        for command in
+            std::iter::once(referral).chain(std::iter::repeat_n(note.clone(), size as usize - 2))
+        {
+            for event in state.decide(Command::new(command), &programme)? {
+                batch.push(case, state.version() + 1, &event, &metadata)?;
+                state.apply(event);
+            }
+        }
+        batch.write(pool).await?;
+        // The last event through the snapshot store, which snapshots the case.
+        snapshots
+            .execute(case, Command::new(note), &metadata)
+            .await?;
+        let mut without = Vec::new();
+        let mut with = Vec::new();
+        for _ in 0..if size >= 10_000 { 5 } else { 20 } {
+            let began = Instant::now();
+            plain.load(case).await?;
+            without.push(began.elapsed().as_secs_f64() * 1000.0);
+            let began = Instant::now();
+            snapshots.load(case).await?;
+            with.push(began.elapsed().as_secs_f64() * 1000.0);
+        }
+        without.sort_by(f64::total_cmp);
+        with.sort_by(f64::total_cmp);
+        let (without, with) = (percentile(&without, 0.5), percentile(&with, 0.5));
+        let base_with = *base.get_or_insert(with);
+        figures.push(figure(
+            format!("load a case of {size} events, median ms: without snapshots / with"),
+            format!("{without:.2} / {with:.2}"),
+            format!("{base_with:.2} (10 events, with)"),
+            ratio(with, base_with),
+            if size == 10_000 {
+                "≤ 2 × the 10-event case"
+            } else {
+                ""
+            },
+        ));
+    }
+    Ok(figures)
+}
+
+fn bench_referral(programme: &casus_domain::Programme) -> casus_domain::Referral {
+    let area = programme
+        .areas()
+        .next()
+        .expect("the programme has areas")
+        .clone();
+    casus_domain::Referral {
+        subject: casus_domain::SubjectId::new(),
+        details: Personal::new(casus_domain::SubjectDetails {
+            name: Text::parse("Bench Case").expect("a text"),
+            date_of_birth: chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("a date"),
+            address: None,
+            bsn: None,
+        }),
+        municipality: area.municipality,
+        focus_area: area.code,
+        team: casus_domain::TeamId::parse("bench").expect("an id"),
+        domain: casus_domain::Domain::Social,
+        referred_by: casus_domain::OrganisationId::parse("bench").expect("an id"),
+        reason: Personal::new(Text::parse("bench").expect("a text")),
+        goal: Personal::new(Text::parse("bench").expect("a text")),
+        referred_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("a date"),
+    }
+}
+
+/// Commands through the HTTP API at 1, 16 and 64 clients, and the
+/// projection lag at half the 16-client rate.
+async fn http(
+    pool: &PgPool,
+    run: Duration,
+    append_1: Rate,
+    append_16: Rate,
+) -> anyhow::Result<Vec<Figure>> {
+    let dir = tempfile::tempdir()?;
+    let key = DevKey::load_or_create(dir.path())?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let server = Server::start(
+        pool.clone(),
+        listener,
+        Options {
+            auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
+            settings: Settings::default(),
+            snapshot_every: 50,
+            idempotency_keep: Duration::from_secs(3600),
+        },
+    )
+    .await?;
+    let base = format!("http://{}/api/v1", server.address);
+    let now = chrono::Utc::now().timestamp();
+    let token = key.sign(&Claims {
+        sub: "bench".into(),
+        name: "Bench".into(),
+        org: "gemeente-rotterdam".into(),
+        domain: "social".into(),
+        roles: vec!["case_worker".into()],
+        municipality: Some("GM0599".into()),
+        team: Some("bench-1".into()),
+        iss: dev::ISSUER.into(),
+        aud: dev::AUDIENCE.into(),
+        exp: now + 3600,
+        nbf: Some(now - 5),
+        iat: Some(now),
+    });
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(128)
+        .build()?;
+    let mut cases = Vec::new();
+    for _ in 0..64 {
+        let opened: serde_json::Value = client
+            .post(format!("{base}/cases"))
+            .bearer_auth(&token)
+            .json(&json!({
+                "subject": { "name": "Bench Case", "date_of_birth": "2010-01-01" },
+                "focus_area": "rotterdam-zuid", "referred_by": "politie", "reason": "bench",
+                "goal": "bench", "referred_on": "2026-11-02" }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        cases.push(opened["case_id"].as_str().unwrap_or_default().to_owned());
+    }
+    let cases = Arc::new(cases);
+    let contact = |pace: Option<Duration>| {
+        let (client, token, base, cases) =
+            (client.clone(), token.clone(), base.clone(), cases.clone());
+        move |n: usize, _: usize| {
+            let (client, token, base, cases) =
+                (client.clone(), token.clone(), base.clone(), cases.clone());
+            async move {
+                let began = Instant::now();
+                client
+                    .post(format!("{base}/cases/{}/contacts", cases[n]))
+                    .bearer_auth(&token)
+                    .json(&json!({ "kind": "phone", "with_whom": ["youth"], "contacted_on": "2026-11-03",
+                                   "summary": "talked about school attendance" }))
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                if let Some(pace) = pace {
+                    tokio::time::sleep(pace.saturating_sub(began.elapsed())).await;
+                }
+                anyhow::Ok(())
+            }
+        }
+    };
+    let mut figures = Vec::new();
+    let mut at_16 = Rate::default();
+    for (concurrency, baseline) in [(1, append_1), (16, append_16), (64, append_16)] {
+        let rate = clients(concurrency, run, contact(None)).await?;
+        if concurrency == 16 {
+            at_16 = rate;
+        }
+        figures.push(figure(
+            format!("commands/s through HTTP, {concurrency} clients (p50 / p99 ms)"),
+            format!(
+                "{:.0} ({:.1} / {:.1})",
+                rate.per_second, rate.p50_ms, rate.p99_ms
+            ),
+            format!(
+                "{:.0} (b) at {} clients",
+                baseline.per_second,
+                concurrency.min(16)
+            ),
+            ratio(rate.per_second, baseline.per_second),
+            if concurrency == 16 {
+                "≥ 0.7 (stretch ≥ 1.0)"
+            } else {
+                ""
+            },
+        ));
+    }
+    // Half capacity: 16 clients, each at 1/16 of half the 16-client rate.
+    let pace = Duration::from_secs_f64(16.0 / (at_16.per_second / 2.0).max(1.0));
+    let sampling = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut lags = Vec::new();
+            let deadline = Instant::now() + run;
+            while Instant::now() < deadline {
+                let lag: Option<i64> =
+                    sqlx::query_scalar("select max(lag_ms) from projection_checkpoints")
+                        .fetch_one(&pool)
+                        .await
+                        .unwrap_or(None);
+                lags.extend(lag.map(|l| l as f64));
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            lags
+        })
+    };
+    let paced = clients(16, run, contact(Some(pace))).await?;
+    let mut lags = sampling.await?;
+    lags.sort_by(f64::total_cmp);
+    figures.push(figure(
+        format!(
+            "projection lag at half capacity ({:.0} commands/s), p50 / p99 ms",
+            paced.per_second
+        ),
+        format!(
+            "{:.0} / {:.0}",
+            percentile(&lags, 0.5),
+            percentile(&lags, 0.99)
+        ),
+        "–".into(),
+        "–".into(),
+        "p99 < 50 ms",
+    ));
+    server.stop().await?;
+    Ok(figures)
+}

@@ -1,0 +1,124 @@
+//! `casus bench`: Casus's figures beside PostgreSQL's own on the same
+//! machine and database, measured in one run, as a Markdown table of
+//! ratios. Runs in a scratch database it creates and drops.
+
+mod baseline;
+mod casus;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// A smoke run (a few hundred cases, short runs): it must run, not meet targets.
+    #[arg(long)]
+    pub quick: bool,
+    /// How many cases to seed (the full run: 40,000, about 1 M events).
+    #[arg(long)]
+    pub cases: Option<usize>,
+    /// Seconds per throughput measurement.
+    #[arg(long)]
+    pub seconds: Option<u64>,
+}
+
+/// Throughput and latency of a measured run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rate {
+    pub per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[index]
+}
+
+/// Runs `concurrency` clients, each calling `call(client, n)` in a loop for
+/// `run`; every call's latency counts.
+pub async fn clients<F, Fut>(concurrency: usize, run: Duration, call: F) -> anyhow::Result<Rate>
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send,
+{
+    let started = Instant::now();
+    let deadline = started + run;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|client| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut n = 0;
+                while Instant::now() < deadline {
+                    let began = Instant::now();
+                    call(client, n).await?;
+                    latencies.push(began.elapsed().as_secs_f64() * 1000.0);
+                    n += 1;
+                }
+                anyhow::Ok(latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    Ok(Rate {
+        per_second: latencies.len() as f64 / elapsed,
+        p50_ms: percentile(&latencies, 0.5),
+        p99_ms: percentile(&latencies, 0.99),
+    })
+}
+
+/// One line of the table.
+pub struct Figure {
+    pub what: String,
+    pub casus: String,
+    pub baseline: String,
+    pub ratio: String,
+    pub target: &'static str,
+}
+
+pub async fn run(server: PgConnectOptions, args: BenchArgs) -> anyhow::Result<()> {
+    let cases = args.cases.unwrap_or(if args.quick { 300 } else { 40_000 });
+    let seconds = Duration::from_secs(args.seconds.unwrap_or(if args.quick { 2 } else { 10 }));
+    let name = format!("casus_bench_{}", std::process::id());
+    let mut admin = server
+        .connect()
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut admin)
+        .await
+        .context("cannot create the scratch database")?;
+    let pool = casus_store::connect(server.clone().database(&name), 80).await?;
+    let outcome = async {
+        casus_store::migrate(&pool).await?;
+        casus::measure(&pool, cases, seconds).await
+    }
+    .await;
+    pool.close().await;
+    sqlx::query(&format!("drop database if exists {name} with (force)"))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    let figures = outcome?;
+    println!("| figure | Casus | PostgreSQL baseline | ratio | target |");
+    println!("|---|---:|---:|---:|---|");
+    for f in figures {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            f.what, f.casus, f.baseline, f.ratio, f.target
+        );
+    }
+    Ok(())
+}
