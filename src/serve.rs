@@ -72,6 +72,12 @@ impl Server {
             settings: Arc::new(options.settings),
         };
         let app = casus_api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        // Small answers must not wait for a delayed ACK (Nagle).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
         let server = axum::serve(listener, app).with_graceful_shutdown(stopping());
         let http = tokio::spawn(async move { server.await });
         Ok(Self {
