@@ -95,7 +95,18 @@ async fn verify_names_the_changed_and_the_missing_event() {
     assert_eq!(found, wanted);
     assert!(!found.iter().any(|(case, ..)| *case == c.to_string()));
 
-    // The same through HTTP.
+    // The same through HTTP, once the caseload (which tells an auditor's
+    // municipality) has the three cases.
+    for _ in 0..600 {
+        let known: i64 = sqlx::query_scalar("select count(*) from caseload")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        if known == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let answer = audit_get(&app, "/api/v1/audit/verify").await;
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.body["ok"], false);
