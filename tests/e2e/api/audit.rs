@@ -202,6 +202,19 @@ async fn the_state_at_a_version_or_moment_is_the_fold_of_the_events() {
         }
         seed += 1;
     };
+    // The auditor's access is decided on the caseload view: wait until it has the case.
+    for _ in 0..600 {
+        let version: Option<i64> =
+            sqlx::query_scalar("select version from caseload where case_id = $1")
+                .bind(case.as_uuid())
+                .fetch_optional(&app.db.pool)
+                .await
+                .unwrap();
+        if version == Some(events.len() as i64) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let mut folded = YouthCase::default();
     let mut expected = vec![serde_json::to_value(&folded).unwrap()];
     for event in &events {
