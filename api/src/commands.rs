@@ -169,7 +169,7 @@ pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, 
     };
     let ids = vec![case.as_uuid(), subject.as_uuid()];
     writer
-        .run(Target::New(case), body.digest, ids, None, |_| {
+        .run(Target::New(case), body.digest, ids, |_| {
             Ok(CaseCommand::ReferCase(referral))
         })
         .await
@@ -240,13 +240,9 @@ pub async fn risk_assessments(
         next_review,
     };
     writer
-        .run(
-            Target::Case(case, Action::Work),
-            body.digest,
-            ids,
-            None,
-            |_| Ok(command),
-        )
+        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
+            Ok(command)
+        })
         .await
 }
 
@@ -282,27 +278,19 @@ pub async fn plan(
     };
     let reason = b.reason;
     writer
-        .run(
-            Target::Case(case, Action::Work),
-            body.digest,
-            ids,
-            None,
-            |file| {
-                let file = file.ok_or(ApiError::NotFound)?;
-                if file.goals.is_empty() {
-                    return Ok(CaseCommand::AgreePlan(plan));
-                }
-                let reason = reason.ok_or_else(|| {
-                    ApiError::Unprocessable(
-                        "the case has a plan: give a `reason` to revise it".into(),
-                    )
-                })?;
-                Ok(CaseCommand::RevisePlan(PlanRevision {
-                    plan,
-                    reason: Personal::new(reason),
-                }))
-            },
-        )
+        .run(Target::Case(case, Action::Work), body.digest, ids, |file| {
+            let file = file.ok_or(ApiError::NotFound)?;
+            if file.goals.is_empty() {
+                return Ok(CaseCommand::AgreePlan(plan));
+            }
+            let reason = reason.ok_or_else(|| {
+                ApiError::Unprocessable("the case has a plan: give a `reason` to revise it".into())
+            })?;
+            Ok(CaseCommand::RevisePlan(PlanRevision {
+                plan,
+                reason: Personal::new(reason),
+            }))
+        })
         .await
 }
 
@@ -344,13 +332,9 @@ pub async fn interventions(
     };
     let ids = vec![plan.intervention_id.as_uuid()];
     writer
-        .run(
-            Target::Case(case, Action::Work),
-            body.digest,
-            ids,
-            None,
-            |_| Ok(CaseCommand::PlanIntervention(plan)),
-        )
+        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
+            Ok(CaseCommand::PlanIntervention(plan))
+        })
         .await
 }
 
@@ -379,13 +363,9 @@ pub async fn consents(
     };
     let ids = vec![consent.consent_id.as_uuid()];
     writer
-        .run(
-            Target::Case(case, Action::Work),
-            body.digest,
-            ids,
-            None,
-            |_| Ok(CaseCommand::RecordConsent(consent)),
-        )
+        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
+            Ok(CaseCommand::RecordConsent(consent))
+        })
         .await
 }
 
@@ -409,13 +389,9 @@ pub async fn reviews(
     };
     let ids = vec![review.review_id.as_uuid()];
     writer
-        .run(
-            Target::Case(case, Action::Work),
-            body.digest,
-            ids,
-            None,
-            |_| Ok(CaseCommand::ScheduleReview(review)),
-        )
+        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
+            Ok(CaseCommand::ScheduleReview(review))
+        })
         .await
 }
 
@@ -452,13 +428,9 @@ pub async fn complete_review(
         next_review,
     };
     writer
-        .run(
-            Target::Case(case, Action::Work),
-            body.digest,
-            ids,
-            None,
-            |_| Ok(command),
-        )
+        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
+            Ok(command)
+        })
         .await
 }
 

@@ -214,25 +214,19 @@ impl Writer {
         digest: String,
         build: impl FnOnce(&CaseFile) -> Result<CaseCommand, ApiError>,
     ) -> Result<Response, ApiError> {
-        self.run(
-            Target::Case(case, action),
-            digest,
-            Vec::new(),
-            None,
-            |file| build(file.expect("an existing case")),
-        )
+        self.run(Target::Case(case, action), digest, Vec::new(), |file| {
+            build(file.expect("an existing case"))
+        })
         .await
     }
 
-    /// Runs a write: `ids` are those it creates, `reason` goes into the
-    /// metadata, `build` makes the command from the case as loaded (`None`
-    /// for a new case).
+    /// Runs a write: `ids` are those it creates, `build` makes the command
+    /// from the case as loaded (`None` for a new case).
     pub async fn run(
         self,
         target: Target,
         digest: String,
         ids: Vec<Uuid>,
-        reason: Option<String>,
         build: impl FnOnce(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
     ) -> Result<Response, ApiError> {
         let (case, status) = match target {
@@ -279,8 +273,7 @@ impl Writer {
                     expected_version: self.if_match,
                     action: command,
                 };
-                let mut metadata = Metadata::new(actor(caller, role), self.request_id.0);
-                metadata.reason = reason;
+                let metadata = Metadata::new(actor(caller, role), self.request_id.0);
                 Ok((command, metadata))
             })
             .await;
