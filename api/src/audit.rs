@@ -207,13 +207,8 @@ pub async fn build_export(
 /// Whether `reader` may read audit data that names no one case, and on what ground.
 fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
     require_role(&reader.caller, Action::Audit)?;
-    let role = if reader.caller.has(Role::Auditor) {
-        Role::Auditor
-    } else {
-        Role::PrivacyOfficer
-    };
     reader.basis(&Grant {
-        role,
+        role: acting(reader),
         relation: Relation::Municipality,
     })
 }
@@ -280,9 +275,8 @@ pub async fn access_log(
         after: params.cursor,
         limit: limit + 1,
     };
-    let role = acting(&reader);
     let named: Vec<Uuid> = params.case_id.into_iter().collect();
-    reader.shown(seen, role, basis, &named).await?;
+    reader.shown(seen, acting(&reader), basis, &named).await?;
     let mut entries = access::entries(&reader.state().pool, &filter).await?;
     let next_cursor = if entries.len() as i64 > limit {
         entries.truncate(limit as usize);
@@ -296,6 +290,7 @@ pub async fn access_log(
     }))
 }
 
+/// The audit role the caller acts in.
 fn acting(reader: &Reader) -> Role {
     if reader.caller.has(Role::Auditor) {
         Role::Auditor
@@ -341,9 +336,7 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
             .broken
             .retain(|b| b.case_id.parse().is_ok_and(|id: Uuid| ours.contains(&id)));
     }
-    let role = acting(&reader);
-    let entry_basis = basis;
-    reader.shown(seen, role, entry_basis, &[]).await?;
+    reader.shown(seen, acting(&reader), basis, &[]).await?;
     Ok(Json(report).into_response())
 }
 
