@@ -59,11 +59,9 @@ pub struct Grant {
     pub relation: Relation,
 }
 
-impl Grant {
-    /// Auditors and privacy officers read on the ground of the reason they give.
-    pub fn needs_reason(&self) -> bool {
-        matches!(self.role, Role::Auditor | Role::PrivacyOfficer)
-    }
+/// Auditors and privacy officers read on the ground of the reason they give.
+pub fn needs_reason(role: Role) -> bool {
+    matches!(role, Role::Auditor | Role::PrivacyOfficer)
 }
 
 /// The facts about a case that access depends on.

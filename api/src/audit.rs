@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{require_role, Action, Grant, Relation};
+use crate::access::{require_role, Action};
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
@@ -207,10 +207,7 @@ pub async fn build_export(
 /// Whether `reader` may read audit data that names no one case, and on what ground.
 fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
     require_role(&reader.caller, Action::Audit)?;
-    reader.basis(&Grant {
-        role: acting(reader),
-        relation: Relation::Municipality,
-    })
+    reader.ground(acting(reader), "audit")
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{self, Action, Grant};
+use crate::access::{self, Action};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::problem::Problem;
@@ -268,14 +268,7 @@ fn list_grant(reader: &Reader) -> Result<(Reach, Role, String), ApiError> {
     .into_iter()
     .find(|r| caller.has(*r))
     .expect("require_role let a reading role through");
-    let grant = Grant {
-        role,
-        relation: access::Relation::Team,
-    };
-    let basis = match reader.basis(&grant)? {
-        basis if grant.needs_reason() => basis,
-        _ => "scope: assignment, team or partner".to_owned(),
-    };
+    let basis = reader.ground(role, "scope: assignment, team or partner")?;
     Ok((reach, role, basis))
 }
 

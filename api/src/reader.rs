@@ -5,13 +5,13 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use casus_domain::CaseId;
+use casus_domain::{CaseId, Role};
 use casus_projections::queries;
 use casus_projections::wait::{wait_for_version, Versioned};
 use casus_store::audit::access::{self, Access};
 use uuid::Uuid;
 
-use crate::access::{authorize, require_role, Action, Facts, Grant};
+use crate::access::{authorize, needs_reason, require_role, Action, Facts, Grant};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::{ClientAddress, RequestId};
@@ -136,7 +136,7 @@ impl Reader {
     pub async fn shown(
         &self,
         seen: Seen,
-        role: casus_domain::Role,
+        role: Role,
         basis: String,
         cases: &[Uuid],
     ) -> Result<(), ApiError> {
@@ -164,16 +164,17 @@ impl Reader {
         }
     }
 
-    /// The ground to log for `grant`; for auditors, the reason they must give.
-    pub fn basis(&self, grant: &Grant) -> Result<String, ApiError> {
-        if !grant.needs_reason() {
-            return Ok(grant.relation.basis().to_owned());
+    /// The ground to log for a read in `role`: `otherwise`, or for auditors
+    /// and privacy officers the reason they must give.
+    pub fn ground(&self, role: Role, otherwise: &str) -> Result<String, ApiError> {
+        if !needs_reason(role) {
+            return Ok(otherwise.to_owned());
         }
         match &self.reason {
             Some(reason) => Ok(format!("audit: {reason}")),
             None => Err(ApiError::BadRequest(format!(
                 "as {}, give the reason for this read in the {AUDIT_REASON} header",
-                grant.role.as_str()
+                role.as_str()
             ))),
         }
     }
@@ -217,7 +218,7 @@ impl Reader {
         let scope = queries::scope(pool, case.as_uuid()).await?;
         let scope = scope.ok_or(ApiError::NotFound)?;
         let grant = authorize(&self.caller, action, &Facts::from(&scope))?;
-        let basis = self.basis(&grant)?;
+        let basis = self.ground(grant.role, grant.relation.basis())?;
         Ok((grant, basis))
     }
 }

@@ -17,6 +17,8 @@ pub const AUDIENCE: &str = "casus";
 
 pub struct DevKey {
     signing: SigningKey,
+    /// The same key as `jsonwebtoken` signs with, made once.
+    encoding: EncodingKey,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +52,7 @@ impl DevKey {
             Ok(pem) => {
                 let signing =
                     SigningKey::from_pkcs8_pem(&pem).map_err(|e| damaged(e.to_string()))?;
-                Ok(Self { signing })
+                Ok(Self::new(signing))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(data_dir).map_err(io)?;
@@ -59,10 +61,19 @@ impl DevKey {
                     .to_pkcs8_pem(LineEnding::LF)
                     .map_err(|e| damaged(e.to_string()))?;
                 write_private(&path, pem.as_bytes()).map_err(io)?;
-                Ok(Self { signing })
+                Ok(Self::new(signing))
             }
             Err(e) => Err(io(e)),
         }
+    }
+
+    fn new(signing: SigningKey) -> Self {
+        let pem = signing
+            .to_pkcs8_pem(LineEnding::LF)
+            .expect("a P-256 key encodes as PKCS#8");
+        let encoding =
+            EncodingKey::from_ec_pem(pem.as_bytes()).expect("a PKCS#8 P-256 key signs ES256");
+        Self { signing, encoding }
     }
 
     /// The keys that check tokens signed by this key.
@@ -79,12 +90,7 @@ impl DevKey {
 
     /// A signed token with these claims.
     pub fn sign(&self, claims: &Claims) -> String {
-        let pem = self
-            .signing
-            .to_pkcs8_pem(LineEnding::LF)
-            .expect("a P-256 key encodes as PKCS#8");
-        let key = EncodingKey::from_ec_pem(pem.as_bytes()).expect("a PKCS#8 P-256 key signs ES256");
-        jsonwebtoken::encode(&Header::new(Algorithm::ES256), claims, &key)
+        jsonwebtoken::encode(&Header::new(Algorithm::ES256), claims, &self.encoding)
             .expect("claims serialise to JSON")
     }
 }
