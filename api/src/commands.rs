@@ -29,7 +29,7 @@ macro_rules! record {
             body: Body<$body>,
         ) -> Result<Response, ApiError> {
             writer
-                .record(case, Action::$action, body.digest, |_| Ok($command(body.value)))
+                .record(case, Action::$action, body.digest, Vec::new(), $command(body.value))
                 .await
         }
     };
@@ -60,7 +60,7 @@ macro_rules! step {
             let $b = body.value;
             let command = $build;
             writer
-                .record(case, Action::$action, body.digest, |_| Ok(command))
+                .record(case, Action::$action, body.digest, Vec::new(), command)
                 .await
         }
     };
@@ -211,7 +211,7 @@ pub async fn triage(
         decided_on: b.decided_on,
     });
     writer
-        .record(case, Action::Work, body.digest, |_| Ok(command))
+        .record(case, Action::Work, body.digest, Vec::new(), command)
         .await
 }
 
@@ -240,9 +240,7 @@ pub async fn risk_assessments(
         next_review,
     };
     writer
-        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
-            Ok(command)
-        })
+        .record(case, Action::Work, body.digest, ids, command)
         .await
 }
 
@@ -332,9 +330,13 @@ pub async fn interventions(
     };
     let ids = vec![plan.intervention_id.as_uuid()];
     writer
-        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
-            Ok(CaseCommand::PlanIntervention(plan))
-        })
+        .record(
+            case,
+            Action::Work,
+            body.digest,
+            ids,
+            CaseCommand::PlanIntervention(plan),
+        )
         .await
 }
 
@@ -363,9 +365,13 @@ pub async fn consents(
     };
     let ids = vec![consent.consent_id.as_uuid()];
     writer
-        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
-            Ok(CaseCommand::RecordConsent(consent))
-        })
+        .record(
+            case,
+            Action::Work,
+            body.digest,
+            ids,
+            CaseCommand::RecordConsent(consent),
+        )
         .await
 }
 
@@ -389,9 +395,13 @@ pub async fn reviews(
     };
     let ids = vec![review.review_id.as_uuid()];
     writer
-        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
-            Ok(CaseCommand::ScheduleReview(review))
-        })
+        .record(
+            case,
+            Action::Work,
+            body.digest,
+            ids,
+            CaseCommand::ScheduleReview(review),
+        )
         .await
 }
 
@@ -428,9 +438,7 @@ pub async fn complete_review(
         next_review,
     };
     writer
-        .run(Target::Case(case, Action::Work), body.digest, ids, |_| {
-            Ok(command)
-        })
+        .record(case, Action::Work, body.digest, ids, command)
         .await
 }
 

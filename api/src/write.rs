@@ -206,18 +206,17 @@ impl Writer {
         })
     }
 
-    /// Records `build`'s command on an existing case.
+    /// Records `command` on an existing case; `ids` are those it creates.
     pub async fn record(
         self,
         case: CaseId,
         action: Action,
         digest: String,
-        build: impl FnOnce(&CaseFile) -> Result<CaseCommand, ApiError>,
+        ids: Vec<Uuid>,
+        command: CaseCommand,
     ) -> Result<Response, ApiError> {
-        self.run(Target::Case(case, action), digest, Vec::new(), |file| {
-            build(file.expect("an existing case"))
-        })
-        .await
+        self.run(Target::Case(case, action), digest, ids, |_| Ok(command))
+            .await
     }
 
     /// Runs a write: `ids` are those it creates, `build` makes the command
