@@ -218,7 +218,7 @@ async fn load_times(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
     let mut base = None;
     for size in [10_u64, 100, 1_000, 10_000] {
         let case = CaseId::new();
-        let mut batch = seed::Batch::default();
+        let mut batch = casus_store::EventBatch::default();
         let mut state = YouthCase::default();
         let referral = CaseCommand::ReferCase(bench_referral(&programme));
         let note = CaseCommand::AddNote(Note {

@@ -9,9 +9,9 @@ mod script;
 use std::time::Instant;
 
 use anyhow::Context;
-use casus_domain::{CaseEvent, CaseId, Command, YouthCase};
-use casus_store::Metadata;
-use cqrs_es::{Aggregate, DomainEvent};
+use casus_domain::{CaseId, Command, YouthCase};
+use casus_store::EventBatch;
+use cqrs_es::Aggregate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -19,55 +19,6 @@ use sqlx::PgPool;
 
 /// How many cases one insert statement carries.
 const BATCH: usize = 250;
-
-const INSERT: &str = "
-insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-select $1, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
-  from unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
-       as e(aggregate_id, sequence, event_type, event_version, payload, metadata)";
-
-#[derive(Default)]
-pub struct Batch {
-    ids: Vec<String>,
-    sequences: Vec<i64>,
-    types: Vec<String>,
-    versions: Vec<String>,
-    payloads: Vec<serde_json::Value>,
-    metadata: Vec<serde_json::Value>,
-}
-
-impl Batch {
-    pub fn push(
-        &mut self,
-        case: CaseId,
-        sequence: u64,
-        event: &CaseEvent,
-        metadata: &Metadata,
-    ) -> anyhow::Result<()> {
-        self.ids.push(case.to_string());
-        self.sequences.push(sequence as i64);
-        self.types.push(event.event_type());
-        self.versions.push(event.event_version());
-        self.payloads.push(serde_json::to_value(event)?);
-        self.metadata.push(serde_json::to_value(metadata.to_map())?);
-        Ok(())
-    }
-
-    pub async fn write(self, pool: &PgPool) -> anyhow::Result<()> {
-        sqlx::query(INSERT)
-            .bind(YouthCase::TYPE)
-            .bind(&self.ids)
-            .bind(&self.sequences)
-            .bind(&self.types)
-            .bind(&self.versions)
-            .bind(&self.payloads)
-            .bind(&self.metadata)
-            .execute(pool)
-            .await
-            .context("cannot write seeded events")?;
-        Ok(())
-    }
-}
 
 /// Seeds `cases` cases from `seed`; prints how many events and how fast.
 pub async fn run(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<()> {
@@ -93,7 +44,7 @@ pub async fn write(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<(u6
     let mut pending: Option<tokio::task::JoinHandle<anyhow::Result<()>>> = None;
     let mut done = 0;
     while done < cases {
-        let mut batch = Batch::default();
+        let mut batch = EventBatch::default();
         for _ in 0..BATCH.min(cases - done) {
             let case = CaseId::new();
             let mut state = YouthCase::default();
@@ -114,7 +65,12 @@ pub async fn write(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<(u6
             previous.await??;
         }
         let pool = pool.clone();
-        pending = Some(tokio::spawn(async move { batch.write(&pool).await }));
+        pending = Some(tokio::spawn(async move {
+            batch
+                .write(&pool)
+                .await
+                .context("cannot write seeded events")
+        }));
         bar.set_position(done as u64);
         bar.set_message(format!("{events} events"));
     }

@@ -2,6 +2,7 @@
 //! PostgreSQL), the metadata every event carries, and the migrations.
 
 pub mod audit;
+mod batch;
 mod case_store;
 mod db;
 mod error;
@@ -10,6 +11,7 @@ mod metadata;
 mod reference;
 mod repository;
 
+pub use batch::EventBatch;
 pub use case_store::{CaseStore, Committed};
 pub use db::{connect, migrate, MIGRATOR};
 pub use error::{CommandError, Conflict};

@@ -33,11 +33,13 @@ impl CaseRepository {
     }
 }
 
-const INSERT_EVENTS: &str = "
+/// Appends events in one statement, in array order (so the chain trigger
+/// sees each stream's events in sequence). Also used by `EventBatch`.
+pub(crate) const INSERT_EVENTS: &str = "
 insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-select $1, $2, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
-  from unnest($3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
-       as e(sequence, event_type, event_version, payload, metadata)";
+select $1, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
+  from unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+       as e(aggregate_id, sequence, event_type, event_version, payload, metadata)";
 
 const UPSERT_SNAPSHOT: &str = "
 insert into snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload)
@@ -118,7 +120,7 @@ impl PersistedEventRepository for CaseRepository {
         }
         sqlx::query(INSERT_EVENTS)
             .bind(A::TYPE)
-            .bind(&first.aggregate_id)
+            .bind(vec![first.aggregate_id.as_str(); events.len()])
             .bind(&sequences)
             .bind(&types)
             .bind(&versions)
