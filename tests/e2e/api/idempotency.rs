@@ -128,3 +128,43 @@ async fn concurrent_repeats_store_one_event() {
     assert_eq!(app.events().await, 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn keys_are_forgotten_after_their_period() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let key = [("idempotency-key", "kept-a-while")];
+    let body = referral("Jayden Bakker", "2011-03-14");
+    let first = app
+        .send(
+            Some(&sanne),
+            Method::POST,
+            "/api/v1/cases",
+            Some(&body),
+            &key,
+        )
+        .await;
+    assert_eq!(first.status, 201);
+    // Within the period nothing is forgotten; past it, the key is free again.
+    let kept = casus_store::idempotency::expire(&app.db.pool, std::time::Duration::from_secs(3600))
+        .await
+        .unwrap();
+    assert_eq!(kept, 0);
+    let forgotten = casus_store::idempotency::expire(&app.db.pool, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    let other = referral("Someone Else", "2010-01-01");
+    let again = app
+        .send(
+            Some(&sanne),
+            Method::POST,
+            "/api/v1/cases",
+            Some(&other),
+            &key,
+        )
+        .await;
+    assert_eq!(again.status, 201, "{again:?}");
+    assert_ne!(again.body["case_id"], first.body["case_id"]);
+    app.stop().await;
+}

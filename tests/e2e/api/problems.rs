@@ -64,6 +64,17 @@ async fn bad_requests_are_problems_and_change_nothing() {
     )
     .await;
     is_problem(&malformed, 400);
+    // Every answer, error or not, says it must not be cached, sniffed or framed.
+    for (header, value) in [
+        ("cache-control", "no-store"),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        assert_eq!(malformed.header(header), Some(value), "{header}");
+        assert_eq!(opened.header(header), Some(value), "{header}");
+    }
+    assert!(malformed.header("x-request-id").is_some());
     let not_json = raw(&app, &sanne, &signals, "text/plain", b"hello".to_vec()).await;
     is_problem(&not_json, 415);
     let huge = format!("{{\"summary\": \"{}\"}}", "x".repeat(70 * 1024));
