@@ -98,7 +98,8 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, key: &Path) -> anyhow::Resu
 pub fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the audit key {}", path.display()))?;
-    let bytes = receipt::unhex(text.trim())
+    let bytes = hex::decode(text.trim())
+        .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .with_context(|| format!("the audit key {} is not 32 bytes of hex", path.display()))?;
     Ok(SigningKey::from_bytes(&bytes))
@@ -121,7 +122,7 @@ pub fn create_key(path: &Path) -> anyhow::Result<()> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("cannot write the audit key {}", path.display()))?;
-    writeln!(file, "{}", chain::hex(key.as_bytes()))?;
+    writeln!(file, "{}", hex::encode(key.as_bytes()))?;
     Ok(())
 }
 

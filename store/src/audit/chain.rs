@@ -122,10 +122,20 @@ impl Walk {
                 event.sequence.to_string(),
             ))
         } else if event.prev_hash != self.prev {
-            Some((Breach::BrokenLink, hex(&self.prev), hex(&event.prev_hash)))
+            Some((
+                Breach::BrokenLink,
+                hex::encode(&self.prev),
+                hex::encode(&event.prev_hash),
+            ))
         } else {
             let expected = event.expected_hash(&self.prev);
-            (expected != event.hash).then(|| (Breach::Changed, hex(&expected), hex(&event.hash)))
+            (expected != event.hash).then(|| {
+                (
+                    Breach::Changed,
+                    hex::encode(&expected),
+                    hex::encode(&event.hash),
+                )
+            })
         };
         match breach {
             Some((breach, expected, found)) => {
@@ -148,10 +158,6 @@ impl Walk {
             }
         }
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// How many events one page holds: memory stays bounded, and no read

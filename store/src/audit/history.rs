@@ -7,7 +7,7 @@ use cqrs_es::Aggregate;
 use serde::Serialize;
 use sqlx::PgPool;
 
-use super::chain::{hex, StoredEvent, STORED_EVENT};
+use super::chain::{StoredEvent, STORED_EVENT};
 
 /// One event of a case's history.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -40,8 +40,8 @@ impl HistoryEntry {
             event_type: event.event_type,
             event_version: event.event_version,
             recorded_at: event.recorded_at,
-            prev_hash: hex(&event.prev_hash),
-            hash: hex(&event.hash),
+            prev_hash: hex::encode(&event.prev_hash),
+            hash: hex::encode(&event.hash),
         })
     }
 }

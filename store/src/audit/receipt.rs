@@ -11,8 +11,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
-use super::chain::hex;
-
 /// What a receipt states.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statement {
@@ -67,12 +65,12 @@ async fn head(pool: &PgPool, horizon: &str) -> Result<(String, i64, i64, i64), s
     let mut hasher = Sha256::new();
     let (mut streams, mut events, mut position) = (0, 0, 0);
     while let Some((kind, id, sequence, hash, last_position, count)) = rows.try_next().await? {
-        hasher.update(format!("{kind}/{id} {sequence} {}\n", hex(&hash)));
+        hasher.update(format!("{kind}/{id} {sequence} {}\n", hex::encode(&hash)));
         streams += 1;
         events += count;
         position = position.max(last_position);
     }
-    Ok((hex(&hasher.finalize()), position, streams, events))
+    Ok((hex::encode(hasher.finalize()), position, streams, events))
 }
 
 fn signed_bytes(statement: &Statement) -> Vec<u8> {
@@ -99,8 +97,8 @@ pub async fn make(pool: &PgPool, key: &SigningKey) -> Result<Receipt, ReceiptErr
     let signature = key.sign(&signed_bytes(&statement));
     Ok(Receipt {
         statement,
-        public_key: hex(key.verifying_key().as_bytes()),
-        signature: hex(&signature.to_bytes()),
+        public_key: hex::encode(key.verifying_key().as_bytes()),
+        signature: hex::encode(signature.to_bytes()),
     })
 }
 
@@ -118,10 +116,11 @@ pub async fn check(
             receipt.statement.format
         )));
     }
-    if receipt.public_key != hex(key.as_bytes()) {
+    if receipt.public_key != hex::encode(key.as_bytes()) {
         return Err(ReceiptError::ForeignKey);
     }
-    let bytes = unhex(&receipt.signature)
+    let bytes = hex::decode(&receipt.signature)
+        .ok()
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .ok_or_else(|| ReceiptError::Malformed("the signature is not 64 bytes of hex".into()))?;
     key.verify(
@@ -131,14 +130,4 @@ pub async fn check(
     .map_err(|_| ReceiptError::BadSignature)?;
     let (head, ..) = head(pool, &receipt.statement.transaction_horizon).await?;
     Ok((head != receipt.statement.head).then_some(head))
-}
-
-pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
