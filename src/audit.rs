@@ -3,9 +3,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+
+use crate::secret;
 use casus_domain::CaseId;
 use casus_store::audit::chain;
 use casus_store::audit::receipt::{self, Receipt};
+use casus_store::privacy::Keyring;
 use ed25519_dalek::SigningKey;
 use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::PgPool;
@@ -107,33 +110,20 @@ pub fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
 
 /// Makes an audit key at `path` if there is none (development mode).
 pub fn create_key(path: &Path) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    if path.exists() {
-        return Ok(());
-    }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write the audit key {}", path.display()))?;
-    writeln!(file, "{}", hex::encode(key.as_bytes()))?;
-    Ok(())
+    secret::create(path, "audit key", || {
+        hex::encode(SigningKey::generate(&mut rand::rngs::OsRng).as_bytes())
+    })
 }
 
 /// Prints the export of one case, and logs it in the access log.
-pub async fn export(pool: &PgPool, case: &str) -> anyhow::Result<()> {
+pub async fn export(pool: &PgPool, keyring: &Keyring, case: &str) -> anyhow::Result<()> {
     let case: CaseId = case.parse().context("--case takes a case id (a UUID)")?;
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     casus_api::audit::log_cli_export(pool, case, &user).await?;
-    let export = casus_api::audit::build_export(pool, case, format!("command line ({user})"))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let export =
+        casus_api::audit::build_export(pool, keyring, case, format!("command line ({user})"))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     anyhow::ensure!(!export.events.is_empty(), "there is no case {case}");
     println!("{}", serde_json::to_string_pretty(&export)?);
     Ok(())

@@ -7,10 +7,11 @@ use anyhow::Context;
 use casus_api::auth::dev::{self, DevKey};
 use casus_api::auth::KeySource;
 use casus_api::{Authenticator, Settings};
+use casus_store::privacy::check_master_key;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{audit, bench, rebuild, seed, serve, token};
+use crate::{audit, bench, privacy, rebuild, seed, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,6 +95,11 @@ pub struct Cli {
     #[arg(long, env = "CASUS_AUDIT_KEY", global = true)]
     pub audit_key: Option<PathBuf>,
 
+    /// The file with the master key (64 hex characters) that wraps every young person's data key.
+    /// In development, made under the data directory on first use.
+    #[arg(long, env = "CASUS_MASTER_KEY", global = true)]
+    pub master_key: Option<PathBuf>,
+
     /// Log lines as text or as JSON.
     #[arg(
         long,
@@ -176,9 +182,13 @@ impl Cli {
             ),
             _ => None,
         };
+        let keyring = privacy::keyring(self.master_key.as_deref(), &self.data_dir, production)?;
         let database = Database::open(self.database_url.as_deref(), &self.data_dir).await?;
         let outcome = async {
             let pool = database.migrated_pool().await?;
+            check_master_key(&pool, &keyring).await.context(
+                "CASUS_MASTER_KEY is not the key the stored data keys were wrapped with",
+            )?;
             match command {
                 Commands::Serve => {
                     let options = serve::Options {
@@ -187,6 +197,7 @@ impl Cli {
                             request_timeout: Duration::from_secs(self.request_timeout),
                             ..Settings::default()
                         },
+                        keyring,
                         snapshot_every: self.snapshot_every,
                         idempotency_keep: Duration::from_secs(self.idempotency_hours * 3600),
                     };
@@ -200,7 +211,7 @@ impl Cli {
                     println!("database is up to date ({applied} migrations applied)");
                     Ok(())
                 }
-                Commands::Rebuild { view } => rebuild::run(&pool, view.as_deref()).await,
+                Commands::Rebuild { view } => rebuild::run(&pool, &keyring, view.as_deref()).await,
                 Commands::Verify(args) => {
                     let key = match &self.audit_key {
                         Some(key) => key.clone(),
@@ -218,8 +229,8 @@ impl Cli {
                     };
                     audit::verify(&pool, args, &key).await
                 }
-                Commands::Export { case } => audit::export(&pool, &case).await,
-                Commands::Seed { cases, seed } => seed::run(&pool, cases, seed).await,
+                Commands::Export { case } => audit::export(&pool, &keyring, &case).await,
+                Commands::Seed { cases, seed } => seed::run(&pool, &keyring, cases, seed).await,
                 Commands::Bench(args) => bench::run(database.options().clone(), args).await,
                 Commands::Token(_) => unreachable!("handled above"),
             }

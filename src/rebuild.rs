@@ -6,11 +6,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use casus_projections::{rebuild::rebuild, views, View};
+use casus_store::privacy::Keyring;
 use futures::future::try_join_all;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use sqlx::PgPool;
 
-pub async fn run(pool: &PgPool, only: Option<&str>) -> anyhow::Result<()> {
+pub async fn run(pool: &PgPool, keyring: &Keyring, only: Option<&str>) -> anyhow::Result<()> {
     let all = views::all();
     let names: Vec<&str> = all.iter().map(|v| v.name()).collect();
     let chosen: Vec<_> = all
@@ -36,7 +37,7 @@ pub async fn run(pool: &PgPool, only: Option<&str>) -> anyhow::Result<()> {
                 .with_style(style.clone())
                 .with_prefix(view.name()),
         );
-        rebuild_one(pool, view.as_ref(), bar)
+        rebuild_one(pool, keyring, view.as_ref(), bar)
     });
     let reports = try_join_all(rebuilds).await?;
     bars.clear()?;
@@ -52,9 +53,14 @@ pub async fn run(pool: &PgPool, only: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn rebuild_one(pool: &PgPool, view: &dyn View, bar: ProgressBar) -> anyhow::Result<String> {
+async fn rebuild_one(
+    pool: &PgPool,
+    keyring: &Keyring,
+    view: &dyn View,
+    bar: ProgressBar,
+) -> anyhow::Result<String> {
     let started = Instant::now();
-    let rebuilt = rebuild(pool, view, |applied, total| {
+    let rebuilt = rebuild(pool, keyring, view, |applied, total| {
         bar.set_length(total);
         bar.set_position(applied);
     })

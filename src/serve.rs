@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casus_api::{AppState, Authenticator, Settings};
 use casus_projections::{views, Projector};
+use casus_store::privacy::Keyring;
 use casus_store::CaseStore;
 use sqlx::PgPool;
 use tokio::sync::watch;
@@ -19,6 +20,8 @@ const EXPIRY_CHECK: Duration = Duration::from_secs(60);
 pub struct Options {
     pub auth: Authenticator,
     pub settings: Settings,
+    /// Opens and seals personal data.
+    pub keyring: Keyring,
     /// Snapshot a case every this many events (0: never).
     pub snapshot_every: usize,
     /// How long answers to idempotent requests are kept.
@@ -49,7 +52,7 @@ impl Server {
         };
         let mut tasks = Vec::new();
         for view in views::all() {
-            let projector = Projector::new(pool.clone(), Arc::from(view));
+            let projector = Projector::new(pool.clone(), options.keyring.clone(), Arc::from(view));
             projector.register().await?;
             tasks.push(tokio::spawn(projector.run(stopping())));
         }
@@ -64,11 +67,13 @@ impl Server {
         let state = AppState {
             store: Arc::new(CaseStore::new(
                 pool.clone(),
+                options.keyring.clone(),
                 programme,
                 options.snapshot_every,
             )),
             pool,
             auth: Arc::new(options.auth),
+            keyring: options.keyring,
             settings: Arc::new(options.settings),
         };
         let app = casus_api::router(state).into_make_service_with_connect_info::<SocketAddr>();

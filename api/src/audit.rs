@@ -8,6 +8,7 @@ use casus_domain::{CaseId, Role, YouthCase};
 use casus_store::audit::access::{self, Entry, Filter};
 use casus_store::audit::chain::{self, Verification};
 use casus_store::audit::history::{self, HistoryEntry};
+use casus_store::privacy::Keyring;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -44,7 +45,7 @@ pub async fn case_history(
     Path(case): Path<CaseId>,
 ) -> Result<Json<History>, ApiError> {
     reader.case(case, Action::Audit, HISTORY, None, &[]).await?;
-    let events = history::history(&reader.state().pool, &case.to_string()).await?;
+    let events = history::history(&reader.state().pool, &reader.state().keyring, case).await?;
     Ok(Json(History {
         case_id: case.as_uuid(),
         events,
@@ -167,18 +168,25 @@ pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Exp
     reader.case(case, Action::Audit, seen, None, &[]).await?;
     let exported_by = format!("{} ({})", reader.caller.name, reader.caller.id);
     Ok(Json(
-        build_export(&reader.state().pool, case, exported_by).await?,
+        build_export(
+            &reader.state().pool,
+            &reader.state().keyring,
+            case,
+            exported_by,
+        )
+        .await?,
     ))
 }
 
 /// The export of `case`; its access log includes the export itself.
 pub async fn build_export(
     pool: &sqlx::PgPool,
+    keyring: &Keyring,
     case: CaseId,
     exported_by: String,
 ) -> Result<Export, ApiError> {
     let id = case.to_string();
-    let events = history::history(pool, &id).await?;
+    let events = history::history(pool, keyring, case).await?;
     let verification = chain::verify(pool, Some(&id), |_| {}).await?;
     let mut access_log = Vec::new();
     let mut filter = Filter {

@@ -312,7 +312,7 @@ pub async fn interventions(
             // The age on the planned date, from the referral's date of birth.
             let referral = writer.state().store.referral(case).await?;
             referral
-                .and_then(|r| r.details.expose().age_on(b.planned_on))
+                .and_then(|r| r.details.expose()?.age_on(b.planned_on))
                 .map(|age| HaltGrounds {
                     confession_on,
                     youth_age: u8::try_from(age).unwrap_or(u8::MAX),

@@ -38,6 +38,7 @@ impl From<casus_store::audit::history::HistoryError> for ApiError {
             HistoryError::Unreadable(cause) => {
                 Self::Command(CommandError::Unreadable(cause.into()))
             }
+            HistoryError::Keys(error) => Self::Command(CommandError::from_seal(error)),
         }
     }
 }

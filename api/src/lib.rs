@@ -26,6 +26,7 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{StatusCode, Uri};
 use axum::Router;
+use casus_store::privacy::Keyring;
 use casus_store::CaseStore;
 use sqlx::PgPool;
 use tower_http::timeout::TimeoutLayer;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub store: Arc<CaseStore>,
     pub auth: Arc<Authenticator>,
     pub settings: Arc<Settings>,
+    /// Opens personal data for the audit history and exports.
+    pub keyring: Keyring,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {

@@ -62,7 +62,7 @@ fn refer(referral: Referral, programme: &Programme) -> Decision {
     let age = referral
         .details
         .expose()
-        .age_on(referral.referred_on)
+        .and_then(|details| details.age_on(referral.referred_on))
         .unwrap_or(0);
     if !TARGET_AGES.contains(&age) {
         return Err(CaseError::OutsideTargetGroup { age });

@@ -596,7 +596,7 @@ fn transfer_checks_the_focus_area_too() {
 #[test]
 fn the_young_person_is_8_to_27() {
     let mut young = referral();
-    let details = young.details.expose().clone();
+    let details = young.details.expose().expect("open details").clone();
     young.details = Personal::new(SubjectDetails {
         date_of_birth: day(2018, 2, 1),
         ..details.clone()

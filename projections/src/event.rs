@@ -8,15 +8,18 @@
 //! `(transaction_id, global_position)` order, and keeps that pair as its
 //! checkpoint.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use casus_domain::{CaseEvent, CaseId, YouthCase};
+use casus_store::privacy::{open_all, DataKey, Keyring};
 use casus_store::Metadata;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use cqrs_es::Aggregate;
 use serde_json::Value;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 /// A place in the log, in commit order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,10 +55,13 @@ pub enum ReadError {
     },
 }
 
+// With each event, its subject and their wrapped data key (null once erased).
 const READ_AFTER: &str = "
 select e.transaction_id::text::bigint as xid, e.global_position, e.aggregate_id, e.sequence, e.event_type,
-       e.event_version, e.payload, e.metadata, e.recorded_at
+       e.event_version, e.payload, e.metadata, e.recorded_at, s.subject_id,
+       (select k.wrapped from subject_keys k where k.subject_id = s.subject_id) as wrapped
   from events e
+  left join case_subjects s on s.case_id = e.aggregate_id::uuid
  where (e.transaction_id, e.global_position) > ($1::bigint::text::xid8, $2)
    and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
  -- The table's columns, not the output's: this order is the index's.
@@ -72,14 +78,31 @@ type Row = (
     Value,
     Value,
     DateTime<Utc>,
+    Option<Uuid>,
+    Option<Vec<u8>>,
 );
+
+/// Turns stored events into current ones: upcast, personal data opened.
+pub struct Decoder {
+    upcasters: Vec<Box<dyn EventUpcaster>>,
+    keyring: Keyring,
+}
+
+impl Decoder {
+    pub fn new(keyring: Keyring) -> Self {
+        Self {
+            upcasters: casus_domain::upcasters(),
+            keyring,
+        }
+    }
+}
 
 /// Up to `limit` events after `after` that every later reader will see too.
 pub async fn read_after(
     conn: &mut PgConnection,
     after: Position,
     limit: i64,
-    upcasters: &[Box<dyn EventUpcaster>],
+    decoder: &Decoder,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows: Vec<Row> = sqlx::query_as(READ_AFTER)
         .bind(after.transaction_id)
@@ -87,10 +110,18 @@ pub async fn read_after(
         .bind(limit)
         .fetch_all(conn)
         .await?;
-    rows.into_iter().map(|row| decode(row, upcasters)).collect()
+    // A batch holds many events of few cases: open each key once.
+    let mut keys: HashMap<Uuid, DataKey> = HashMap::new();
+    rows.into_iter()
+        .map(|row| decode(row, decoder, &mut keys))
+        .collect()
 }
 
-fn decode(row: Row, upcasters: &[Box<dyn EventUpcaster>]) -> Result<RecordedEvent, ReadError> {
+fn decode(
+    row: Row,
+    decoder: &Decoder,
+    keys: &mut HashMap<Uuid, DataKey>,
+) -> Result<RecordedEvent, ReadError> {
     let (
         transaction_id,
         global_position,
@@ -98,9 +129,11 @@ fn decode(row: Row, upcasters: &[Box<dyn EventUpcaster>]) -> Result<RecordedEven
         sequence,
         event_type,
         event_version,
-        payload,
+        mut payload,
         metadata,
         recorded_at,
+        subject,
+        wrapped,
     ) = row;
     let undecodable = |reason: String| ReadError::Undecodable {
         global_position,
@@ -112,8 +145,20 @@ fn decode(row: Row, upcasters: &[Box<dyn EventUpcaster>]) -> Result<RecordedEven
     let case_id = aggregate_id
         .parse()
         .map_err(|e: casus_domain::ValueError| undecodable(e.to_string()))?;
+    if let (Some(subject), Some(wrapped)) = (subject, wrapped) {
+        let key = match keys.entry(subject) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(
+                decoder
+                    .keyring
+                    .unwrap(subject, &wrapped)
+                    .map_err(|e| undecodable(e.to_string()))?,
+            ),
+        };
+        open_all(&mut payload, key);
+    }
     let payload = upcast(
-        upcasters,
+        &decoder.upcasters,
         &aggregate_id,
         sequence,
         &event_type,

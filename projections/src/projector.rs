@@ -8,11 +8,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cqrs_es::persist::EventUpcaster;
+use casus_store::privacy::Keyring;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
-use crate::event::{read_after, Position, ReadError, RecordedEvent};
+use crate::event::{read_after, Decoder, Position, ReadError, RecordedEvent};
 use crate::view::View;
 
 /// The channel the `events_notify` trigger notifies on each commit of events.
@@ -57,17 +57,18 @@ pub enum Step {
 pub struct Projector {
     pool: PgPool,
     view: Arc<dyn View>,
-    upcasters: Vec<Box<dyn EventUpcaster>>,
+    decoder: Decoder,
     batch_size: i64,
     poll: Duration,
 }
 
 impl Projector {
-    pub fn new(pool: PgPool, view: Arc<dyn View>) -> Self {
+    /// A projector of `view` that opens personal data with `keyring`.
+    pub fn new(pool: PgPool, keyring: Keyring, view: Arc<dyn View>) -> Self {
         Self {
             pool,
             view,
-            upcasters: casus_domain::upcasters(),
+            decoder: Decoder::new(keyring),
             batch_size: 500,
             poll: Duration::from_millis(200),
         }
@@ -110,7 +111,7 @@ impl Projector {
             transaction_id,
             global_position,
         };
-        let events = read_after(&mut tx, after, self.batch_size, &self.upcasters).await?;
+        let events = read_after(&mut tx, after, self.batch_size, &self.decoder).await?;
         let Some(last) = events.last() else {
             return Ok(if committed_after(&mut tx, after).await? {
                 Step::Held

@@ -4,10 +4,10 @@
 //! waits), the copies catch up on the last events and take the live tables'
 //! place in one transaction.
 
-use cqrs_es::persist::EventUpcaster;
+use casus_store::privacy::Keyring;
 use sqlx::{PgConnection, PgPool};
 
-use crate::event::{read_after, Position};
+use crate::event::{read_after, Decoder, Position};
 use crate::projector::{advance, apply, register, ProjectionError};
 use crate::view::View;
 
@@ -22,10 +22,11 @@ pub struct Rebuilt {
 /// Rebuilds `view`; `progress(applied, total)` is called after each batch.
 pub async fn rebuild(
     pool: &PgPool,
+    keyring: &Keyring,
     view: &dyn View,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Rebuilt, ProjectionError> {
-    let upcasters = casus_domain::upcasters();
+    let decoder = Decoder::new(keyring.clone());
     register(pool, view.name()).await?;
     let total: i64 = sqlx::query_scalar("select count(*) from events")
         .fetch_one(pool)
@@ -43,7 +44,7 @@ pub async fn rebuild(
     if !locked {
         return Err(ProjectionError::RebuildRunning(view.name()));
     }
-    let rebuilt = replay_and_swap(&mut conn, view, total, &upcasters, &mut progress).await;
+    let rebuilt = replay_and_swap(&mut conn, view, total, &decoder, &mut progress).await;
     sqlx::query("select pg_advisory_unlock(hashtext($1))")
         .bind(&lock)
         .execute(&mut *conn)
@@ -55,7 +56,7 @@ async fn replay_and_swap(
     conn: &mut PgConnection,
     view: &dyn View,
     total: u64,
-    upcasters: &[Box<dyn EventUpcaster>],
+    decoder: &Decoder,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Rebuilt, ProjectionError> {
     for table in view.tables() {
@@ -69,7 +70,7 @@ async fn replay_and_swap(
     let mut applied = 0;
     loop {
         let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
-        let n = replay_batch(&mut tx, view, &mut position, upcasters).await?;
+        let n = replay_batch(&mut tx, view, &mut position, decoder).await?;
         tx.commit().await?;
         applied += n;
         progress(applied, total.max(applied));
@@ -91,7 +92,7 @@ async fn replay_and_swap(
         .execute(&mut *tx)
         .await?;
     loop {
-        let n = replay_batch(&mut tx, view, &mut position, upcasters).await?;
+        let n = replay_batch(&mut tx, view, &mut position, decoder).await?;
         applied += n;
         if n == 0 {
             break;
@@ -125,12 +126,12 @@ async fn replay_batch(
     conn: &mut PgConnection,
     view: &dyn View,
     position: &mut Position,
-    upcasters: &[Box<dyn EventUpcaster>],
+    decoder: &Decoder,
 ) -> Result<u64, ProjectionError> {
     sqlx::query("set local search_path = casus_rebuild, public")
         .execute(&mut *conn)
         .await?;
-    let events = read_after(&mut *conn, *position, BATCH, upcasters).await?;
+    let events = read_after(&mut *conn, *position, BATCH, decoder).await?;
     apply(view, &mut *conn, &events).await?;
     if let Some(last) = events.last() {
         *position = last.position;

@@ -11,6 +11,7 @@ use casus_domain::{
     CaseCommand, CaseId, Command, Confidentiality, Note, Personal, Text, YouthCase,
 };
 use casus_projections::queries::{self, CaseListFilter, CaseloadFilter, Reach};
+use casus_store::privacy::Keyring;
 use casus_store::{Actor, CaseStore, Metadata};
 use cqrs_es::Aggregate;
 use futures::future::try_join_all;
@@ -45,9 +46,14 @@ fn figure(
     }
 }
 
-pub async fn measure(pool: &PgPool, cases: usize, run: Duration) -> anyhow::Result<Vec<Figure>> {
+pub async fn measure(
+    pool: &PgPool,
+    keyring: &Keyring,
+    cases: usize,
+    run: Duration,
+) -> anyhow::Result<Vec<Figure>> {
     let mut figures = Vec::new();
-    let (events, seconds) = seed::write(pool, cases, 1).await?;
+    let (events, seconds) = seed::write(pool, keyring, cases, 1).await?;
     figures.push(figure(
         format!("seed {cases} cases ({events} events), events/s"),
         format!("{:.0}", events as f64 / seconds),
@@ -95,9 +101,9 @@ pub async fn measure(pool: &PgPool, cases: usize, run: Duration) -> anyhow::Resu
     let started = Instant::now();
     let views = casus_projections::views::all();
     try_join_all(
-        views
-            .iter()
-            .map(|view| casus_projections::rebuild::rebuild(pool, view.as_ref(), |_, _| {})),
+        views.iter().map(|view| {
+            casus_projections::rebuild::rebuild(pool, keyring, view.as_ref(), |_, _| {})
+        }),
     )
     .await?;
     let rebuild_rate = views.len() as f64 * events as f64 / started.elapsed().as_secs_f64();
@@ -122,8 +128,8 @@ pub async fn measure(pool: &PgPool, cases: usize, run: Duration) -> anyhow::Resu
     ));
 
     figures.extend(queries_p99(pool).await?);
-    figures.extend(load_times(pool).await?);
-    figures.extend(http(pool, run, append_1, append_16).await?);
+    figures.extend(load_times(pool, keyring).await?);
+    figures.extend(http(pool, keyring, run, append_1, append_16).await?);
     Ok(figures)
 }
 
@@ -209,16 +215,16 @@ fn bench_metadata() -> Metadata {
 }
 
 /// Load time of a case with 10 to 10,000 events, with and without snapshots.
-async fn load_times(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
+async fn load_times(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Vec<Figure>> {
     let programme = casus_store::load_programme(pool).await?;
-    let plain = CaseStore::new(pool.clone(), programme.clone(), 0);
-    let snapshots = CaseStore::new(pool.clone(), programme.clone(), 50);
+    let plain = CaseStore::new(pool.clone(), keyring.clone(), programme.clone(), 0);
+    let snapshots = CaseStore::new(pool.clone(), keyring.clone(), programme.clone(), 50);
     let metadata = bench_metadata();
     let mut figures = Vec::new();
     let mut base = None;
     for size in [10_u64, 100, 1_000, 10_000] {
         let case = CaseId::new();
-        let mut batch = casus_store::EventBatch::default();
+        let mut batch = casus_store::EventBatch::new(keyring.clone());
         let mut state = YouthCase::default();
         let referral = CaseCommand::ReferCase(bench_referral(&programme));
         let note = CaseCommand::AddNote(Note {
@@ -296,6 +302,7 @@ fn bench_referral(programme: &casus_domain::Programme) -> casus_domain::Referral
 /// projection lag at half the 16-client rate.
 async fn http(
     pool: &PgPool,
+    keyring: &Keyring,
     run: Duration,
     append_1: Rate,
     append_16: Rate,
@@ -309,6 +316,7 @@ async fn http(
         Options {
             auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
             settings: Settings::default(),
+            keyring: keyring.clone(),
             snapshot_every: 50,
             idempotency_keep: Duration::from_secs(3600),
         },

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use casus_domain::{CaseId, Command, YouthCase};
+use casus_store::privacy::Keyring;
 use casus_store::EventBatch;
 use cqrs_es::Aggregate;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,8 +22,8 @@ use sqlx::PgPool;
 const BATCH: usize = 250;
 
 /// Seeds `cases` cases from `seed`; prints how many events and how fast.
-pub async fn run(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<()> {
-    let (events, seconds) = write(pool, cases, seed).await?;
+pub async fn run(pool: &PgPool, keyring: &Keyring, cases: usize, seed: u64) -> anyhow::Result<()> {
+    let (events, seconds) = write(pool, keyring, cases, seed).await?;
     println!(
         "seeded {cases} cases, {events} events in {seconds:.1} s ({:.0} events/s); \
          the views catch up when casus serves, or run `casus rebuild`",
@@ -32,7 +33,12 @@ pub async fn run(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<()> {
 }
 
 /// Writes the cases with a progress bar; answers the events written and the seconds taken.
-pub async fn write(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<(u64, f64)> {
+pub async fn write(
+    pool: &PgPool,
+    keyring: &Keyring,
+    cases: usize,
+    seed: u64,
+) -> anyhow::Result<(u64, f64)> {
     let programme = casus_store::load_programme(pool).await?;
     let mut rng = StdRng::seed_from_u64(seed);
     let bar = ProgressBar::new(cases as u64).with_style(
@@ -44,7 +50,7 @@ pub async fn write(pool: &PgPool, cases: usize, seed: u64) -> anyhow::Result<(u6
     let mut pending: Option<tokio::task::JoinHandle<anyhow::Result<()>>> = None;
     let mut done = 0;
     while done < cases {
-        let mut batch = EventBatch::default();
+        let mut batch = EventBatch::new(keyring.clone());
         for _ in 0..BATCH.min(cases - done) {
             let case = CaseId::new();
             let mut state = YouthCase::default();

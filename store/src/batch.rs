@@ -1,17 +1,26 @@
 //! Many cases' events in one insert, for bulk loads (`casus seed`, the
-//! bench): the same statement, event format, metadata and hash chain as a
-//! command's append, without loading each case.
+//! bench): the same statement, event format, metadata, sealing and hash
+//! chain as a command's append, without loading each case. Each case starts
+//! at its referral, and each subject is new.
+
+use std::collections::HashMap;
 
 use casus_domain::{CaseEvent, CaseId, YouthCase};
 use cqrs_es::{Aggregate, DomainEvent};
 use sqlx::PgPool;
+use uuid::Uuid;
 
 use crate::metadata::Metadata;
+use crate::privacy::{seal_all, DataKey, Keyring, SealError};
 use crate::repository::INSERT_EVENTS;
 
 /// Events to append, each stream's in sequence order.
-#[derive(Default)]
 pub struct EventBatch {
+    keyring: Keyring,
+    /// Each new subject's key, and the same wrapped for storage.
+    keys: HashMap<Uuid, (DataKey, Vec<u8>)>,
+    /// Each case's subject.
+    subjects: HashMap<CaseId, Uuid>,
     ids: Vec<String>,
     sequences: Vec<i64>,
     types: Vec<String>,
@@ -21,24 +30,79 @@ pub struct EventBatch {
 }
 
 impl EventBatch {
+    pub fn new(keyring: Keyring) -> Self {
+        Self {
+            keyring,
+            keys: HashMap::new(),
+            subjects: HashMap::new(),
+            ids: Vec::new(),
+            sequences: Vec::new(),
+            types: Vec::new(),
+            versions: Vec::new(),
+            payloads: Vec::new(),
+            metadata: Vec::new(),
+        }
+    }
+
     pub fn push(
         &mut self,
         case: CaseId,
         sequence: u64,
         event: &CaseEvent,
         metadata: &Metadata,
-    ) -> Result<(), serde_json::Error> {
+    ) -> Result<(), SealError> {
+        if let CaseEvent::CaseReferred(referral) = event {
+            let subject = referral.subject.as_uuid();
+            let keyring = &self.keyring;
+            self.keys
+                .entry(subject)
+                .or_insert_with(|| keyring.new_key(subject));
+            self.subjects.insert(case, subject);
+        }
+        let mut payload = serde_json::to_value(event)?;
+        let (key, _) = self
+            .subjects
+            .get(&case)
+            .and_then(|subject| self.keys.get(subject))
+            .ok_or_else(|| SealError::NoSubject(case.to_string()))?;
+        seal_all(&mut payload, key);
         self.ids.push(case.to_string());
         self.sequences.push(sequence as i64);
         self.types.push(event.event_type());
         self.versions.push(event.event_version());
-        self.payloads.push(serde_json::to_value(event)?);
+        self.payloads.push(payload);
         self.metadata.push(serde_json::to_value(metadata.to_map())?);
         Ok(())
     }
 
-    /// Appends every event in one statement (and transaction).
+    /// Appends every event, the subjects' keys and the cases' subjects in
+    /// one transaction.
     pub async fn write(self, pool: &PgPool) -> Result<(), sqlx::Error> {
+        let (subjects, wrapped): (Vec<Uuid>, Vec<Vec<u8>>) = self
+            .keys
+            .into_iter()
+            .map(|(subject, (_, wrapped))| (subject, wrapped))
+            .unzip();
+        let (cases, case_subjects): (Vec<Uuid>, Vec<Uuid>) = self
+            .subjects
+            .into_iter()
+            .map(|(case, subject)| (case.as_uuid(), subject))
+            .unzip();
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "insert into subject_keys (subject_id, wrapped, master_key_id)
+             select s, w, $3 from unnest($1::uuid[], $2::bytea[]) as k(s, w)",
+        )
+        .bind(&subjects)
+        .bind(&wrapped)
+        .bind(self.keyring.master_id())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("insert into case_subjects select * from unnest($1::uuid[], $2::uuid[])")
+            .bind(&cases)
+            .bind(&case_subjects)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(INSERT_EVENTS)
             .bind(YouthCase::TYPE)
             .bind(&self.ids)
@@ -47,8 +111,8 @@ impl EventBatch {
             .bind(&self.versions)
             .bind(&self.payloads)
             .bind(&self.metadata)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        tx.commit().await
     }
 }

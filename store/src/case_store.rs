@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use crate::error::CommandError;
 use crate::idempotency::{Idempotency, METADATA_KEY};
 use crate::metadata::Metadata;
+use crate::privacy::{key_for_case, open_all, Keyring};
 use crate::repository::CaseRepository;
 
 /// What a successful command left behind.
@@ -22,15 +23,21 @@ pub struct Committed {
 }
 
 pub struct CaseStore {
-    events: PersistedEventStore<CaseRepository, YouthCase>,
-    programme: Programme,
-    pool: PgPool,
+    pub(crate) events: PersistedEventStore<CaseRepository, YouthCase>,
+    pub(crate) programme: Programme,
+    pub(crate) pool: PgPool,
+    pub(crate) keyring: Keyring,
 }
 
 impl CaseStore {
     /// A store that snapshots a case every `snapshot_every` events (0: never).
-    pub fn new(pool: PgPool, programme: Programme, snapshot_every: usize) -> Self {
-        let repository = CaseRepository::new(pool.clone());
+    pub fn new(
+        pool: PgPool,
+        keyring: Keyring,
+        programme: Programme,
+        snapshot_every: usize,
+    ) -> Self {
+        let repository = CaseRepository::new(pool.clone(), keyring.clone());
         let events = match snapshot_every {
             0 => PersistedEventStore::new_event_store(repository),
             n => PersistedEventStore::new_snapshot_store(repository, n),
@@ -40,6 +47,7 @@ impl CaseStore {
             events,
             programme,
             pool,
+            keyring,
         }
     }
 
@@ -99,7 +107,8 @@ impl CaseStore {
         })
     }
 
-    /// The referral that opened the case (its first event), if any.
+    /// The referral that opened the case (its first event), if any, with the
+    /// young person's details opened unless they were erased.
     pub async fn referral(&self, case: CaseId) -> Result<Option<Referral>, CommandError> {
         let payload: Option<serde_json::Value> = sqlx::query_scalar(
             "select payload from events
@@ -110,6 +119,18 @@ impl CaseStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(CommandError::from_sqlx)?;
+        let payload = match payload {
+            Some(mut payload) => {
+                let key = key_for_case(&self.keyring, &self.pool, case.as_uuid())
+                    .await
+                    .map_err(CommandError::from_seal)?;
+                if let Some((_, Some(key))) = key {
+                    open_all(&mut payload, &key);
+                }
+                Some(payload)
+            }
+            None => None,
+        };
         match payload.map(serde_json::from_value) {
             Some(Ok(CaseEvent::CaseReferred(referral))) => Ok(Some(referral)),
             Some(Ok(_)) => Ok(None),

@@ -6,6 +6,7 @@ use casus_domain::CaseError;
 use cqrs_es::AggregateError;
 
 use crate::idempotency::KeyTaken;
+use crate::privacy::SealError;
 
 type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -49,12 +50,28 @@ impl From<AggregateError<CaseError>> for CommandError {
             AggregateError::UnexpectedError(cause) if cause.is::<KeyTaken>() => {
                 Self::KeyTaken(KeyTaken)
             }
+            // A key destroyed while the command was decided: the case is
+            // being erased, and takes nothing personal any more.
+            AggregateError::UnexpectedError(cause)
+                if matches!(cause.downcast_ref(), Some(SealError::Erased)) =>
+            {
+                Self::Rejected(CaseError::Erased)
+            }
             AggregateError::UnexpectedError(cause) => Self::Internal(cause),
         }
     }
 }
 
 impl CommandError {
+    /// Sorts an error of sealing or opening personal data.
+    pub fn from_seal(error: SealError) -> Self {
+        match error {
+            SealError::Database(error) => Self::from_sqlx(error),
+            SealError::Erased => Self::Rejected(CaseError::Erased),
+            other => Self::Internal(Box::new(other)),
+        }
+    }
+
     /// Sorts a database error of our own queries like those of the store.
     pub fn from_sqlx(error: sqlx::Error) -> Self {
         if crate::repository::is_unavailable(&error) {

@@ -5,15 +5,18 @@ pub mod audit;
 mod batch;
 mod case_store;
 mod db;
+mod erasure;
 mod error;
 pub mod idempotency;
 mod metadata;
+pub mod privacy;
 mod reference;
 mod repository;
 
 pub use batch::EventBatch;
 pub use case_store::{CaseStore, Committed};
 pub use db::{connect, migrate, MIGRATOR};
+pub use erasure::Erased;
 pub use error::{CommandError, Conflict};
 pub use metadata::{Actor, Metadata};
 pub use reference::{load_programme, ReferenceError};

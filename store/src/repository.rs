@@ -18,17 +18,21 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::idempotency::{Idempotency, KeyTaken, METADATA_KEY};
+use crate::privacy::{seal_events, Keyring, SealError};
 
 pub struct CaseRepository {
     pool: PgPool,
     reader: PostgresEventRepository,
+    keyring: Keyring,
 }
 
 impl CaseRepository {
-    pub fn new(pool: PgPool) -> Self {
+    /// A repository that seals personal data with keys wrapped by `keyring`.
+    pub fn new(pool: PgPool, keyring: Keyring) -> Self {
         Self {
             reader: PostgresEventRepository::new(pool.clone()),
             pool,
+            keyring,
         }
     }
 }
@@ -104,15 +108,19 @@ impl PersistedEventRepository for CaseRepository {
         let mut sequences = Vec::with_capacity(events.len());
         let mut types = Vec::with_capacity(events.len());
         let mut versions = Vec::with_capacity(events.len());
-        let mut payloads = Vec::with_capacity(events.len());
+        let mut sealed = Vec::with_capacity(events.len());
         let mut metadata = Vec::with_capacity(events.len());
         for event in events {
             sequences.push(i64::try_from(event.sequence).map_err(unknown)?);
             types.push(event.event_type.as_str());
             versions.push(event.event_version.as_str());
-            payloads.push(&event.payload);
+            sealed.push((event.event_type.as_str(), event.payload.clone()));
             metadata.push(&event.metadata);
         }
+        seal_events(&self.keyring, &mut tx, &first.aggregate_id, &mut sealed)
+            .await
+            .map_err(from_seal)?;
+        let payloads: Vec<&Value> = sealed.iter().map(|(_, payload)| payload).collect();
         let stripped: Vec<Value>;
         if idempotency.is_some() {
             stripped = events.iter().map(|e| without_key(&e.metadata)).collect();
@@ -181,6 +189,13 @@ fn without_key(metadata: &Value) -> Value {
         map.remove(METADATA_KEY);
     }
     metadata
+}
+
+fn from_seal(error: SealError) -> PersistenceError {
+    match error {
+        SealError::Database(error) => from_sqlx(error),
+        other => PersistenceError::UnknownError(Box::new(other)),
+    }
 }
 
 fn unknown(error: impl ToString) -> PersistenceError {

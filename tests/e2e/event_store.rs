@@ -31,14 +31,17 @@ async fn open_case(store: &CaseStore) -> CaseId {
 
 /// (sequence, note text) of every stored note of a case, in order.
 async fn stored_notes(db: &TestDb, case: CaseId) -> Vec<(i64, String)> {
-    sqlx::query_as(
-        "select sequence, payload->'NoteAdded'->>'text' from events
-          where aggregate_id = $1 and event_type = 'NoteAdded' order by sequence",
-    )
-    .bind(case.to_string())
-    .fetch_all(&db.pool)
-    .await
-    .unwrap()
+    // The history opens the sealed texts with the case's key.
+    casus_store::audit::history::history(&db.pool, &db.keyring, case)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event_type == "NoteAdded")
+        .map(|e| {
+            let text = e.content["NoteAdded"]["text"].as_str().unwrap().to_owned();
+            (e.sequence, text)
+        })
+        .collect()
 }
 
 async fn sequences(db: &TestDb, case: CaseId) -> Vec<i64> {
@@ -76,7 +79,12 @@ async fn race(
 
 fn note_text(command: &Command) -> String {
     match &command.action {
-        CaseCommand::AddNote(note) => note.text.expose().as_str().to_owned(),
+        CaseCommand::AddNote(note) => note
+            .text
+            .expose()
+            .expect("an open note")
+            .as_str()
+            .to_owned(),
         other => panic!("not a note: {other:?}"),
     }
 }

@@ -55,10 +55,10 @@ async fn dump(pool: &PgPool) -> BTreeMap<&'static str, Vec<String>> {
     tables
 }
 
-fn projectors(pool: &PgPool) -> Vec<Projector> {
+fn projectors(db: &TestDb) -> Vec<Projector> {
     views::all()
         .into_iter()
-        .map(|view| Projector::new(pool.clone(), Arc::from(view)))
+        .map(|view| Projector::new(db.pool.clone(), db.keyring.clone(), Arc::from(view)))
         .collect()
 }
 
@@ -96,14 +96,14 @@ async fn settle(pool: &PgPool, projectors: &[Projector]) {
     }
 }
 
-async fn catch_up(pool: &PgPool) {
-    settle(pool, &projectors(pool)).await;
+async fn catch_up(db: &TestDb) {
+    settle(&db.pool, &projectors(db)).await;
 }
 
 /// Runs every projector in the background until the returned sender is dropped or sent to.
-fn run_projectors(pool: &PgPool) -> (watch::Sender<bool>, Vec<tokio::task::JoinHandle<()>>) {
+fn run_projectors(db: &TestDb) -> (watch::Sender<bool>, Vec<tokio::task::JoinHandle<()>>) {
     let (stop, stopped) = watch::channel(false);
-    let handles = projectors(pool)
+    let handles = projectors(db)
         .into_iter()
         .map(|projector| {
             let mut stopped = stopped.clone();
@@ -127,9 +127,11 @@ async fn stop(projectors: (watch::Sender<bool>, Vec<tokio::task::JoinHandle<()>>
     }
 }
 
-async fn rebuild_all(pool: &PgPool) {
+async fn rebuild_all(db: &TestDb) {
     for view in views::all() {
-        rebuild(pool, view.as_ref(), |_, _| {}).await.unwrap();
+        rebuild(&db.pool, &db.keyring, view.as_ref(), |_, _| {})
+            .await
+            .unwrap();
     }
 }
 
@@ -153,17 +155,17 @@ async fn timeline_keys(pool: &PgPool) -> Vec<(String, i64)> {
 async fn live_views_equal_a_rebuild_after_a_thousand_cases() {
     let db = TestDb::new().await;
     let store = Arc::new(db.store(50).await);
-    let live = run_projectors(&db.pool);
+    let live = run_projectors(&db);
 
     let events = workload::run(store, 1_000, 8, 7).await;
 
     stop(live).await;
-    catch_up(&db.pool).await;
+    catch_up(&db).await;
     let live = dump(&db.pool).await;
     assert_eq!(live["case_timeline"].len() as u64, events);
     assert_eq!(live["social_case_view"].len(), 1_000);
-    rebuild_all(&db.pool).await;
-    catch_up(&db.pool).await;
+    rebuild_all(&db).await;
+    catch_up(&db).await;
     let rebuilt = dump(&db.pool).await;
     for (table, _) in TABLES {
         assert!(
@@ -178,7 +180,7 @@ async fn live_views_equal_a_rebuild_after_a_thousand_cases() {
 async fn no_event_is_skipped_when_transactions_commit_out_of_order() {
     let db = TestDb::new().await;
     let store = Arc::new(db.store(0).await);
-    let live = run_projectors(&db.pool);
+    let live = run_projectors(&db);
 
     let slow_writers: Vec<_> = (0..6)
         .map(|i| {
@@ -292,6 +294,7 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     .unwrap();
     let failing = Projector::new(
         db.pool.clone(),
+        db.keyring.clone(),
         Arc::new(FailOnce {
             inner: Timeline,
             at: middle,
@@ -340,7 +343,7 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     assert_eq!(rows, 0, "nothing of the failed batch is applied");
 
     // After a restart the view catches up, clears the error and equals a rebuild.
-    let restarted = Projector::new(db.pool.clone(), Arc::new(Timeline));
+    let restarted = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(Timeline));
     settle(&db.pool, std::slice::from_ref(&restarted)).await;
     let after = status(&db.pool)
         .await
@@ -352,7 +355,9 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     let total = event_keys(&db.pool).await;
     assert_eq!(after.events_applied as usize, total.len());
     let live = timeline_keys(&db.pool).await;
-    rebuild(&db.pool, &Timeline, |_, _| {}).await.unwrap();
+    rebuild(&db.pool, &db.keyring, &Timeline, |_, _| {})
+        .await
+        .unwrap();
     settle(&db.pool, std::slice::from_ref(&restarted)).await;
     assert_eq!(timeline_keys(&db.pool).await, live);
     assert_eq!(live.len(), total.len(), "nothing counted twice");
@@ -365,7 +370,11 @@ async fn a_view_added_later_catches_up_on_the_whole_history() {
     let events = workload::run(store, 30, 2, 5).await;
 
     // The caseload has never run: no checkpoint yet.
-    let caseload = Projector::new(db.pool.clone(), Arc::new(views::Caseload));
+    let caseload = Projector::new(
+        db.pool.clone(),
+        db.keyring.clone(),
+        Arc::new(views::Caseload),
+    );
     settle(&db.pool, std::slice::from_ref(&caseload)).await;
 
     let applied: i64 = sqlx::query_scalar(
@@ -402,7 +411,7 @@ async fn a_reader_can_wait_for_its_own_write() {
     )
     .await
     .unwrap());
-    let live = run_projectors(&db.pool);
+    let live = run_projectors(&db);
     let seen = wait_for_version(
         &db.pool,
         Versioned::SocialCaseView,
@@ -551,7 +560,7 @@ async fn restricted_content_never_reaches_the_other_domain() {
             .await
             .unwrap();
     }
-    catch_up(&db.pool).await;
+    catch_up(&db).await;
 
     let social = readable_by(&db.pool, Domain::Social).await;
     let justice = readable_by(&db.pool, Domain::Justice).await;
@@ -616,7 +625,7 @@ async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() 
         )
         .await
         .unwrap();
-    catch_up(&db.pool).await;
+    catch_up(&db).await;
     let team = CaseloadFilter {
         municipality: "GM0599".into(),
         team: Some("zuid-1".into()),
@@ -668,7 +677,7 @@ async fn one_rebuild_of_a_view_at_a_time() {
         .await
         .unwrap();
 
-    let refused = rebuild(&db.pool, &Timeline, |_, _| {}).await;
+    let refused = rebuild(&db.pool, &db.keyring, &Timeline, |_, _| {}).await;
 
     assert!(matches!(
         refused,
@@ -678,7 +687,9 @@ async fn one_rebuild_of_a_view_at_a_time() {
         .execute(&mut *other)
         .await
         .unwrap();
-    assert!(rebuild(&db.pool, &Timeline, |_, _| {}).await.is_ok());
+    assert!(rebuild(&db.pool, &db.keyring, &Timeline, |_, _| {})
+        .await
+        .is_ok());
 }
 
 /// Two server instances run the same projectors: every event is applied once.
@@ -686,11 +697,11 @@ async fn one_rebuild_of_a_view_at_a_time() {
 async fn two_instances_apply_every_event_once() {
     let db = TestDb::new().await;
     let store = Arc::new(db.store(0).await);
-    let first = run_projectors(&db.pool);
-    let second = run_projectors(&db.pool);
+    let first = run_projectors(&db);
+    let second = run_projectors(&db);
 
     workload::run(store, 80, 4, 13).await;
-    settle(&db.pool, &projectors(&db.pool)).await;
+    settle(&db.pool, &projectors(&db)).await;
     stop(first).await;
     stop(second).await;
 
@@ -710,8 +721,8 @@ async fn two_instances_apply_every_event_once() {
         );
     }
     let live = dump(&db.pool).await;
-    rebuild_all(&db.pool).await;
-    catch_up(&db.pool).await;
+    rebuild_all(&db).await;
+    catch_up(&db).await;
     assert_eq!(live, dump(&db.pool).await);
 }
 
@@ -720,8 +731,12 @@ async fn two_instances_apply_every_event_once() {
 async fn a_commit_wakes_the_projector() {
     let db = TestDb::new().await;
     let store = db.store(0).await;
-    let projector = Projector::new(db.pool.clone(), Arc::new(views::Caseload))
-        .with_poll(Duration::from_secs(600));
+    let projector = Projector::new(
+        db.pool.clone(),
+        db.keyring.clone(),
+        Arc::new(views::Caseload),
+    )
+    .with_poll(Duration::from_secs(600));
     projector.register().await.unwrap();
     let (stop_tx, mut stop_rx) = watch::channel(false);
     let running = tokio::spawn(projector.run(async move {
@@ -766,21 +781,21 @@ async fn a_rebuild_under_load_swaps_in_a_complete_view() {
     let db = TestDb::new().await;
     let store = Arc::new(db.store(0).await);
     workload::run(store.clone(), 100, 4, 17).await;
-    let live = run_projectors(&db.pool);
+    let live = run_projectors(&db);
 
     let writing = tokio::spawn(workload::run(store, 100, 4, 19));
     for _ in 0..2 {
-        rebuild_all(&db.pool).await;
+        rebuild_all(&db).await;
     }
     writing.await.unwrap();
-    settle(&db.pool, &projectors(&db.pool)).await;
+    settle(&db.pool, &projectors(&db)).await;
     stop(live).await;
 
     let total = event_keys(&db.pool).await;
     assert_eq!(timeline_keys(&db.pool).await.len(), total.len());
     let after_load = dump(&db.pool).await;
-    rebuild_all(&db.pool).await;
-    catch_up(&db.pool).await;
+    rebuild_all(&db).await;
+    catch_up(&db).await;
     assert_eq!(after_load, dump(&db.pool).await);
 }
 
@@ -806,7 +821,7 @@ async fn the_views_read_old_events_in_their_current_shape() {
     .await
     .unwrap();
 
-    catch_up(&db.pool).await;
+    catch_up(&db).await;
 
     let (title, social, justice): (String, bool, bool) = sqlx::query_as(
         "select title, social, justice from case_timeline where case_id = $1 and sequence = 2",

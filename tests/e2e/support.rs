@@ -6,6 +6,7 @@
 use std::sync::OnceLock;
 
 use casus::cluster::{Cluster, Durability};
+use casus_store::privacy::{Keyring, MasterKey};
 use casus_store::CaseStore;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
@@ -86,7 +87,10 @@ fn watch(cluster: &Cluster) {
 
 pub struct TestDb {
     pub pool: PgPool,
+    /// Seals personal data; its master key is in `master_key()` for child processes.
+    pub keyring: Keyring,
     name: String,
+    key_dir: tempfile::TempDir,
 }
 
 impl TestDb {
@@ -109,7 +113,29 @@ impl TestDb {
         casus_store::migrate(&pool)
             .await
             .expect("migrations failed");
-        Self { pool, name }
+        let key_dir = tempfile::tempdir().expect("a temporary directory");
+        let key = key_dir.path().join("master-key");
+        std::fs::write(&key, MasterKey::generate_hex()).expect("a master key file");
+        let keyring = Keyring::new(MasterKey::read(&key).expect("the master key"));
+        Self {
+            pool,
+            keyring,
+            name,
+            key_dir,
+        }
+    }
+
+    /// The file with this database's master key.
+    pub fn master_key(&self) -> std::path::PathBuf {
+        self.key_dir.path().join("master-key")
+    }
+
+    /// The environment a `casus` child process needs to work on this database.
+    pub fn env(&self) -> [(&'static str, std::ffi::OsString); 2] {
+        [
+            ("DATABASE_URL", self.url().into()),
+            ("CASUS_MASTER_KEY", self.master_key().into()),
+        ]
     }
 
     /// A URL for this database, for child processes.
@@ -121,7 +147,12 @@ impl TestDb {
         let programme = casus_store::load_programme(&self.pool)
             .await
             .expect("cannot load the programme");
-        CaseStore::new(self.pool.clone(), programme, snapshot_every)
+        CaseStore::new(
+            self.pool.clone(),
+            self.keyring.clone(),
+            programme,
+            snapshot_every,
+        )
     }
 }
 

@@ -31,7 +31,12 @@ fn uuid(rng: &mut StdRng) -> Uuid {
 /// rules (as a worker's mistakes would be); that is part of the workload.
 pub fn case_script(rng: &mut StdRng) -> Vec<CaseCommand> {
     let mut commands = vec![
-        CaseCommand::ReferCase(referral()),
+        // A young person of their own: erasing one case's subject must not
+        // touch another's.
+        CaseCommand::ReferCase(Referral {
+            subject: SubjectId::from_uuid(Uuid::from_u128(rng.gen())),
+            ..referral()
+        }),
         CaseCommand::DecideTriage(triage(if rng.gen_bool(0.85) {
             TriageDecision::TakeOn
         } else {

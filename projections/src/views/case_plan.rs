@@ -166,7 +166,7 @@ impl Plan {
             .map(|g| GoalRow {
                 case_id: self.row.case_id,
                 goal_id: g.goal_id.as_uuid(),
-                description: Some(g.description.expose().as_str().into()),
+                description: g.description.expose().map(|t| t.as_str().into()),
                 target_date: g.target_date,
                 achieved_on: achieved.get(&g.goal_id.as_uuid()).copied().flatten(),
             })

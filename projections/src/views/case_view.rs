@@ -103,13 +103,13 @@ impl CaseView {
                 holding_domain: code(&referral.domain),
                 stage: "referred".into(),
                 subject_id: referral.subject.as_uuid(),
-                subject_name: Some(details.name.as_str().into()),
-                date_of_birth: Some(details.date_of_birth),
+                subject_name: details.map(|d| d.name.as_str().into()),
+                date_of_birth: details.map(|d| d.date_of_birth),
                 erased: false,
                 referred_on: referral.referred_on,
                 referred_by: referral.referred_by.to_string(),
-                referral_reason: Some(referral.reason.expose().as_str().into()),
-                referral_goal: Some(referral.goal.expose().as_str().into()),
+                referral_reason: referral.reason.expose().map(|t| t.as_str().into()),
+                referral_goal: referral.goal.expose().map(|t| t.as_str().into()),
                 triage_decision: None,
                 case_lead_id: None,
                 case_lead_name: None,
@@ -141,7 +141,11 @@ impl CaseView {
         }
         let sees_entry = visibility::entry(&recorded.event).by(self.domain);
         let sees_content = visibility::content(&recorded.event).by(self.domain);
-        let text = |t: &Personal<Text>| sees_content.then(|| t.expose().as_str().to_owned());
+        let text = |t: &Personal<Text>| {
+            t.expose()
+                .filter(|_| sees_content)
+                .map(|t| t.as_str().to_owned())
+        };
         match &recorded.event {
             SignalRecorded(signal) if sees_entry => {
                 row.last_signal_kind = Some(code(&signal.kind));

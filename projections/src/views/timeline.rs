@@ -14,6 +14,8 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use casus_store::privacy::ERASED;
+
 use crate::event::RecordedEvent;
 use crate::rows::{self, code};
 use crate::view::View;
@@ -48,8 +50,10 @@ fn words<T: serde::Serialize>(value: &T) -> String {
     code(value).replace('_', " ")
 }
 
+/// A personal text; one whose key was destroyed shows as erased (and
+/// erasure clears the case's earlier details anyway).
 fn personal(text: &Personal<Text>) -> String {
-    text.expose().as_str().to_owned()
+    text.expose().map_or(ERASED, Text::as_str).to_owned()
 }
 
 fn entry(event: &CaseEvent) -> Entry {

@@ -1,13 +1,14 @@
 //! A case's history as stored: every event with its metadata, position,
 //! time and hashes; and the case as it was at a version.
 
-use casus_domain::{CaseEvent, YouthCase};
+use casus_domain::{CaseEvent, CaseId, YouthCase};
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use serde::Serialize;
 use sqlx::PgPool;
 
 use super::chain::{StoredEvent, STORED_EVENT};
+use crate::privacy::{display, key_for_case, open_all, DataKey, Keyring, SealError};
 
 /// One event of a case's history.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -17,9 +18,13 @@ pub struct HistoryEntry {
     pub event_type: String,
     pub event_version: String,
     pub recorded_at: DateTime<Utc>,
-    /// The event as stored.
+    /// The event as stored: personal data sealed.
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
+    /// The event for a person to read: personal data opened, or `"[erased]"`
+    /// once the young person's key was destroyed.
+    #[schema(value_type = Object)]
+    pub content: serde_json::Value,
     /// Who, in which role and organisation, why, and the request.
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
@@ -30,12 +35,18 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    fn from_stored(event: StoredEvent) -> Result<Self, serde_json::Error> {
+    fn from_stored(event: StoredEvent, key: Option<&DataKey>) -> Result<Self, serde_json::Error> {
+        let payload: serde_json::Value = serde_json::from_str(&event.payload)?;
+        let mut opened = payload.clone();
+        if let Some(key) = key {
+            open_all(&mut opened, key);
+        }
         Ok(Self {
             canonical: event.canonical(),
             sequence: event.sequence,
             global_position: event.global_position,
-            payload: serde_json::from_str(&event.payload)?,
+            content: display(opened),
+            payload,
             metadata: serde_json::from_str(&event.metadata)?,
             event_type: event.event_type,
             event_version: event.event_version,
@@ -52,22 +63,35 @@ pub enum HistoryError {
     Database(#[from] sqlx::Error),
     #[error("a stored event of this case cannot be read: {0}")]
     Unreadable(String),
+    #[error(transparent)]
+    Keys(#[from] SealError),
 }
 
 /// Every event of `case`, in order.
-pub async fn history(pool: &PgPool, case: &str) -> Result<Vec<HistoryEntry>, HistoryError> {
+pub async fn history(
+    pool: &PgPool,
+    keyring: &Keyring,
+    case: CaseId,
+) -> Result<Vec<HistoryEntry>, HistoryError> {
+    let key = match key_for_case(keyring, pool, case.as_uuid()).await? {
+        Some((_, key)) => key,
+        None => None,
+    };
     let sql = format!(
         "select {STORED_EVENT} from events
           where aggregate_type = $1 and aggregate_id = $2 order by sequence"
     );
     let stored: Vec<StoredEvent> = sqlx::query_as(&sql)
         .bind(YouthCase::TYPE)
-        .bind(case)
+        .bind(case.to_string())
         .fetch_all(pool)
         .await?;
     stored
         .into_iter()
-        .map(|e| HistoryEntry::from_stored(e).map_err(|e| HistoryError::Unreadable(e.to_string())))
+        .map(|e| {
+            HistoryEntry::from_stored(e, key.as_ref())
+                .map_err(|e| HistoryError::Unreadable(e.to_string()))
+        })
         .collect()
 }
 

@@ -112,6 +112,7 @@ impl TestApp {
         let options = Options {
             auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
             settings,
+            keyring: db.keyring.clone(),
             snapshot_every: 5,
             idempotency_keep: Duration::from_secs(3600),
         };
@@ -231,5 +232,6 @@ pub async fn router(db: &TestDb, key: &DevKey) -> axum::Router {
             dev::AUDIENCE,
         )),
         settings: std::sync::Arc::new(Settings::default()),
+        keyring: db.keyring.clone(),
     })
 }

@@ -1,0 +1,181 @@
+//! Which young person a case is about, and their data key.
+
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::keyring::{DataKey, Keyring, KeyringError};
+use super::marks::{contains_open, seal_all};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("the young person's personal data has been erased: nothing personal can be recorded for them again")]
+    Erased,
+    #[error("case {0} has no young person on record to seal its personal data for")]
+    NoSubject(String),
+    #[error("the referral's payload names no subject")]
+    Malformed,
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Seals the personal values of a command's events for `case`, in the
+/// transaction that appends them. A referral records the case's subject and
+/// makes their key if they have none; an erasure destroys the key after the
+/// events are sealed, so the two happen together or not at all.
+pub(crate) async fn seal_events(
+    keyring: &Keyring,
+    tx: &mut PgConnection,
+    case: &str,
+    events: &mut [(&str, Value)],
+) -> Result<(), SealError> {
+    let referral = match events.first() {
+        Some((name, payload)) if *name == "CaseReferred" => Some(
+            payload["CaseReferred"]["subject"]
+                .as_str()
+                .and_then(|s| s.parse::<Uuid>().ok())
+                .ok_or(SealError::Malformed)?,
+        ),
+        _ => None,
+    };
+    let erasing = events.iter().any(|(name, _)| *name == "SubjectErased");
+    let open = events.iter().any(|(_, payload)| contains_open(payload));
+    if referral.is_none() && !erasing && !open {
+        return Ok(());
+    }
+    let case_id: Uuid = case
+        .parse()
+        .map_err(|_| SealError::NoSubject(case.into()))?;
+    let (subject, key) = match referral {
+        Some(subject) => {
+            sqlx::query("insert into case_subjects (case_id, subject_id) values ($1, $2)")
+                .bind(case_id)
+                .bind(subject)
+                .execute(&mut *tx)
+                .await?;
+            (subject, subject_key(keyring, tx, subject).await?)
+        }
+        None => {
+            let subject = subject_of(tx, case_id)
+                .await?
+                .ok_or_else(|| SealError::NoSubject(case.into()))?;
+            (subject, subject_key(keyring, tx, subject).await?)
+        }
+    };
+    if open {
+        let key = key.as_ref().ok_or(SealError::Erased)?;
+        for (_, payload) in events.iter_mut() {
+            seal_all(payload, key);
+        }
+    }
+    if erasing {
+        destroy_key(tx, subject).await?;
+    }
+    Ok(())
+}
+
+async fn subject_of(conn: &mut PgConnection, case: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("select subject_id from case_subjects where case_id = $1")
+        .bind(case)
+        .fetch_optional(conn)
+        .await
+}
+
+/// The subject's data key (made now if they have none yet); `None` once destroyed.
+async fn subject_key(
+    keyring: &Keyring,
+    conn: &mut PgConnection,
+    subject: Uuid,
+) -> Result<Option<DataKey>, SealError> {
+    let stored: Option<Option<Vec<u8>>> =
+        sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
+            .bind(subject)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match stored {
+        Some(Some(wrapped)) => Ok(Some(keyring.unwrap(subject, &wrapped)?)),
+        Some(None) => Ok(None),
+        None => {
+            let (key, wrapped) = keyring.new_key(subject);
+            let made = sqlx::query(
+                "insert into subject_keys (subject_id, wrapped, master_key_id) values ($1, $2, $3)
+                 on conflict do nothing",
+            )
+            .bind(subject)
+            .bind(&wrapped)
+            .bind(keyring.master_id())
+            .execute(&mut *conn)
+            .await?;
+            if made.rows_affected() == 1 {
+                return Ok(Some(key));
+            }
+            // Another referral of the same person made one first: use theirs.
+            let wrapped: Option<Vec<u8>> =
+                sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
+                    .bind(subject)
+                    .fetch_one(conn)
+                    .await?;
+            wrapped
+                .map(|w| keyring.unwrap(subject, &w))
+                .transpose()
+                .map_err(SealError::from)
+        }
+    }
+}
+
+/// The subject of `case`, and their key unless it was destroyed.
+pub async fn key_for_case(
+    keyring: &Keyring,
+    pool: &PgPool,
+    case: Uuid,
+) -> Result<Option<(Uuid, Option<DataKey>)>, SealError> {
+    let row: Option<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(
+        "select s.subject_id, k.wrapped
+           from case_subjects s left join subject_keys k using (subject_id)
+          where s.case_id = $1",
+    )
+    .bind(case)
+    .fetch_optional(pool)
+    .await?;
+    let Some((subject, wrapped)) = row else {
+        return Ok(None);
+    };
+    let key = wrapped.map(|w| keyring.unwrap(subject, &w)).transpose()?;
+    Ok(Some((subject, key)))
+}
+
+/// The young person `case` is about.
+pub async fn subject_of_case(pool: &PgPool, case: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    subject_of(&mut *pool.acquire().await?, case).await
+}
+
+/// Destroys the subject's data key: what it sealed can never be read again.
+pub async fn destroy_key(conn: &mut PgConnection, subject: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update subject_keys set wrapped = null, erased_at = now()
+          where subject_id = $1 and wrapped is not null",
+    )
+    .bind(subject)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Refuses a master key other than the one that wrapped the stored data keys.
+pub async fn check_master_key(pool: &PgPool, keyring: &Keyring) -> Result<(), SealError> {
+    let other: Option<String> = sqlx::query_scalar(
+        "select master_key_id from subject_keys
+          where master_key_id <> $1 and wrapped is not null limit 1",
+    )
+    .bind(keyring.master_id())
+    .fetch_optional(pool)
+    .await?;
+    match other {
+        Some(_) => Err(KeyringError::WrongMaster.into()),
+        None => Ok(()),
+    }
+}
