@@ -28,6 +28,8 @@ pub enum Action {
     Assign,
     /// Read a case's stored history, its state at a moment, its export.
     Audit,
+    /// Erase the young person's personal data.
+    Erase,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,11 +110,11 @@ fn allows(role: Role, action: Action, relation: Relation) -> bool {
         Role::CaseWorker | Role::CaseLead => match action {
             Read | Contribute => matches!(relation, Own | Team | Partner),
             Work | Assign => matches!(relation, Own | Team),
-            Audit => false,
+            Audit | Erase => false,
         },
         Role::Supervisor => matches!(action, Read | Assign) && matches!(relation, Own | Team),
         Role::Auditor => matches!(action, Read | Audit) && relation != Outside,
-        Role::PrivacyOfficer => action == Audit && relation != Outside,
+        Role::PrivacyOfficer => matches!(action, Audit | Erase) && relation != Outside,
         Role::Analyst | Role::Admin => false,
     }
 }
@@ -129,6 +131,7 @@ fn acting_roles(action: Action) -> &'static [Role] {
         Action::Work | Action::Contribute => &[Role::CaseWorker, Role::CaseLead],
         Action::Assign => &[Role::CaseWorker, Role::CaseLead, Role::Supervisor],
         Action::Audit => &[Role::Auditor, Role::PrivacyOfficer],
+        Action::Erase => &[Role::PrivacyOfficer],
     }
 }
 

@@ -16,6 +16,7 @@ pub mod metrics;
 mod observe;
 mod openapi;
 mod operations;
+mod privacy;
 mod problem;
 mod reader;
 mod write;
@@ -120,6 +121,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::export))
         .routes(routes!(audit::access_log))
         .routes(routes!(audit::verify))
+        .routes(routes!(privacy::erasure))
 }
 
 /// The OpenAPI document of every route.

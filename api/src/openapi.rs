@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         (name = "views", description = "The caller's domain view of cases"),
         (name = "supervision", description = "Caseloads and bulk reassignment"),
         (name = "audit", description = "History, point in time, export, access log and verification"),
+        (name = "privacy", description = "Erasure of a young person's data, and anonymous programme statistics"),
         (name = "operations", description = "Health, readiness, metrics and this document"),
     )
 )]

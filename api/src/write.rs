@@ -166,7 +166,7 @@ pub enum Target {
 
 impl Writer {
     /// Logs a refused write in the access log, then answers with the refusal.
-    async fn denied(&self, case: CaseId, error: ApiError) -> ApiError {
+    pub(crate) async fn denied(&self, case: Option<CaseId>, error: ApiError) -> ApiError {
         let why = match &error {
             ApiError::Forbidden(detail) => detail.clone(),
             _ => "not in scope".to_owned(),
@@ -178,7 +178,7 @@ impl Writer {
             reason: None,
         };
         match who
-            .denied(&self.state.pool, "command", Some(case.as_uuid()), why)
+            .denied(&self.state.pool, "command", case.map(|c| c.as_uuid()), why)
             .await
         {
             Ok(()) => error,
@@ -232,7 +232,7 @@ impl Writer {
             Target::New(case) => (case, StatusCode::CREATED),
             Target::Case(case, action) => {
                 if let Err(error) = access::require_role(&self.caller, action) {
-                    return Err(self.denied(case, error).await);
+                    return Err(self.denied(Some(case), error).await);
                 }
                 (case, StatusCode::OK)
             }
@@ -295,7 +295,7 @@ impl Writer {
             }
             Err(error @ (ApiError::NotFound | ApiError::Forbidden(_))) => {
                 crate::metrics::command(kind, "denied");
-                Err(self.denied(case, error).await)
+                Err(self.denied(Some(case), error).await)
             }
             Err(error) => {
                 crate::metrics::command(kind, outcome_label(&error));

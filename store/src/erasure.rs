@@ -38,31 +38,35 @@ impl CaseStore {
         Ok(cases.into_iter().map(CaseId::from_uuid).collect())
     }
 
-    /// Erases `subject` from every case about them. Running it again after
-    /// a failure finishes what is left; `Ok` with no cases means there is no
-    /// such subject.
-    pub async fn erase_subject(
+    /// Erases `subject` from every case about them, if `check` allows it on
+    /// each case as loaded. Running it again after a failure finishes what
+    /// is left; `Ok` with no cases means there is no such subject.
+    pub async fn erase_subject<E: From<CommandError>>(
         &self,
         subject: SubjectId,
         erasure: &Erasure,
         metadata: &Metadata,
-    ) -> Result<Erased, CommandError> {
+        check: impl Fn(&YouthCase) -> Result<(), E>,
+    ) -> Result<Erased, E> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.try_erase(subject, erasure, metadata).await {
+            match self.try_erase(subject, erasure, metadata, &check).await {
                 Err(CommandError::Conflict(_)) if attempt < ATTEMPTS => continue,
-                outcome => return outcome,
+                Err(error) => return Err(error.into()),
+                Ok(checked) => return checked,
             }
         }
     }
 
-    async fn try_erase(
+    /// One attempt; the inner result is `check`'s refusal, if any.
+    async fn try_erase<E>(
         &self,
         subject: SubjectId,
         erasure: &Erasure,
         metadata: &Metadata,
-    ) -> Result<Erased, CommandError> {
+        check: &impl Fn(&YouthCase) -> Result<(), E>,
+    ) -> Result<Result<Erased, E>, CommandError> {
         let mut erased = Erased::default();
         let mut tx = self.pool.begin().await.map_err(CommandError::from_sqlx)?;
         let map = serde_json::to_value(metadata.to_map())
@@ -70,6 +74,9 @@ impl CaseStore {
         for case in self.cases_of_subject(subject).await? {
             let mut context = self.events.load_aggregate(&case.to_string()).await?;
             let state = context.aggregate();
+            if let Err(refusal) = check(state) {
+                return Ok(Err(refusal));
+            }
             let command = Command::new(CaseCommand::EraseSubject(erasure.clone()));
             let events = match state.decide(command, &self.programme) {
                 Ok(events) => events,
@@ -117,6 +124,6 @@ impl CaseStore {
             erased.cases.push((case, version + count as u64));
         }
         tx.commit().await.map_err(CommandError::from_sqlx)?;
-        Ok(erased)
+        Ok(Ok(erased))
     }
 }

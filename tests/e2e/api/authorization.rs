@@ -268,6 +268,13 @@ fn table() -> Vec<Row> {
             None,
             [NO, NO, NO, "RRRRR", "RRRRR", NO, NO],
         ),
+        // An unknown subject: a privacy officer passes the role check and
+        // finds nothing; erasing for real is the privacy tests' work.
+        post(
+            "/api/v1/subjects/{subject_id}/erasure",
+            json!({ "reason": "matrix" }),
+            [NO, NO, NO, NO, "NNNNN", NO, NO],
+        ),
     ]
 }
 
@@ -385,6 +392,7 @@ fn fill(path: &str, case: &str) -> String {
         .replace("{intervention_id}", "01900000-0000-7000-8000-000000000002")
         .replace("{consent_id}", "01900000-0000-7000-8000-000000000003")
         .replace("{review_id}", "01900000-0000-7000-8000-000000000004")
+        .replace("{subject_id}", "01900000-0000-7000-8000-000000000005")
 }
 
 #[tokio::test]

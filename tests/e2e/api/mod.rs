@@ -7,4 +7,5 @@ mod contract;
 mod idempotency;
 mod journey;
 mod listing;
+mod privacy;
 mod problems;

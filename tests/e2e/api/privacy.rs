@@ -1,0 +1,227 @@
+//! Personal data is sealed in the log, and erasure takes it out of every
+//! view, timeline, history and export while the audit trail holds.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::app::{referral, TestApp, User, AMSTERDAM};
+
+const NAME: &str = "Jantje Zonderland";
+const BORN: &str = "2011-03-14";
+const SUMMARY: &str = "spoke with Jantje about the scooter theft";
+
+fn officer() -> User {
+    User::worker("po-1", "zuid-1").with_roles(&["privacy_officer"])
+}
+
+fn auditor() -> User {
+    User::worker("au-1", "zuid-1").with_roles(&["auditor"])
+}
+
+/// Opens a case about `subject` and logs a contact on it; answers the case id and version.
+async fn case_about(app: &TestApp, worker: &User, subject: Uuid) -> (String, u64) {
+    let mut body = referral(NAME, BORN);
+    body["subject_id"] = json!(subject);
+    let opened = app.record(worker, "/api/v1/cases", body).await;
+    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    let contact = json!({ "kind": "home_visit", "with_whom": ["youth"],
+                          "contacted_on": "2026-11-10", "summary": SUMMARY });
+    let logged = app
+        .record(worker, &format!("/api/v1/cases/{case}/contacts"), contact)
+        .await;
+    (case, logged.version())
+}
+
+async fn audit_read(app: &TestApp, path: &str) -> Value {
+    let answer = app
+        .send(
+            Some(&auditor()),
+            Method::GET,
+            path,
+            None,
+            &[("x-audit-reason", "privacy test")],
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+    answer.body
+}
+
+#[tokio::test]
+async fn personal_data_never_reaches_the_events_table() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let (case, version) = case_about(&app, &worker, Uuid::now_v7()).await;
+
+    let stored: Vec<String> =
+        sqlx::query_scalar("select payload::text || ' ' || metadata::text from events")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.len(), 2);
+    for text in &stored {
+        for secret in [NAME, "Zonderland", BORN, SUMMARY, "scooter"] {
+            assert!(!text.contains(secret), "{secret:?} is in the log: {text}");
+        }
+        assert!(!text.contains("$personal"), "an unsealed value: {text}");
+    }
+    assert!(stored[0].contains("$sealed"));
+
+    // The views open it for those who may see it.
+    let view = app
+        .get(
+            &worker,
+            &format!("/api/v1/cases/{case}?min_version={version}"),
+        )
+        .await;
+    assert_eq!(view.status, 200, "{}", view.body);
+    assert_eq!(view.body["subject_name"], NAME);
+    assert_eq!(view.body["date_of_birth"], BORN);
+    assert_eq!(view.body["last_contact_summary"], SUMMARY);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let subject = Uuid::now_v7();
+    let (first, _) = case_about(&app, &worker, subject).await;
+    let (second, _) = case_about(&app, &worker, subject).await;
+    let (other, other_version) = case_about(&app, &worker, Uuid::now_v7()).await;
+    let erasure = format!("/api/v1/subjects/{subject}/erasure");
+    let body = json!({ "reason": "request under Art. 17 AVG of 2026-11-20" });
+
+    // Only a privacy officer of the cases' municipality erases.
+    assert_eq!(app.post(&worker, &erasure, body.clone()).await.status, 403);
+    let elsewhere = User {
+        municipality: Some(AMSTERDAM),
+        ..officer()
+    };
+    assert_eq!(
+        app.post(&elsewhere, &erasure, body.clone()).await.status,
+        404
+    );
+    let unknown = format!("/api/v1/subjects/{}/erasure", Uuid::now_v7());
+    assert_eq!(
+        app.post(&officer(), &unknown, body.clone()).await.status,
+        404
+    );
+    assert_eq!(
+        app.post(&officer(), &erasure, json!({ "reason": "" }))
+            .await
+            .status,
+        422
+    );
+
+    let erased = app.record(&officer(), &erasure, body.clone()).await;
+    assert_eq!(
+        erased.body["erased"].as_array().unwrap().len(),
+        2,
+        "{}",
+        erased.body
+    );
+    let versions: Vec<(String, u64)> = erased.body["erased"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["case_id"].as_str().unwrap().to_owned(),
+                c["version"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let key_left: Option<Vec<u8>> =
+        sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
+            .bind(subject)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(key_left.is_none(), "the data key is destroyed");
+
+    // Repeating it erases nothing more.
+    let again = app.record(&officer(), &erasure, body).await;
+    assert_eq!(again.body["erased"], json!([]));
+    assert_eq!(again.body["already_erased"].as_array().unwrap().len(), 2);
+
+    for (case, version) in &versions {
+        for user in [
+            worker.clone(),
+            User {
+                domain: "justice",
+                ..worker.clone()
+            },
+        ] {
+            let view = app
+                .get(
+                    &user,
+                    &format!("/api/v1/cases/{case}?min_version={version}"),
+                )
+                .await;
+            assert_eq!(view.status, 200, "{}", view.body);
+            assert_eq!(view.body["erased"], true);
+            assert_eq!(view.body["subject_name"], Value::Null);
+            assert_eq!(view.body["date_of_birth"], Value::Null);
+            assert_no_person(&view.body, "view");
+            let timeline = app
+                .get(
+                    &user,
+                    &format!("/api/v1/cases/{case}/timeline?min_version={version}"),
+                )
+                .await;
+            assert_eq!(timeline.status, 200);
+            assert_no_person(&timeline.body, "timeline");
+            assert!(timeline
+                .body
+                .to_string()
+                .contains("personal data was erased"));
+        }
+        let history = audit_read(&app, &format!("/api/v1/cases/{case}/history")).await;
+        assert_no_person(&history, "history");
+        assert!(history.to_string().contains("[erased]"));
+        let export = audit_read(&app, &format!("/api/v1/cases/{case}/export")).await;
+        assert_no_person(&export, "export");
+        assert_eq!(
+            export["verification"]["ok"], true,
+            "{}",
+            export["verification"]
+        );
+
+        // The case keeps its record but takes nothing new.
+        let note = app
+            .post(
+                &worker,
+                &format!("/api/v1/cases/{case}/notes"),
+                json!({ "confidentiality": "shared", "text": "after" }),
+            )
+            .await;
+        assert_eq!(note.status, 409, "{}", note.body);
+    }
+    assert!(versions.iter().any(|(c, _)| *c == first));
+    assert!(versions.iter().any(|(c, _)| *c == second));
+
+    let verify = audit_read(&app, "/api/v1/audit/verify").await;
+    assert_eq!(verify["ok"], true, "{verify}");
+
+    // Another young person is untouched.
+    let view = app
+        .get(
+            &worker,
+            &format!("/api/v1/cases/{other}?min_version={other_version}"),
+        )
+        .await;
+    assert_eq!(view.body["subject_name"], NAME);
+    assert_eq!(view.body["erased"], false);
+    app.stop().await;
+}
+
+fn assert_no_person(body: &Value, what: &str) {
+    let text = body.to_string();
+    for secret in [NAME, "Zonderland", BORN, SUMMARY, "scooter"] {
+        assert!(
+            !text.contains(secret),
+            "{what} still shows {secret:?}: {text}"
+        );
+    }
+}
