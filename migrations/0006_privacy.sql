@@ -28,3 +28,25 @@ select aggregate_id::uuid, (payload->>'subject')::uuid
   from events
  where aggregate_type = 'YouthCase' and event_type = 'CaseReferred'
 on conflict do nothing;
+
+-- How long a closed case is kept, by its result, before `casus retention`
+-- erases the young person (once every case about them is past its period).
+-- The defaults follow the norm for youth-care files (Jeugdwet art. 7.3.8:
+-- 20 years) for cases that were worked; 5 years where the case ended at
+-- triage or before anything was done. The programme's privacy officer sets
+-- them: `update retention_periods set keep = interval '...' where result = '...'`.
+create table retention_periods (
+    result text primary key,
+    keep   interval not null check (keep >= interval '0 days'),
+    why    text not null
+);
+
+insert into retention_periods (result, keep, why) values
+    ('goals_achieved',        interval '20 years', 'worked case: the youth-care norm (Jeugdwet art. 7.3.8)'),
+    ('goals_partly_achieved', interval '20 years', 'worked case: the youth-care norm (Jeugdwet art. 7.3.8)'),
+    ('goals_not_achieved',    interval '20 years', 'worked case: the youth-care norm (Jeugdwet art. 7.3.8)'),
+    ('moved',                 interval '20 years', 'worked case: the youth-care norm (Jeugdwet art. 7.3.8)'),
+    ('handed_over',           interval '5 years',  'handed over at triage: the partner keeps the file'),
+    ('advice_given',          interval '5 years',  'advice only: no case was worked'),
+    ('refused',               interval '5 years',  'the young person or family refused: no case was worked'),
+    ('referral_withdrawn',    interval '5 years',  'the referral was withdrawn: no case was worked');

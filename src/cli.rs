@@ -11,7 +11,7 @@ use casus_store::privacy::check_master_key;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{audit, bench, privacy, rebuild, seed, serve, token};
+use crate::{audit, bench, privacy, rebuild, retention, seed, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -153,6 +153,8 @@ pub enum Commands {
     },
     /// Measure Casus beside PostgreSQL's own limits on this machine (in a scratch database).
     Bench(bench::BenchArgs),
+    /// Erase the young people whose cases have all been closed longer than their retention period.
+    Retention(retention::RetentionArgs),
     /// Print one case as a self-contained JSON document for an inquiry.
     Export {
         /// The case id.
@@ -229,6 +231,7 @@ impl Cli {
                     };
                     audit::verify(&pool, args, &key).await
                 }
+                Commands::Retention(args) => retention::run(&pool, &keyring, args).await,
                 Commands::Export { case } => audit::export(&pool, &keyring, &case).await,
                 Commands::Seed { cases, seed } => seed::run(&pool, &keyring, cases, seed).await,
                 Commands::Bench(args) => bench::run(database.options().clone(), args).await,

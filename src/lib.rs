@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod database;
 mod privacy;
 mod rebuild;
+mod retention;
 mod secret;
 mod seed;
 pub mod serve;

@@ -6,5 +6,6 @@ mod cli;
 mod event_store;
 mod operations;
 mod projections;
+mod retention;
 mod support;
 mod workload;

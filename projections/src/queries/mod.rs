@@ -4,6 +4,7 @@
 
 mod caseload;
 mod cases;
+pub mod retention;
 mod scope;
 
 pub use caseload::{

@@ -1,0 +1,121 @@
+//! `casus retention [--dry-run] [--as-of DATE]`: erases the young people
+//! whose cases have all been closed longer than their result's retention
+//! period, and says what it did.
+
+use anyhow::Context;
+use casus_domain::{
+    CaseError, Domain, Erasure, OrganisationId, Role, Stage, SubjectId, Text, WorkerId,
+};
+use casus_projections::queries::retention::{due, Due};
+use casus_store::privacy::Keyring;
+use casus_store::{Actor, CaseStore, CommandError, Metadata};
+use chrono::NaiveDate;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(Debug, clap::Args)]
+pub struct RetentionArgs {
+    /// Say who would be erased, and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The day to judge the periods on (default: today), e.g. to see what next month brings.
+    #[arg(long)]
+    as_of: Option<NaiveDate>,
+}
+
+pub async fn run(pool: &PgPool, keyring: &Keyring, args: RetentionArgs) -> anyhow::Result<()> {
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let subjects = due(pool, as_of).await?;
+    let verb = if args.dry_run {
+        "would erase"
+    } else {
+        "erasing"
+    };
+    let mut cases = 0;
+    for subject in &subjects {
+        println!(
+            "{verb} subject {}: {} case(s), last closed {} ({}), kept until {}",
+            subject.subject_id,
+            subject.cases,
+            subject.last_closed,
+            subject.results.join(", "),
+            subject.kept_until
+        );
+        cases += subject.cases;
+    }
+    if args.dry_run {
+        println!(
+            "retention on {as_of}: {} subject(s) with {cases} case(s) are due; nothing changed (dry run)",
+            subjects.len()
+        );
+        return Ok(());
+    }
+    let programme = casus_store::load_programme(pool).await?;
+    let store = CaseStore::new(pool.clone(), keyring.clone(), programme, 0);
+    let mut erased = 0;
+    for subject in &subjects {
+        match erase(&store, subject, as_of).await {
+            Ok(n) => {
+                erased += n;
+                tracing::info!(subject = %subject.subject_id, cases = n, "retention: erased");
+            }
+            // A case reopened since the view was read: the subject stays.
+            Err(CommandError::Rejected(refusal)) => {
+                println!("kept subject {}: {refusal}", subject.subject_id);
+            }
+            Err(error) => {
+                return Err(error)
+                    .with_context(|| format!("erasing subject {} failed", subject.subject_id))
+            }
+        }
+    }
+    println!(
+        "retention on {as_of}: {} subject(s) due, {erased} case(s) erased",
+        subjects.len()
+    );
+    Ok(())
+}
+
+/// Erases one subject, if every case about them is still closed.
+async fn erase(store: &CaseStore, subject: &Due, as_of: NaiveDate) -> Result<usize, CommandError> {
+    let reason = format!(
+        "retention period ended on {} ({})",
+        subject.kept_until,
+        subject.results.join(", ")
+    );
+    let erasure = Erasure {
+        reason: Text::parse(&reason).map_err(|e| CommandError::Internal(e.into()))?,
+        erased_on: as_of,
+    };
+    let metadata = Metadata::new(retention_actor(), Uuid::now_v7()).with_reason(reason);
+    let erased = store
+        .erase_subject(
+            SubjectId::from_uuid(subject.subject_id),
+            &erasure,
+            &metadata,
+            |case| match case.file() {
+                Some(file) if file.stage == Stage::Closed => Ok(()),
+                Some(file) => Err(CommandError::Rejected(CaseError::NotInStage {
+                    action: "erase on retention",
+                    stage: file.stage,
+                })),
+                None => Err(CommandError::Rejected(CaseError::NotReferred)),
+            },
+        )
+        .await?;
+    Ok(erased.cases.len())
+}
+
+/// Who erases on retention: Casus itself, in the privacy officer's role.
+fn retention_actor() -> Actor {
+    Actor {
+        id: WorkerId::parse("casus-retention").expect("a valid id"),
+        name: "Casus retention".into(),
+        role: Role::PrivacyOfficer,
+        organisation: OrganisationId::parse("casus").expect("a valid organisation"),
+        domain: Domain::Social,
+        municipality: None,
+    }
+}
