@@ -50,3 +50,28 @@ insert into retention_periods (result, keep, why) values
     ('advice_given',          interval '5 years',  'advice only: no case was worked'),
     ('refused',               interval '5 years',  'the young person or family refused: no case was worked'),
     ('referral_withdrawn',    interval '5 years',  'the referral was withdrawn: no case was worked');
+
+-- A partner sees a case only while its basis holds: the caseload view keeps
+-- each involvement's basis, and the consents it may rest on.
+alter table caseload_partners
+    add column basis      text not null default 'involved',
+    add column consent_id uuid;
+
+create table caseload_consents (
+    case_id      uuid not null,
+    consent_id   uuid not null,
+    partner      text not null,
+    given_on     date not null,
+    valid_until  date,
+    withdrawn_on date,
+    primary key (case_id, consent_id)
+);
+
+-- The caseload view gained a table and columns: project it again from the start.
+delete from caseload_partners;
+delete from caseload_assignments;
+delete from caseload;
+update projection_checkpoints
+   set transaction_id = '0', global_position = 0, events_applied = 0, lag_ms = null,
+       error = null, failed_at = null, updated_at = now()
+ where view = 'caseload';

@@ -86,7 +86,10 @@ impl<'a> From<&'a CaseFile> for Facts<'a> {
                 .chain(leads.into_iter().flatten())
                 .map(|w| w.as_str())
                 .collect(),
-            partners: file.partners.keys().map(|p| p.as_str()).collect(),
+            partners: file
+                .sharing_partners(chrono::Local::now().date_naive())
+                .map(|p| p.as_str())
+                .collect(),
         }
     }
 }

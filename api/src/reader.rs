@@ -11,7 +11,7 @@ use casus_projections::wait::{wait_for_version, Versioned};
 use casus_store::audit::access::{self, Access};
 use uuid::Uuid;
 
-use crate::access::{authorize, needs_reason, require_role, Action, Facts, Grant};
+use crate::access::{authorize, needs_reason, require_role, Action, Facts, Grant, Relation};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::{ClientAddress, RequestId};
@@ -218,7 +218,17 @@ impl Reader {
         let scope = queries::scope(pool, case.as_uuid()).await?;
         let scope = scope.ok_or(ApiError::NotFound)?;
         let grant = authorize(&self.caller, action, &Facts::from(&scope))?;
-        let basis = self.ground(grant.role, grant.relation.basis())?;
+        // A partner reads on what its involvement rests on.
+        let basis = match grant.relation {
+            Relation::Partner => scope
+                .basis_of(self.caller.organisation.as_str())
+                .map(|basis| format!("partner on {basis}")),
+            _ => None,
+        };
+        let basis = self.ground(
+            grant.role,
+            basis.as_deref().unwrap_or(grant.relation.basis()),
+        )?;
         Ok((grant, basis))
     }
 }

@@ -15,7 +15,8 @@ use crate::ids::{
     ConsentId, GoalId, InterventionId, OrganisationId, ReviewId, SubjectId, TeamId, WorkerId,
 };
 use crate::model::{
-    ConsentGiver, ConsentPurpose, InterventionStatus, LeadRole, RiskLevel, Stage, TriageDecision,
+    ConsentGiver, ConsentPurpose, InterventionStatus, LeadRole, LegalBasis, RiskLevel, Stage,
+    TriageDecision,
 };
 use crate::reference::Programme;
 use crate::values::{Domain, FocusAreaCode, MunicipalityCode};
@@ -50,7 +51,27 @@ pub struct CaseFile {
     /// (Absent from snapshots taken before partners were kept.)
     #[serde(default)]
     pub partners: BTreeMap<OrganisationId, Domain>,
+    /// The partners involved on consent, and which: they act only while it holds.
+    #[serde(default)]
+    pub partner_consents: BTreeMap<OrganisationId, ConsentId>,
     pub erased: bool,
+}
+
+impl CaseFile {
+    /// The partners that may see and act on the case on `on`: involved, on
+    /// a legal task, in the case's own domain, or on a consent that holds
+    /// (not withdrawn, not expired).
+    pub fn sharing_partners(&self, on: NaiveDate) -> impl Iterator<Item = &OrganisationId> {
+        self.partners
+            .keys()
+            .filter(move |partner| match self.partner_consents.get(*partner) {
+                None => true,
+                Some(consent) => self
+                    .consents
+                    .get(consent)
+                    .is_some_and(|c| c.covers(partner, on)),
+            })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +173,7 @@ impl Aggregate for YouthCase {
                 reviews: BTreeMap::new(),
                 risk: None,
                 partners: BTreeMap::new(),
+                partner_consents: BTreeMap::new(),
                 erased: false,
             });
         } else if let Some(file) = self.file.as_mut() {
@@ -180,6 +202,12 @@ impl CaseFile {
             }
             RiskAssessed(assessment) => self.risk = Some(assessment.level),
             PartnerInvolved(involvement) => {
+                match involvement.basis {
+                    Some(LegalBasis::Consent { consent_id }) => self
+                        .partner_consents
+                        .insert(involvement.partner.clone(), consent_id),
+                    _ => self.partner_consents.remove(&involvement.partner),
+                };
                 self.partners
                     .insert(involvement.partner, involvement.partner_domain);
             }

@@ -3,7 +3,9 @@
 
 use casus_domain::testing::*;
 use casus_domain::*;
+use chrono::NaiveDate;
 use cqrs_es::test::{AggregateResultValidator, TestFramework};
+use cqrs_es::Aggregate;
 
 fn given(events: Vec<CaseEvent>) -> cqrs_es::test::AggregateTestExecutor<YouthCase> {
     TestFramework::<YouthCase>::with(programme()).given(events)
@@ -1286,4 +1288,73 @@ fn errors_read_as_sentences_for_a_case_worker() {
         error.to_string(),
         "the young person is under 16: a Halt intervention also needs the consent of a parent or guardian"
     );
+}
+
+// ---- sharing with partners ----
+
+/// A case with Halt involved on consent 40 (valid to 2026-12-31) and a
+/// school involved on a legal task.
+fn shared() -> YouthCase {
+    let mut case = YouthCase::default();
+    let halt = PartnerInvolvement {
+        partner: org("halt-rotterdam"),
+        partner_domain: Domain::Justice,
+        basis: Some(LegalBasis::Consent { consent_id: id(40) }),
+        involved_on: day(2026, 2, 1),
+    };
+    let school = PartnerInvolvement {
+        partner: org("school"),
+        partner_domain: Domain::Justice,
+        basis: Some(LegalBasis::LegalTask {
+            provision: text("Wet op het primair onderwijs art. 5"),
+        }),
+        involved_on: day(2026, 2, 1),
+    };
+    let consent = consent(
+        40,
+        "halt-rotterdam",
+        ConsentPurpose::InformationSharing,
+        ConsentGiver::Youth,
+    );
+    for event in with(
+        referred(),
+        [
+            CaseEvent::ConsentRecorded(consent),
+            CaseEvent::PartnerInvolved(halt),
+            CaseEvent::PartnerInvolved(school),
+        ],
+    ) {
+        case.apply(event);
+    }
+    case
+}
+
+fn sharing(case: &YouthCase, on: NaiveDate) -> Vec<&str> {
+    let file = case.file().unwrap();
+    file.sharing_partners(on).map(|p| p.as_str()).collect()
+}
+
+#[test]
+fn a_partner_on_consent_shares_while_the_consent_holds() {
+    let case = shared();
+    assert_eq!(
+        sharing(&case, day(2026, 6, 1)),
+        ["halt-rotterdam", "school"]
+    );
+    // Expired: the legal task still holds, the consent does not.
+    assert_eq!(sharing(&case, day(2027, 1, 1)), ["school"]);
+}
+
+#[test]
+fn withdrawing_consent_ends_the_partners_share() {
+    let mut case = shared();
+    case.apply(CaseEvent::ConsentWithdrawn(ConsentWithdrawal {
+        consent_id: id(40),
+        withdrawn_on: day(2026, 6, 1),
+    }));
+    assert_eq!(
+        sharing(&case, day(2026, 5, 31)),
+        ["halt-rotterdam", "school"]
+    );
+    assert_eq!(sharing(&case, day(2026, 6, 1)), ["school"]);
 }

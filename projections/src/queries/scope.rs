@@ -13,22 +13,45 @@ pub struct CaseScope {
     pub workers: Vec<String>,
     /// The teams of the assigned workers.
     pub worker_teams: Vec<String>,
-    /// Involved partner organisations.
+    /// Involved partner organisations whose basis holds today.
     pub partners: Vec<String>,
+    /// What each of `partners` rests on (a consent, a legal task), in their order.
+    pub partner_bases: Vec<String>,
 }
+
+impl CaseScope {
+    /// What `partner`'s access rests on, if it may see the case.
+    pub fn basis_of(&self, partner: &str) -> Option<&str> {
+        let at = self.partners.iter().position(|p| p == partner)?;
+        self.partner_bases.get(at).map(String::as_str)
+    }
+}
+
+/// The condition that the involvement `p` (a `caseload_partners` row) still
+/// lets its partner see the case: it rests on no consent, or on one that
+/// holds today (given, not expired, not withdrawn).
+const SHARING: &str = "(p.consent_id is null or exists (
+    select from caseload_consents k
+     where k.case_id = p.case_id and k.consent_id = p.consent_id and k.partner = p.partner
+       and k.given_on <= current_date
+       and (k.valid_until is null or current_date <= k.valid_until)
+       and (k.withdrawn_on is null or current_date < k.withdrawn_on)))";
 
 /// The scope of `case` as the caseload view has it; `None` if it has no such case.
 pub async fn scope(pool: &PgPool, case: Uuid) -> Result<Option<CaseScope>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "select c.municipality, c.team,
                 array(select a.worker_id from caseload_assignments a where a.case_id = c.case_id
                       union select c.case_lead_id where c.case_lead_id is not null
                       union select c.process_lead_id where c.process_lead_id is not null) as workers,
                 array(select distinct a.team from caseload_assignments a where a.case_id = c.case_id) as worker_teams,
-                array(select p.partner from caseload_partners p where p.case_id = c.case_id) as partners
+                array(select p.partner from caseload_partners p
+                       where p.case_id = c.case_id and {SHARING} order by p.partner) as partners,
+                array(select p.basis from caseload_partners p
+                       where p.case_id = c.case_id and {SHARING} order by p.partner) as partner_bases
            from caseload c
-          where c.case_id = $1",
-    )
+          where c.case_id = $1"
+    ))
     .bind(case)
     .fetch_optional(pool)
     .await
@@ -72,6 +95,6 @@ pub(crate) fn reach_condition(first: usize) -> String {
               or exists (select from caseload_assignments a
                           where a.case_id = c.case_id and (a.worker_id = {worker} or a.team = {team}))
               or exists (select from caseload_partners p
-                          where p.case_id = c.case_id and p.partner = {partner}))"
+                          where p.case_id = c.case_id and p.partner = {partner} and {SHARING}))"
     )
 }

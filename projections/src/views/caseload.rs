@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use casus_domain::{CaseEvent, LeadRole};
+use casus_domain::{CaseEvent, LeadRole, LegalBasis};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,29 @@ struct Partner {
     case_id: Uuid,
     partner: String,
     domain: String,
+    /// What the involvement rests on, for the access log.
+    basis: String,
+    /// The consent it rests on, if it does: it ends the partner's access
+    /// when withdrawn or expired.
+    consent_id: Option<Uuid>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Consent {
+    case_id: Uuid,
+    consent_id: Uuid,
+    partner: String,
+    given_on: NaiveDate,
+    valid_until: Option<NaiveDate>,
+    withdrawn_on: Option<NaiveDate>,
+}
+
+/// What each table of the view holds for the cases of a batch.
+struct Tables {
+    rows: HashMap<Uuid, Row>,
+    assignments: Vec<Assignment>,
+    partners: Vec<Partner>,
+    consents: Vec<Consent>,
 }
 
 impl rows::CaseRow for Row {
@@ -63,28 +86,32 @@ impl Caseload {
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
         let cases = rows::cases(events);
-        let mut rows: HashMap<Uuid, Row> = rows::load_by_case(conn, "caseload", &cases).await?;
-        let mut assignments: Vec<Assignment> =
-            rows::load(conn, "caseload_assignments", &cases).await?;
-        let mut partners: Vec<Partner> = rows::load(conn, "caseload_partners", &cases).await?;
+        let mut tables = Tables {
+            rows: rows::load_by_case(conn, "caseload", &cases).await?,
+            assignments: rows::load(conn, "caseload_assignments", &cases).await?,
+            partners: rows::load(conn, "caseload_partners", &cases).await?,
+            consents: rows::load(conn, "caseload_consents", &cases).await?,
+        };
         for event in events {
-            apply(&mut rows, &mut assignments, &mut partners, event);
+            apply(&mut tables, event);
         }
-        let rows: Vec<Row> = rows.into_values().collect();
+        let rows: Vec<Row> = tables.rows.into_values().collect();
         rows::replace(conn, "caseload", &cases, &rows).await?;
-        rows::replace(conn, "caseload_assignments", &cases, &assignments).await?;
-        rows::replace(conn, "caseload_partners", &cases, &partners).await
+        rows::replace(conn, "caseload_assignments", &cases, &tables.assignments).await?;
+        rows::replace(conn, "caseload_partners", &cases, &tables.partners).await?;
+        rows::replace(conn, "caseload_consents", &cases, &tables.consents).await
     }
 }
 
-fn apply(
-    rows: &mut HashMap<Uuid, Row>,
-    assignments: &mut Vec<Assignment>,
-    partners: &mut Vec<Partner>,
-    recorded: &RecordedEvent,
-) {
+fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
     use CaseEvent::*;
     let case_id = recorded.case_id.as_uuid();
+    let Tables {
+        rows,
+        assignments,
+        partners,
+        consents,
+    } = tables;
     if let CaseReferred(referral) = &recorded.event {
         rows.entry(case_id).or_insert_with(|| Row {
             case_id,
@@ -141,15 +168,40 @@ fn apply(
             .retain(|a| !(a.case_id == case_id && a.worker_id == unassignment.worker.as_str())),
         PartnerInvolved(involvement) => {
             let partner = involvement.partner.as_str();
-            if !partners
-                .iter()
-                .any(|p| p.case_id == case_id && p.partner == partner)
+            // A later involvement of the same partner replaces its basis.
+            partners.retain(|p| !(p.case_id == case_id && p.partner == partner));
+            let (basis, consent_id) = match &involvement.basis {
+                Some(LegalBasis::Consent { consent_id }) => {
+                    (format!("consent {consent_id}"), Some(consent_id.as_uuid()))
+                }
+                Some(LegalBasis::LegalTask { provision }) => {
+                    (format!("legal task: {}", provision.as_str()), None)
+                }
+                None => ("involved in the case's own domain".to_owned(), None),
+            };
+            partners.push(Partner {
+                case_id,
+                partner: partner.into(),
+                domain: involvement.partner_domain.to_string(),
+                basis,
+                consent_id,
+            });
+        }
+        ConsentRecorded(consent) => consents.push(Consent {
+            case_id,
+            consent_id: consent.consent_id.as_uuid(),
+            partner: consent.partner.to_string(),
+            given_on: consent.given_on,
+            valid_until: consent.valid_until,
+            withdrawn_on: None,
+        }),
+        ConsentWithdrawn(withdrawal) => {
+            let id = withdrawal.consent_id.as_uuid();
+            if let Some(consent) = consents
+                .iter_mut()
+                .find(|c| c.case_id == case_id && c.consent_id == id)
             {
-                partners.push(Partner {
-                    case_id,
-                    partner: partner.into(),
-                    domain: involvement.partner_domain.to_string(),
-                });
+                consent.withdrawn_on = Some(withdrawal.withdrawn_on);
             }
         }
         _ => {}
@@ -162,7 +214,12 @@ impl View for Caseload {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["caseload", "caseload_assignments", "caseload_partners"]
+        &[
+            "caseload",
+            "caseload_assignments",
+            "caseload_partners",
+            "caseload_consents",
+        ]
     }
 
     fn apply<'a>(

@@ -225,3 +225,96 @@ fn assert_no_person(body: &Value, what: &str) {
         );
     }
 }
+
+/// Halt, a justice partner, is involved in a social case on the youth's
+/// consent: it reads the case while the consent holds, and not once it is
+/// withdrawn; the access log shows both, with the basis.
+#[tokio::test]
+async fn withdrawn_consent_ends_a_partners_access_at_once() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let halt = User {
+        sub: "halt-1",
+        org: "halt-rotterdam",
+        domain: "justice",
+        ..User::worker("halt-1", "halt-zuid")
+    };
+    let opened = app
+        .record(&worker, "/api/v1/cases", referral(NAME, BORN))
+        .await;
+    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    let path = |p: &str| format!("/api/v1/cases/{case}{p}");
+    let consent = app
+        .record(
+            &worker,
+            &path("/consents"),
+            json!({ "partner": "halt-rotterdam", "purpose": "information_sharing",
+                    "given_by": "youth", "given_on": "2026-11-03", "valid_until": null }),
+        )
+        .await;
+    let consent_id = consent.body["ids"][0].as_str().unwrap().to_owned();
+    let involved = app
+        .record(
+            &worker,
+            &path("/partners"),
+            json!({ "partner": "halt-rotterdam", "partner_domain": "justice",
+                    "basis": { "basis": "consent", "consent_id": consent_id },
+                    "involved_on": "2026-11-04" }),
+        )
+        .await;
+
+    let read = app
+        .get(
+            &halt,
+            &path(&format!("?min_version={}", involved.version())),
+        )
+        .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+
+    let today = chrono::Local::now().date_naive().to_string();
+    let withdrawn = app
+        .record(
+            &worker,
+            &path(&format!("/consents/{consent_id}/withdraw")),
+            json!({ "withdrawn_on": today }),
+        )
+        .await;
+    let refused = app
+        .get(
+            &halt,
+            &path(&format!("?min_version={}", withdrawn.version())),
+        )
+        .await;
+    assert_eq!(refused.status, 404, "{}", refused.body);
+    let contact = app
+        .post(
+            &halt,
+            &path("/contacts"),
+            json!({ "kind": "phone", "with_whom": ["youth"], "contacted_on": today, "summary": "x" }),
+        )
+        .await;
+    assert_eq!(
+        contact.status, 404,
+        "a write on the withdrawn consent: {}",
+        contact.body
+    );
+    // The case's own worker still reads it.
+    assert_eq!(app.get(&worker, &path("")).await.status, 200);
+
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "select outcome, basis from access_log
+          where user_id = 'halt-1' and case_id = $1 order by id",
+    )
+    .bind(case.parse::<Uuid>().unwrap())
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(logged.len(), 3, "{logged:?}");
+    assert_eq!(logged[0].0, "allowed");
+    assert_eq!(logged[0].1, format!("partner on consent {consent_id}"));
+    assert!(
+        logged[1..].iter().all(|(outcome, _)| outcome == "denied"),
+        "{logged:?}"
+    );
+    app.stop().await;
+}
