@@ -91,6 +91,15 @@ pub struct Cli {
     )]
     pub request_timeout: u64,
 
+    /// Programme statistics suppress counts from 1 up to this (and what would give them away).
+    #[arg(
+        long,
+        env = "CASUS_STATS_THRESHOLD",
+        default_value_t = 5,
+        global = true
+    )]
+    pub stats_threshold: i64,
+
     /// The Ed25519 key that signs audit receipts (32 bytes as hex). In development, made on first use.
     #[arg(long, env = "CASUS_AUDIT_KEY", global = true)]
     pub audit_key: Option<PathBuf>,
@@ -135,7 +144,7 @@ pub enum Commands {
     Migrate,
     /// Rebuild a view (or all) from the whole log, while the live one keeps serving.
     Rebuild {
-        /// The view: social_case_view, justice_case_view, case_plan, case_timeline or caseload.
+        /// The view: social_case_view, justice_case_view, case_plan, case_timeline, caseload or statistics.
         view: Option<String>,
     },
     /// Print a development token (signed with the key under the data directory).
@@ -197,6 +206,7 @@ impl Cli {
                         auth: auth.expect("made above"),
                         settings: Settings {
                             request_timeout: Duration::from_secs(self.request_timeout),
+                            stats_threshold: self.stats_threshold,
                             ..Settings::default()
                         },
                         keyring,

@@ -19,6 +19,7 @@ mod operations;
 mod privacy;
 mod problem;
 mod reader;
+mod statistics;
 mod write;
 
 use std::sync::Arc;
@@ -63,6 +64,8 @@ pub struct Settings {
     pub read_wait: Duration,
     /// Requests that take longer are answered 408.
     pub request_timeout: Duration,
+    /// Programme statistics suppress counts under this.
+    pub stats_threshold: i64,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
         Self {
             read_wait: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
+            stats_threshold: 5,
         }
     }
 }
@@ -122,6 +126,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::access_log))
         .routes(routes!(audit::verify))
         .routes(routes!(privacy::erasure))
+        .routes(routes!(statistics::stats))
 }
 
 /// The OpenAPI document of every route.

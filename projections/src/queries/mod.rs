@@ -6,6 +6,8 @@ mod caseload;
 mod cases;
 pub mod retention;
 mod scope;
+pub mod statistics;
+mod suppression;
 
 pub use caseload::{
     caseload, cases_of_worker, workload, CaseloadEntry, CaseloadFilter, WorkerLoad,

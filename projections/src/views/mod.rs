@@ -3,11 +3,13 @@
 mod case_plan;
 mod case_view;
 mod caseload;
+mod statistics;
 mod timeline;
 
 pub use case_plan::CasePlan;
 pub use case_view::CaseView;
 pub use caseload::Caseload;
+pub use statistics::Statistics;
 pub use timeline::Timeline;
 
 use crate::view::View;
@@ -21,5 +23,6 @@ pub fn all() -> Vec<Box<dyn View>> {
         Box::new(CasePlan),
         Box::new(Timeline),
         Box::new(Caseload),
+        Box::new(Statistics),
     ]
 }

@@ -268,6 +268,12 @@ fn table() -> Vec<Row> {
             None,
             [NO, NO, NO, "RRRRR", "RRRRR", NO, NO],
         ),
+        row(
+            Method::GET,
+            "/api/v1/stats",
+            None,
+            [NO, NO, NO, NO, NO, "RRRRR", NO],
+        ),
         // An unknown subject: a privacy officer passes the role check and
         // finds nothing; erasing for real is the privacy tests' work.
         post(

@@ -318,3 +318,92 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
     );
     app.stop().await;
 }
+
+/// Amsterdam in November: 3 referrals in Zuidoost, 7 in Nieuw-West, 2 of
+/// those closed. The 3 is under the threshold; with the total of 10 shown,
+/// the 7 would give it away, so the 7 is hidden too.
+#[tokio::test]
+async fn statistics_suppress_small_cells_and_what_would_reveal_them() {
+    let app = TestApp::spawn().await;
+    let worker = User {
+        municipality: Some(AMSTERDAM),
+        ..User::worker("w-a", "amsterdam-1")
+    };
+    let mut cases = Vec::new();
+    for (area, n) in [("amsterdam-zuidoost", 3), ("amsterdam-nieuw-west", 7)] {
+        for _ in 0..n {
+            let mut body = referral(NAME, BORN);
+            body["focus_area"] = json!(area);
+            let opened = app.record(&worker, "/api/v1/cases", body).await;
+            cases.push(opened.body["case_id"].as_str().unwrap().to_owned());
+        }
+    }
+    for case in &cases[8..] {
+        let path = |p: &str| format!("/api/v1/cases/{case}{p}");
+        let triage =
+            json!({ "decision": "advice_only", "decided_by": "t", "decided_on": "2026-11-03" });
+        app.record(&worker, &path("/triage"), triage).await;
+        let close = json!({ "result": "advice_given", "summary": null, "closed_on": "2026-11-05" });
+        app.record(&worker, &path("/close"), close).await;
+    }
+    let analyst = User {
+        municipality: Some(AMSTERDAM),
+        ..User::worker("an-1", "analysis").with_roles(&["analyst"])
+    };
+    let query = "/api/v1/stats?from=2026-11&to=2026-11";
+    // The statistics view follows the log; wait until it has every fact.
+    let mut figures = Value::Null;
+    for _ in 0..200 {
+        figures = app.get(&analyst, query).await.body;
+        if figures["breakdowns"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let total = &figures["municipalities"][0];
+    assert_eq!(total["municipality"], AMSTERDAM, "{figures}");
+    assert_eq!(total["referred"], 10, "{figures}");
+    assert_eq!(
+        total["closed"],
+        Value::Null,
+        "2 closures are under the threshold"
+    );
+    assert_eq!(total["median_days_to_close"], Value::Null);
+    let areas = figures["areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 2, "{figures}");
+    for area in areas {
+        assert_eq!(area["referred"], Value::Null, "{area}");
+    }
+    let results: Vec<&Value> = figures["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["measure"] == "result")
+        .collect();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["category"], "advice_given");
+    assert_eq!(results[0]["count"], Value::Null);
+    // Never a person, never a case.
+    let text = figures.to_string();
+    assert!(!text.contains("Zonderland"));
+    assert!(cases.iter().all(|c| !text.contains(c.as_str())));
+
+    // Only analysts, each of their own municipality; months are months.
+    assert_eq!(app.get(&worker, query).await.status, 403);
+    let other = app.get(&analyst, "/api/v1/stats?municipality=GM0599").await;
+    assert_eq!(other.status, 403);
+    assert_eq!(
+        app.get(&analyst, "/api/v1/stats?from=2026-13").await.status,
+        400
+    );
+    assert_eq!(
+        app.get(&analyst, "/api/v1/stats?from=2026-11&to=2026-10")
+            .await
+            .status,
+        400
+    );
+    app.stop().await;
+}

@@ -1,0 +1,121 @@
+//! `statistics`: the facts programme figures are counted from (referrals,
+//! inclusions, closures with their result, signals and interventions by
+//! kind), each where and when it happened. Nothing personal.
+
+use std::collections::HashMap;
+
+use casus_domain::CaseEvent;
+use chrono::NaiveDate;
+use futures::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::event::RecordedEvent;
+use crate::rows::{self, code};
+use crate::view::View;
+
+pub struct Statistics;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Case {
+    case_id: Uuid,
+    municipality: String,
+    focus_area: String,
+    referred_on: NaiveDate,
+}
+
+impl rows::CaseRow for Case {
+    fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct Fact {
+    case_id: Uuid,
+    sequence: i64,
+    measure: &'static str,
+    category: Option<String>,
+    municipality: String,
+    focus_area: String,
+    on_date: NaiveDate,
+}
+
+impl Statistics {
+    async fn apply_batch(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        let cases = rows::cases(events);
+        let mut known: HashMap<Uuid, Case> =
+            rows::load_by_case(conn, "statistics_cases", &cases).await?;
+        let mut facts = Vec::new();
+        for recorded in events {
+            apply(&mut known, &mut facts, recorded);
+        }
+        let known: Vec<Case> = known.into_values().collect();
+        rows::replace(conn, "statistics_cases", &cases, &known).await?;
+        rows::insert(conn, "statistics_facts", &facts).await
+    }
+}
+
+fn apply(cases: &mut HashMap<Uuid, Case>, facts: &mut Vec<Fact>, recorded: &RecordedEvent) {
+    use CaseEvent::*;
+    let case_id = recorded.case_id.as_uuid();
+    if let CaseReferred(referral) = &recorded.event {
+        cases.insert(
+            case_id,
+            Case {
+                case_id,
+                municipality: referral.municipality.to_string(),
+                focus_area: referral.focus_area.to_string(),
+                referred_on: referral.referred_on,
+            },
+        );
+    }
+    let Some(case) = cases.get_mut(&case_id) else {
+        return;
+    };
+    let (measure, category, on_date) = match &recorded.event {
+        CaseReferred(r) => ("referred", None, r.referred_on),
+        CaseIncluded(i) => ("included", None, i.included_on),
+        CaseClosed(c) => ("closed", Some(code(&c.result)), c.closed_on),
+        SignalRecorded(s) => ("signal", Some(code(&s.kind)), s.occurred_on),
+        InterventionPlanned(p) => ("intervention", Some(code(&p.kind)), p.planned_on),
+        CaseTransferred(t) => {
+            case.municipality = t.municipality.to_string();
+            case.focus_area = t.focus_area.to_string();
+            return;
+        }
+        _ => return,
+    };
+    facts.push(Fact {
+        case_id,
+        sequence: recorded.sequence,
+        measure,
+        category,
+        municipality: case.municipality.clone(),
+        focus_area: case.focus_area.clone(),
+        on_date,
+    });
+}
+
+impl View for Statistics {
+    fn name(&self) -> &'static str {
+        "statistics"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["statistics_cases", "statistics_facts"]
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        events: &'a [RecordedEvent],
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        Box::pin(self.apply_batch(conn, events))
+    }
+}
