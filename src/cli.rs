@@ -162,6 +162,12 @@ pub enum Commands {
     },
     /// Measure Casus beside PostgreSQL's own limits on this machine (in a scratch database).
     Bench(bench::BenchArgs),
+    /// Wrap every data key with a new master key (stop every Casus first; restart them with the new key).
+    RotateMasterKey {
+        /// The file with the new master key (64 hexadecimal characters).
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Erase the young people whose cases have all been closed longer than their retention period.
     Retention(retention::RetentionArgs),
     /// Print one case as a self-contained JSON document for an inquiry.
@@ -241,6 +247,7 @@ impl Cli {
                     };
                     audit::verify(&pool, args, &key).await
                 }
+                Commands::RotateMasterKey { to } => privacy::rotate(&pool, &keyring, &to).await,
                 Commands::Retention(args) => retention::run(&pool, &keyring, args).await,
                 Commands::Export { case } => audit::export(&pool, &keyring, &case).await,
                 Commands::Seed { cases, seed } => seed::run(&pool, &keyring, cases, seed).await,

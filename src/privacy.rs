@@ -33,3 +33,43 @@ pub fn keyring(
 pub fn development_key(data_dir: &Path) -> PathBuf {
     data_dir.join("master-key")
 }
+
+/// `casus rotate-master-key --to FILE`: wraps every data key with the new
+/// master key instead, in one transaction. Stop every Casus first, and start
+/// them again with `CASUS_MASTER_KEY` pointing at the new file.
+pub async fn rotate(pool: &sqlx::PgPool, from: &Keyring, to: &Path) -> anyhow::Result<()> {
+    let to = Keyring::new(MasterKey::read(to)?);
+    anyhow::ensure!(
+        to.master_id() != from.master_id(),
+        "the new master key is the current one"
+    );
+    let mut tx = pool.begin().await?;
+    let keys: Vec<(uuid::Uuid, Vec<u8>)> = sqlx::query_as(
+        "select subject_id, wrapped from subject_keys where wrapped is not null for update",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut subjects = Vec::with_capacity(keys.len());
+    let mut wrapped = Vec::with_capacity(keys.len());
+    for (subject, key) in &keys {
+        subjects.push(*subject);
+        wrapped.push(from.rewrap(*subject, key, &to)?);
+    }
+    sqlx::query(
+        "update subject_keys k set wrapped = n.wrapped, master_key_id = $3
+           from unnest($1::uuid[], $2::bytea[]) as n(subject_id, wrapped)
+          where k.subject_id = n.subject_id",
+    )
+    .bind(&subjects)
+    .bind(&wrapped)
+    .bind(to.master_id())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    println!(
+        "{} data keys now wrapped by master key {}; start Casus with CASUS_MASTER_KEY set to the new file",
+        keys.len(),
+        to.master_id()
+    );
+    Ok(())
+}
