@@ -24,7 +24,7 @@ create table case_subjects (
 create index case_subjects_subject on case_subjects (subject_id);
 
 insert into case_subjects (case_id, subject_id)
-select aggregate_id::uuid, (payload->>'subject')::uuid
+select aggregate_id::uuid, (payload->'CaseReferred'->>'subject')::uuid
   from events
  where aggregate_type = 'YouthCase' and event_type = 'CaseReferred'
 on conflict do nothing;

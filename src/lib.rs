@@ -6,6 +6,7 @@ mod bench;
 pub mod cli;
 pub mod cluster;
 pub mod database;
+mod http;
 mod privacy;
 mod rebuild;
 mod retention;

@@ -32,7 +32,7 @@ pub struct Options {
 pub struct Server {
     pub address: SocketAddr,
     stop: watch::Sender<bool>,
-    http: JoinHandle<std::io::Result<()>>,
+    http: JoinHandle<()>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -76,15 +76,10 @@ impl Server {
             keyring: options.keyring,
             settings: Arc::new(options.settings),
         };
-        let app = casus_api::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        // Small answers must not wait for a delayed ACK (Nagle).
-        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!(%error, "cannot set TCP_NODELAY");
-            }
-        });
-        let server = axum::serve(listener, app).with_graceful_shutdown(stopping());
-        let http = tokio::spawn(async move { server.await });
+        // The request head must come within the request timeout too.
+        let head_timeout = state.settings.request_timeout;
+        let app = casus_api::router(state);
+        let http = tokio::spawn(crate::http::serve(listener, app, head_timeout, stopping()));
         Ok(Self {
             address,
             stop,
@@ -97,7 +92,7 @@ impl Server {
     /// projector at a checkpoint.
     pub async fn stop(self) -> anyhow::Result<()> {
         self.stop.send(true)?;
-        self.http.await?.context("the HTTP server failed")?;
+        self.http.await?;
         for task in self.tasks {
             task.await?;
         }

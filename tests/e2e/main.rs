@@ -4,8 +4,10 @@
 mod api;
 mod cli;
 mod event_store;
+mod faults;
 mod operations;
 mod projections;
 mod retention;
 mod support;
+mod upgrade;
 mod workload;

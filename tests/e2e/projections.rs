@@ -1,7 +1,7 @@
 //! The projections: gap-free in commit order, equal to a rebuild, crash-safe,
 //! domain-separated, catching up by themselves, and readable after a write.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,43 +17,8 @@ use futures::future::BoxFuture;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
-use crate::support::TestDb;
+use crate::support::{dump, TestDb, TABLES};
 use crate::workload::{self, metadata};
-
-/// Every view table and its key, for comparing whole tables.
-const TABLES: [(&str, &str); 11] = [
-    ("social_case_view", "case_id"),
-    ("justice_case_view", "case_id"),
-    ("case_plan", "case_id"),
-    ("case_goals", "case_id, goal_id"),
-    ("case_interventions", "case_id, intervention_id"),
-    ("case_reviews", "case_id, review_id"),
-    ("case_timeline", "case_id, sequence"),
-    ("caseload", "case_id"),
-    ("caseload_assignments", "case_id, worker_id"),
-    ("caseload_partners", "case_id, partner"),
-    ("projection_checkpoints", "view"),
-];
-
-async fn dump(pool: &PgPool) -> BTreeMap<&'static str, Vec<String>> {
-    let mut tables = BTreeMap::new();
-    for (table, key) in TABLES {
-        // Checkpoints differ in when and how fast they were written, not where they are.
-        let columns = if table == "projection_checkpoints" {
-            "view, transaction_id, global_position"
-        } else {
-            "*"
-        };
-        let rows: Vec<String> = sqlx::query_scalar(&format!(
-            "select row_to_json(t)::text from (select {columns} from {table} order by {key}) t"
-        ))
-        .fetch_all(pool)
-        .await
-        .unwrap();
-        tables.insert(table, rows);
-    }
-    tables
-}
 
 fn projectors(db: &TestDb) -> Vec<Projector> {
     views::all()

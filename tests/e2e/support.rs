@@ -3,6 +3,7 @@
 //! else a private cluster that this test process starts (and a watchdog stops
 //! and removes when the process ends).
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use casus::cluster::{Cluster, Durability};
@@ -95,6 +96,15 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> Self {
+        let db = Self::unmigrated().await;
+        casus_store::migrate(&db.pool)
+            .await
+            .expect("migrations failed");
+        db
+    }
+
+    /// A fresh database without the migrations, e.g. to apply only the first ones.
+    pub async fn unmigrated() -> Self {
         let server = server();
         let name = format!("casus_test_{}", uuid::Uuid::now_v7().simple());
         let mut admin = server
@@ -110,9 +120,6 @@ impl TestDb {
         let pool = casus_store::connect(server.options.clone().database(&name), 40)
             .await
             .expect("cannot connect to the test database");
-        casus_store::migrate(&pool)
-            .await
-            .expect("migrations failed");
         let key_dir = tempfile::tempdir().expect("a temporary directory");
         let key = key_dir.path().join("master-key");
         std::fs::write(&key, MasterKey::generate_hex()).expect("a master key file");
@@ -179,5 +186,64 @@ impl Drop for TestDb {
         if let Ok(Err(e)) = dropped {
             eprintln!("could not drop test database {}: {e}", self.name);
         }
+    }
+}
+
+/// Every view table and its key, for comparing whole tables.
+pub const TABLES: [(&str, &str); 14] = [
+    ("social_case_view", "case_id"),
+    ("justice_case_view", "case_id"),
+    ("case_plan", "case_id"),
+    ("case_goals", "case_id, goal_id"),
+    ("case_interventions", "case_id, intervention_id"),
+    ("case_reviews", "case_id, review_id"),
+    ("case_timeline", "case_id, sequence"),
+    ("caseload", "case_id"),
+    ("caseload_assignments", "case_id, worker_id"),
+    ("caseload_partners", "case_id, partner"),
+    ("caseload_consents", "case_id, consent_id"),
+    ("statistics_cases", "case_id"),
+    ("statistics_facts", "case_id, sequence"),
+    ("projection_checkpoints", "view"),
+];
+
+pub async fn dump(pool: &PgPool) -> BTreeMap<&'static str, Vec<String>> {
+    let mut tables = BTreeMap::new();
+    for (table, key) in TABLES {
+        // Checkpoints differ in when and how fast they were written, not where they are.
+        let columns = if table == "projection_checkpoints" {
+            "view, transaction_id, global_position"
+        } else {
+            "*"
+        };
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "select row_to_json(t)::text from (select {columns} from {table} order by {key}) t"
+        ))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        tables.insert(table, rows);
+    }
+    tables
+}
+
+/// Waits until every view has applied every event of the log.
+pub async fn caught_up(pool: &PgPool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let behind: Result<i64, _> = sqlx::query_scalar(
+            "select count(*) from projection_checkpoints
+              where events_applied < (select count(*) from events)",
+        )
+        .fetch_one(pool)
+        .await;
+        if behind.is_ok_and(|n| n == 0) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the views did not catch up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP API, through the real server.
 
 pub mod app;
+mod attacks;
 mod audit;
 mod authorization;
 mod contract;
