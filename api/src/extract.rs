@@ -109,6 +109,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        refuse_nul(parts.uri.path(), "path")?;
         <axum::extract::Path<T> as FromRequestParts<S>>::from_request_parts(parts, state)
             .await
             .map(|p| Self(p.0))
@@ -122,6 +123,19 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     }
 }
 
+/// A NUL character (`%00`) has no place in a path or query, and PostgreSQL
+/// refuses it in text: 400 here rather than an error deep down.
+fn refuse_nul(encoded: &str, part: &str) -> Result<(), Problem> {
+    if encoded.contains("%00") {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            format!("the {part} holds a NUL character (%00)"),
+        ));
+    }
+    Ok(())
+}
+
 /// Query parameters; unknown or malformed ones are 400.
 pub struct Query<T>(pub T);
 
@@ -129,6 +143,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Query<T
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        refuse_nul(parts.uri.query().unwrap_or_default(), "query")?;
         <axum::extract::Query<T> as FromRequestParts<S>>::from_request_parts(parts, state)
             .await
             .map(|q| Self(q.0))

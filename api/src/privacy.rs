@@ -56,6 +56,8 @@ pub struct ErasedCase {
         (status = 403, description = "Only a privacy officer erases", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such subject in the caller's scope", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The cases kept changing; try again", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing or invalid", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable; retry after the given seconds", body = crate::problem::Problem, content_type = "application/problem+json"),
     )

@@ -146,6 +146,11 @@ impl Text {
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(ValueError::new("text", "must be at most 10,000 characters"));
         }
+        // PostgreSQL refuses NUL in text and JSON, so no stored event holds
+        // one; other control characters are kept, as events may hold them.
+        if trimmed.contains('\0') {
+            return Err(ValueError::new("text", "must not hold a NUL character"));
+        }
         Ok(Self(trimmed.to_owned()))
     }
 }
@@ -284,6 +289,12 @@ mod tests {
         assert!(Text::parse(" \n ").is_err());
         assert!(Text::parse("x".repeat(Text::MAX_CHARS + 1)).is_err());
         assert!(Text::parse("x".repeat(Text::MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn text_refuses_nul() {
+        assert!(Text::parse("one\ntwo\tthree").is_ok());
+        assert!(Text::parse("nul\0byte").is_err());
     }
 
     #[test]

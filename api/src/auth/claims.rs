@@ -59,7 +59,10 @@ impl Claims {
         }
         Ok(Principal {
             id: WorkerId::parse(self.sub).map_err(|e| claim("sub", e))?,
-            name: self.name,
+            name: casus_domain::Text::parse(self.name)
+                .map_err(|e| claim("name", e))?
+                .as_str()
+                .to_owned(),
             organisation: OrganisationId::parse(self.org).map_err(|e| claim("org", e))?,
             domain: self.domain.parse().map_err(|e| claim("domain", e))?,
             roles,

@@ -20,6 +20,8 @@ fn nasty() -> Vec<String> {
         "../../etc/passwd".into(),
         "<script>alert(1)</script>".into(),
         "%00".into(),
+        "\0".into(),
+        "a\u{0}b".into(),
         "-1".into(),
         "99999999999999999999999".into(),
         "ｇｍ０５９９".into(),
@@ -242,5 +244,38 @@ async fn slow_clients_are_cut_off_by_the_request_timeout() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(started.elapsed() < Duration::from_secs(6));
+    app.stop().await;
+}
+
+/// PostgreSQL refuses NUL in text: a body or token holding one is refused
+/// up front (the outside fuzzer found it in a query parameter first).
+#[tokio::test]
+async fn nul_characters_are_refused_before_they_reach_the_database() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let opened = app
+        .record(&worker, "/api/v1/cases", referral("Nul Case", "2011-01-01"))
+        .await;
+    let case = opened.body["case_id"].as_str().unwrap();
+    let note = app
+        .post(
+            &worker,
+            &format!("/api/v1/cases/{case}/notes"),
+            json!({ "confidentiality": "shared", "text": "a\u{0}b" }),
+        )
+        .await;
+    assert_eq!(note.status, 422, "{}", note.body);
+    let mut claims = worker.claims();
+    claims.name = "Nul\u{0}Name".into();
+    let token = app.key.sign(&claims);
+    let answer = app
+        .client
+        .get(format!("{}/api/v1/cases/{case}", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    assert_eq!(app.events().await, 1);
     app.stop().await;
 }
