@@ -20,7 +20,7 @@ use crate::bodies::BulkReassignmentBody;
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::{Body, Path, Query};
-use crate::write::{actor, WriteHeaders, WriteResponses, Writer};
+use crate::write::{actor, WriteHeaders, WriteProblems, Writer};
 use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
@@ -148,7 +148,7 @@ pub struct BulkReassignment {
     tag = "supervision",
     params(("worker_id" = String, Path, description = "The worker whose cases move"), WriteHeaders),
     request_body = BulkReassignmentBody,
-    responses((status = 200, description = "What moved and what did not", body = BulkReassignment), WriteResponses)
+    responses((status = 200, description = "What moved and what did not", body = BulkReassignment), WriteProblems)
 )]
 pub async fn reassign_all(
     writer: Writer,

@@ -9,7 +9,7 @@ use crate::access::Action;
 use crate::bodies::*;
 use crate::error::ApiError;
 use crate::extract::{Body, Path};
-use crate::write::{Target, WriteHeaders, WriteResponses, Writer};
+use crate::write::{Target, WriteHeaders, WriteProblems, Writer, Written};
 
 /// A route whose body is the domain's record as it is.
 macro_rules! record {
@@ -21,7 +21,7 @@ macro_rules! record {
             tag = "cases",
             params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
             request_body = $body,
-            responses(WriteResponses)
+            responses((status = 200, description = "Recorded", body = Written), WriteProblems)
         )]
         pub async fn $name(
             writer: Writer,
@@ -50,7 +50,7 @@ macro_rules! step {
                 WriteHeaders
             ),
             request_body = $body,
-            responses(WriteResponses)
+            responses((status = 200, description = "Recorded", body = Written), WriteProblems)
         )]
         pub async fn $name(
             writer: Writer,
@@ -142,7 +142,7 @@ record!(
     tag = "cases",
     params(WriteHeaders),
     request_body = ReferralBody,
-    responses(WriteResponses, (status = 201, description = "Opened", body = crate::write::Written))
+    responses((status = 201, description = "Opened", body = Written), WriteProblems)
 )]
 pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, ApiError> {
     let case = CaseId::new();
@@ -182,7 +182,7 @@ pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, 
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
     request_body = TriageBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn triage(
     writer: Writer,
@@ -222,7 +222,7 @@ pub async fn triage(
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
     request_body = RiskBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn risk_assessments(
     writer: Writer,
@@ -251,7 +251,7 @@ pub async fn risk_assessments(
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
     request_body = PlanBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn plan(
     writer: Writer,
@@ -299,7 +299,7 @@ pub async fn plan(
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
     request_body = InterventionBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn interventions(
     writer: Writer,
@@ -347,7 +347,7 @@ pub async fn interventions(
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
     request_body = ConsentBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn consents(
     writer: Writer,
@@ -382,7 +382,7 @@ pub async fn consents(
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
     request_body = ReviewBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn reviews(
     writer: Writer,
@@ -416,7 +416,7 @@ pub async fn reviews(
         WriteHeaders
     ),
     request_body = ReviewCompletionBody,
-    responses(WriteResponses)
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
 )]
 pub async fn complete_review(
     writer: Writer,

@@ -34,12 +34,10 @@ pub struct Written {
     pub ids: Vec<Uuid>,
 }
 
-/// The answers of every write route.
+/// The refusals of every write route (each route documents its success).
 #[derive(IntoResponses)]
 #[allow(dead_code)] // describes the answers for the OpenAPI document
-pub enum WriteResponses {
-    #[response(status = 200, description = "Recorded")]
-    Recorded(Written),
+pub enum WriteProblems {
     #[response(
         status = 400,
         description = "Malformed JSON, header or path",
