@@ -313,6 +313,27 @@ fn development_tokens_and_their_refusal_in_production() {
     );
 }
 
+/// Production never makes a master key of its own: personal data would be
+/// sealed with a key nobody manages.
+#[test]
+fn production_needs_a_master_key() {
+    let data = tempfile::tempdir().unwrap();
+    let migrate = casus()
+        .arg("migrate")
+        .env("CASUS_DATA_DIR", data.path())
+        .env("CASUS_ENV", "production")
+        .env_remove("CASUS_MASTER_KEY")
+        .output()
+        .unwrap();
+    assert!(!migrate.status.success());
+    let stderr = String::from_utf8_lossy(&migrate.stderr);
+    assert!(
+        stderr.starts_with("casus: CASUS_ENV=production needs CASUS_MASTER_KEY"),
+        "{stderr}"
+    );
+    assert!(!data.path().join("master-key").exists());
+}
+
 #[test]
 fn a_token_with_an_unknown_role_is_refused_before_it_is_made() {
     let data = tempfile::tempdir().unwrap();
