@@ -16,6 +16,7 @@ use crate::write::{actor, Writer};
 #[derive(Deserialize, ToSchema)]
 pub struct ErasureBody {
     /// Why: the request under Art. 17 AVG, or the decision that orders it.
+    /// Kept readable in the audit trail for good: do not name the young person.
     pub reason: Text,
 }
 
