@@ -8,7 +8,6 @@ mod script;
 
 use std::time::Instant;
 
-use anyhow::Context;
 use casus_domain::{CaseId, Command, YouthCase};
 use casus_store::privacy::Keyring;
 use casus_store::EventBatch;
@@ -72,10 +71,20 @@ pub async fn write(
         }
         let pool = pool.clone();
         pending = Some(tokio::spawn(async move {
-            batch
-                .write(&pool)
-                .await
-                .context("cannot write seeded events")
+            batch.write(&pool).await.map_err(|error| {
+                // A seed makes the same young people each time it runs.
+                let again = error.as_database_error().is_some_and(|e| {
+                    e.is_unique_violation() && e.constraint() == Some("subject_keys_pkey")
+                });
+                if again {
+                    anyhow::anyhow!(
+                        "this database holds the young people of seed {seed} already: \
+                         seed again with another --seed"
+                    )
+                } else {
+                    anyhow::Error::new(error).context("cannot write seeded events")
+                }
+            })
         }));
         bar.set_position(done as u64);
         bar.set_message(format!("{events} events"));

@@ -538,3 +538,34 @@ async fn rotating_the_master_key_keeps_every_case_readable() {
         "every name opens with the new key"
     );
 }
+
+/// The same seed makes the same young people: seeding one database twice
+/// with it is refused with a message that says what to do, and changes nothing.
+#[tokio::test]
+async fn seeding_the_same_people_twice_is_refused_plainly() {
+    let db = TestDb::new().await;
+    let seed = |n: &str| {
+        casus()
+            .args(["seed", "--cases", "3", "--seed", n])
+            .envs(db.env())
+            .output()
+            .unwrap()
+    };
+    assert_succeeded(&seed("9"));
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from events")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    let events = count().await;
+    let again = seed("9");
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("holds the young people of seed 9 already"),
+        "{stderr}"
+    );
+    assert_eq!(count().await, events);
+    assert_succeeded(&seed("10"));
+}

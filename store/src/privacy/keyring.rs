@@ -138,10 +138,6 @@ impl Keyring {
 }
 
 impl DataKey {
-    pub fn subject(&self) -> Uuid {
-        self.subject
-    }
-
     /// `value` sealed: base64 of nonce ‖ ciphertext of its JSON text.
     pub fn seal(&self, value: &Value) -> String {
         let text = serde_json::to_vec(value).expect("a JSON value serialises");

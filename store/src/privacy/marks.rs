@@ -35,7 +35,7 @@ fn mark(name: &str, value: Value) -> Value {
 }
 
 /// Whether `value` holds a personal value that is not sealed.
-pub fn contains_open(value: &Value) -> bool {
+pub(crate) fn contains_open(value: &Value) -> bool {
     match value {
         Value::Object(map) => marked(value, OPEN_MARK).is_some() || map.values().any(contains_open),
         Value::Array(items) => items.iter().any(contains_open),

@@ -15,6 +15,6 @@ mod subjects;
 
 pub use keyring::{DataKey, Keyring, KeyringError, MasterKey};
 pub(crate) use marks::seal_all;
-pub use marks::{contains_open, display, open_all, ERASED};
+pub use marks::{display, open_all, ERASED};
 pub(crate) use subjects::seal_events;
-pub use subjects::{check_master_key, destroy_key, key_for_case, subject_of_case, SealError};
+pub use subjects::{check_master_key, key_for_case, subject_of_case, SealError};

@@ -154,7 +154,7 @@ pub async fn subject_of_case(pool: &PgPool, case: Uuid) -> Result<Option<Uuid>, 
 }
 
 /// Destroys the subject's data key: what it sealed can never be read again.
-pub async fn destroy_key(conn: &mut PgConnection, subject: Uuid) -> Result<(), sqlx::Error> {
+async fn destroy_key(conn: &mut PgConnection, subject: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update subject_keys set wrapped = null, erased_at = now()
           where subject_id = $1 and wrapped is not null",
