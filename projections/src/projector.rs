@@ -5,10 +5,12 @@
 //! instances may run it, and the checkpoint row's lock lets one apply at a time.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use casus_store::privacy::Keyring;
+use futures::FutureExt;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
@@ -34,6 +36,10 @@ pub enum ProjectionError {
     },
     #[error("a rebuild of {0} is running already")]
     RebuildRunning(&'static str),
+    /// The view's code panicked: a bug, recorded and retried like a failure
+    /// rather than ending the projector's task unseen.
+    #[error("the view panicked: {0}")]
+    Panicked(String),
 }
 
 impl From<sqlx::Error> for ProjectionError {
@@ -162,7 +168,11 @@ impl Projector {
         loop {
             // After a failure, only the pause (or shutdown) ends the wait: new
             // events must not hurry the retry.
-            let (wait, wake_on_events) = match self.step().await {
+            let stepped = AssertUnwindSafe(self.step())
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|panic| Err(ProjectionError::Panicked(panic_message(&*panic))));
+            let (wait, wake_on_events) = match stepped {
                 Ok(Step::Applied(n)) if n as i64 == self.batch_size => continue,
                 // Soon, then less often: the transaction in front may be a long one.
                 Ok(Step::Held) => {
@@ -309,4 +319,13 @@ pub async fn status(pool: &PgPool) -> Result<Vec<ViewStatus>, sqlx::Error> {
     )
     .fetch_all(pool)
     .await
+}
+
+/// What a panic said, if it said it in words.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
 }

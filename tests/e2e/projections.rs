@@ -216,6 +216,8 @@ struct FailOnce {
     inner: Timeline,
     at: i64,
     failed: AtomicBool,
+    /// Panic instead of answering an error, as a bug in a view would.
+    panics: bool,
 }
 
 impl View for FailOnce {
@@ -239,11 +241,77 @@ impl View for FailOnce {
         match at {
             Some(at) if !self.failed.swap(true, Ordering::SeqCst) => Box::pin(async move {
                 self.inner.apply(conn, &events[..at]).await?;
+                assert!(!self.panics, "injected panic");
                 Err(sqlx::Error::Protocol("injected failure".into()))
             }),
             _ => self.inner.apply(conn, events),
         }
     }
+}
+
+/// A view that panics (a bug) does not end its projector unseen: the panic
+/// is recorded like a failure (so `/ready` says so), the batch rolled back,
+/// and the step retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_view_is_recorded_and_retried() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    let events = workload::run(store, 20, 2, 5).await;
+    let middle: i64 = sqlx::query_scalar(
+        "select global_position from events order by global_position offset 50 limit 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let panicking = Projector::new(
+        db.pool.clone(),
+        db.keyring.clone(),
+        Arc::new(FailOnce {
+            inner: Timeline,
+            at: middle,
+            failed: AtomicBool::new(false),
+            panics: true,
+        }),
+    );
+    panicking.register().await.unwrap();
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let running = tokio::spawn(panicking.run(async move {
+        let _ = stop_rx.wait_for(|s| *s).await;
+    }));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut seen_error = None;
+    loop {
+        let timeline = status(&db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.view == "case_timeline")
+            .unwrap();
+        if let Some(error) = &timeline.error {
+            seen_error = Some(error.clone());
+        } else if seen_error.is_some() && timeline.events_applied == events as i64 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not recovered: {timeline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop_tx.send(true).unwrap();
+    running
+        .await
+        .expect("the projector's task survived the panic");
+    let error = seen_error.unwrap();
+    assert!(
+        error.contains("panicked") && error.contains("injected panic"),
+        "{error}"
+    );
+    let rows: i64 = sqlx::query_scalar("select count(*) from case_timeline")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows as u64, events, "every event applied once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,6 +332,7 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
             inner: Timeline,
             at: middle,
             failed: AtomicBool::new(false),
+            panics: false,
         }),
     )
     .with_batch_size(1_000);
