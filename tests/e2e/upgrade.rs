@@ -56,10 +56,10 @@ async fn cases_from_before_sealing_are_read_and_sealed_from_then_on() {
     .unwrap();
 
     casus_store::migrate(&db.pool).await.unwrap();
-    let subject: Option<uuid::Uuid> =
-        casus_store::privacy::subject_of_case(&db.pool, case.as_uuid())
-            .await
-            .unwrap();
+    let subject = casus_store::privacy::key_for_case(&db.keyring, &db.pool, case.as_uuid())
+        .await
+        .unwrap()
+        .map(|(subject, _)| subject);
     assert_eq!(subject, Some(referral().subject.as_uuid()));
 
     // The old referral still reads; a new note is sealed with a key made now.

@@ -17,4 +17,4 @@ pub use keyring::{DataKey, Keyring, KeyringError, MasterKey};
 pub(crate) use marks::seal_all;
 pub use marks::{display, open_all, ERASED};
 pub(crate) use subjects::seal_events;
-pub use subjects::{check_master_key, key_for_case, subject_of_case, SealError};
+pub use subjects::{check_master_key, key_for_case, SealError};

@@ -50,22 +50,25 @@ pub(crate) async fn seal_events(
     let case_id: Uuid = case
         .parse()
         .map_err(|_| SealError::NoSubject(case.into()))?;
-    let (subject, key) = match referral {
+    let (subject, stored) = match referral {
         Some(subject) => {
             sqlx::query("insert into case_subjects (case_id, subject_id) values ($1, $2)")
                 .bind(case_id)
                 .bind(subject)
                 .execute(&mut *tx)
                 .await?;
-            (subject, subject_key(keyring, tx, subject).await?)
+            let stored =
+                sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
+                    .bind(subject)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            (subject, stored)
         }
-        None => {
-            let subject = subject_of(tx, case_id)
-                .await?
-                .ok_or_else(|| SealError::NoSubject(case.into()))?;
-            (subject, subject_key(keyring, tx, subject).await?)
-        }
+        None => case_key(tx, case_id)
+            .await?
+            .ok_or_else(|| SealError::NoSubject(case.into()))?,
     };
+    let key = subject_key(keyring, tx, subject, stored).await?;
     if open {
         let key = key.as_ref().ok_or(SealError::Erased)?;
         for (_, payload) in events.iter_mut() {
@@ -78,24 +81,31 @@ pub(crate) async fn seal_events(
     Ok(())
 }
 
-async fn subject_of(conn: &mut PgConnection, case: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select subject_id from case_subjects where case_id = $1")
-        .bind(case)
-        .fetch_optional(conn)
-        .await
+/// The subject of `case` and their stored key: `None` if they have no key
+/// yet, `Some(None)` once it was destroyed. One query, on the write path.
+async fn case_key(
+    conn: &mut PgConnection,
+    case: Uuid,
+) -> Result<Option<(Uuid, Option<Option<Vec<u8>>>)>, sqlx::Error> {
+    let row: Option<(Uuid, bool, Option<Vec<u8>>)> = sqlx::query_as(
+        "select s.subject_id, k.subject_id is not null, k.wrapped
+           from case_subjects s left join subject_keys k using (subject_id)
+          where s.case_id = $1",
+    )
+    .bind(case)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(subject, has_key, wrapped)| (subject, has_key.then_some(wrapped))))
 }
 
-/// The subject's data key (made now if they have none yet); `None` once destroyed.
+/// The subject's data key from what is `stored` (made now if they have
+/// none yet); `None` once destroyed.
 async fn subject_key(
     keyring: &Keyring,
     conn: &mut PgConnection,
     subject: Uuid,
+    stored: Option<Option<Vec<u8>>>,
 ) -> Result<Option<DataKey>, SealError> {
-    let stored: Option<Option<Vec<u8>>> =
-        sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
-            .bind(subject)
-            .fetch_optional(&mut *conn)
-            .await?;
     match stored {
         Some(Some(wrapped)) => Ok(Some(keyring.unwrap(subject, &wrapped)?)),
         Some(None) => Ok(None),
@@ -127,30 +137,20 @@ async fn subject_key(
     }
 }
 
-/// The subject of `case`, and their key unless it was destroyed.
+/// The subject of `case`, and their key unless it was destroyed (or never made).
 pub async fn key_for_case(
     keyring: &Keyring,
     pool: &PgPool,
     case: Uuid,
 ) -> Result<Option<(Uuid, Option<DataKey>)>, SealError> {
-    let row: Option<(Uuid, Option<Vec<u8>>)> = sqlx::query_as(
-        "select s.subject_id, k.wrapped
-           from case_subjects s left join subject_keys k using (subject_id)
-          where s.case_id = $1",
-    )
-    .bind(case)
-    .fetch_optional(pool)
-    .await?;
-    let Some((subject, wrapped)) = row else {
+    let Some((subject, stored)) = case_key(&mut *pool.acquire().await?, case).await? else {
         return Ok(None);
     };
-    let key = wrapped.map(|w| keyring.unwrap(subject, &w)).transpose()?;
+    let key = stored
+        .flatten()
+        .map(|w| keyring.unwrap(subject, &w))
+        .transpose()?;
     Ok(Some((subject, key)))
-}
-
-/// The young person `case` is about.
-pub async fn subject_of_case(pool: &PgPool, case: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
-    subject_of(&mut *pool.acquire().await?, case).await
 }
 
 /// Destroys the subject's data key: what it sealed can never be read again.
