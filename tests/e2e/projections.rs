@@ -249,6 +249,27 @@ impl View for FailOnce {
     }
 }
 
+/// A registered projector of the timeline that fails once (or panics) at
+/// the event after the first `offset` of the log.
+async fn timeline_failing_once(db: &TestDb, offset: i64, panics: bool) -> Projector {
+    let at: i64 = sqlx::query_scalar(
+        "select global_position from events order by global_position offset $1 limit 1",
+    )
+    .bind(offset)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let view = FailOnce {
+        inner: Timeline,
+        at,
+        failed: AtomicBool::new(false),
+        panics,
+    };
+    let projector = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(view));
+    projector.register().await.unwrap();
+    projector
+}
+
 /// A view that panics (a bug) does not end its projector unseen: the panic
 /// is recorded like a failure (so `/ready` says so), the batch rolled back,
 /// and the step retried.
@@ -257,23 +278,7 @@ async fn a_panicking_view_is_recorded_and_retried() {
     let db = TestDb::new().await;
     let store = Arc::new(db.store(0).await);
     let events = workload::run(store, 20, 2, 5).await;
-    let middle: i64 = sqlx::query_scalar(
-        "select global_position from events order by global_position offset 50 limit 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let panicking = Projector::new(
-        db.pool.clone(),
-        db.keyring.clone(),
-        Arc::new(FailOnce {
-            inner: Timeline,
-            at: middle,
-            failed: AtomicBool::new(false),
-            panics: true,
-        }),
-    );
-    panicking.register().await.unwrap();
+    let panicking = timeline_failing_once(&db, 50, true).await;
     let (stop_tx, mut stop_rx) = watch::channel(false);
     let running = tokio::spawn(panicking.run(async move {
         let _ = stop_rx.wait_for(|s| *s).await;
@@ -319,24 +324,9 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     let db = TestDb::new().await;
     let store = Arc::new(db.store(0).await);
     workload::run(store, 40, 4, 3).await;
-    let middle: i64 = sqlx::query_scalar(
-        "select global_position from events order by global_position offset 100 limit 1",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let failing = Projector::new(
-        db.pool.clone(),
-        db.keyring.clone(),
-        Arc::new(FailOnce {
-            inner: Timeline,
-            at: middle,
-            failed: AtomicBool::new(false),
-            panics: false,
-        }),
-    )
-    .with_batch_size(1_000);
-    failing.register().await.unwrap();
+    let failing = timeline_failing_once(&db, 100, false)
+        .await
+        .with_batch_size(1_000);
 
     // The run loop meets the failure, records it, and stops there.
     let (stop_tx, mut stop_rx) = watch::channel(false);
