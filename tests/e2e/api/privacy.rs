@@ -301,6 +301,30 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
     // The case's own worker still reads it.
     assert_eq!(app.get(&worker, &path("")).await.status, 200);
 
+    // A consent that has expired ends the share as a withdrawal does.
+    let expired = app
+        .record(
+            &worker,
+            &path("/consents"),
+            json!({ "partner": "halt-rotterdam", "purpose": "information_sharing",
+                    "given_by": "youth", "given_on": "2026-01-05", "valid_until": "2026-06-30" }),
+        )
+        .await;
+    let expired_id = expired.body["ids"][0].as_str().unwrap().to_owned();
+    let again = app
+        .record(
+            &worker,
+            &path("/partners"),
+            json!({ "partner": "halt-rotterdam", "partner_domain": "justice",
+                    "basis": { "basis": "consent", "consent_id": expired_id },
+                    "involved_on": "2026-02-01" }),
+        )
+        .await;
+    let after_expiry = app
+        .get(&halt, &path(&format!("?min_version={}", again.version())))
+        .await;
+    assert_eq!(after_expiry.status, 404, "{}", after_expiry.body);
+
     let logged: Vec<(String, String)> = sqlx::query_as(
         "select outcome, basis from access_log
           where user_id = 'halt-1' and case_id = $1 order by id",
@@ -309,7 +333,7 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!(logged.len(), 3, "{logged:?}");
+    assert_eq!(logged.len(), 4, "{logged:?}");
     assert_eq!(logged[0].0, "allowed");
     assert_eq!(logged[0].1, format!("partner on consent {consent_id}"));
     assert!(

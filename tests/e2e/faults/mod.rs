@@ -146,8 +146,7 @@ async fn stored_notes(pool: &PgPool) -> usize {
                 .await;
         match counted {
             Ok(n) => return n as usize,
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
+            Err(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await
             }
             Err(e) => panic!("the database did not come back: {e}"),
