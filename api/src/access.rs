@@ -30,6 +30,8 @@ pub enum Action {
     Audit,
     /// Erase the young person's personal data.
     Erase,
+    /// Read the anonymous programme statistics (no case at all).
+    Statistics,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,7 +115,7 @@ fn allows(role: Role, action: Action, relation: Relation) -> bool {
         Role::CaseWorker | Role::CaseLead => match action {
             Read | Contribute => matches!(relation, Own | Team | Partner),
             Work | Assign => matches!(relation, Own | Team),
-            Audit | Erase => false,
+            Audit | Erase | Statistics => false,
         },
         Role::Supervisor => matches!(action, Read | Assign) && matches!(relation, Own | Team),
         Role::Auditor => matches!(action, Read | Audit) && relation != Outside,
@@ -135,6 +137,7 @@ fn acting_roles(action: Action) -> &'static [Role] {
         Action::Assign => &[Role::CaseWorker, Role::CaseLead, Role::Supervisor],
         Action::Audit => &[Role::Auditor, Role::PrivacyOfficer],
         Action::Erase => &[Role::PrivacyOfficer],
+        Action::Statistics => &[Role::Analyst],
     }
 }
 

@@ -2,12 +2,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use casus_domain::Role;
 use casus_projections::queries::statistics::{statistics, ProgrammeStatistics, StatisticsFilter};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::access::{self, Action};
 use crate::auth::Principal;
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
@@ -48,11 +48,7 @@ pub async fn stats(
     caller: Principal,
     Query(params): Query<StatisticsParams>,
 ) -> Result<Json<ProgrammeStatistics>, ApiError> {
-    if !caller.has(Role::Analyst) {
-        return Err(ApiError::Forbidden(
-            "programme statistics are for the role analyst".into(),
-        ));
-    }
+    access::require_role(&caller, Action::Statistics)?;
     let municipality = match (&caller.municipality, params.municipality) {
         (Some(own), Some(asked)) if own.as_str() != asked => {
             return Err(ApiError::Forbidden(format!(
