@@ -1,6 +1,6 @@
 //! The master key that wraps every young person's data key.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use casus_store::privacy::{Keyring, MasterKey};
 
@@ -21,17 +21,13 @@ pub fn keyring(
                 "CASUS_ENV=production needs CASUS_MASTER_KEY: the file with the master key \
                  (64 hexadecimal characters) that seals personal data"
             );
-            let path = development_key(data_dir);
+            let path = data_dir.join("master-key");
             secret::create(&path, "master key", MasterKey::generate_hex)?;
             path
         }
     };
     let master = MasterKey::read(&path)?;
     Ok(Keyring::new(master))
-}
-
-pub fn development_key(data_dir: &Path) -> PathBuf {
-    data_dir.join("master-key")
 }
 
 /// `casus rotate-master-key --to FILE`: wraps every data key with the new
