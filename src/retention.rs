@@ -24,9 +24,7 @@ pub struct RetentionArgs {
 }
 
 pub async fn run(pool: &PgPool, keyring: &Keyring, args: RetentionArgs) -> anyhow::Result<()> {
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let as_of = args.as_of.unwrap_or_else(casus_store::clock::today);
     let subjects = due(pool, as_of).await?;
     let verb = if args.dry_run {
         "would erase"
@@ -56,7 +54,7 @@ pub async fn run(pool: &PgPool, keyring: &Keyring, args: RetentionArgs) -> anyho
     let store = CaseStore::new(pool.clone(), keyring.clone(), programme, 0);
     let mut erased = 0;
     for subject in &subjects {
-        match erase(&store, subject, as_of).await {
+        match erase(&store, subject).await {
             Ok(n) => {
                 erased += n;
                 tracing::info!(subject = %subject.subject_id, cases = n, "retention: erased");
@@ -79,7 +77,7 @@ pub async fn run(pool: &PgPool, keyring: &Keyring, args: RetentionArgs) -> anyho
 }
 
 /// Erases one subject, if every case about them is still closed.
-async fn erase(store: &CaseStore, subject: &Due, as_of: NaiveDate) -> Result<usize, CommandError> {
+async fn erase(store: &CaseStore, subject: &Due) -> Result<usize, CommandError> {
     let reason = format!(
         "retention period ended on {} ({})",
         subject.kept_until,
@@ -87,7 +85,8 @@ async fn erase(store: &CaseStore, subject: &Due, as_of: NaiveDate) -> Result<usi
     );
     let erasure = Erasure {
         reason: Text::parse(&reason).map_err(|e| CommandError::Internal(e.into()))?,
-        erased_on: as_of,
+        // The erasure happens today, whatever day the periods were judged on.
+        erased_on: casus_store::clock::today(),
     };
     let metadata = Metadata::new(retention_actor(), Uuid::now_v7()).with_reason(reason);
     let erased = store

@@ -89,7 +89,7 @@ impl<'a> From<&'a CaseFile> for Facts<'a> {
                 .map(|w| w.as_str())
                 .collect(),
             partners: file
-                .sharing_partners(chrono::Local::now().date_naive())
+                .sharing_partners(casus_store::clock::today())
                 .map(|p| p.as_str())
                 .collect(),
         }
@@ -144,7 +144,8 @@ fn acting_roles(action: Action) -> &'static [Role] {
 pub fn relation(caller: &Principal, facts: &Facts) -> Relation {
     let same_municipality = match &caller.municipality {
         Some(m) => m.as_str() == facts.municipality,
-        None => caller.has(Role::Auditor) || caller.has(Role::PrivacyOfficer),
+        // A national scope, which only auditors may have (see `Claims`).
+        None => caller.has(Role::Auditor),
     };
     if !same_municipality {
         Relation::Outside

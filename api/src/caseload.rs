@@ -61,7 +61,7 @@ pub async fn caseload(
     Query(params): Query<CaseloadParams>,
 ) -> Result<Json<Caseload>, ApiError> {
     let filter = caseload_scope(&caller, params)?;
-    let today = chrono::Local::now().date_naive();
+    let today = casus_store::clock::today();
     let workers = queries::workload(&state.pool, &filter, today).await?;
     let cases = queries::caseload(&state.pool, &filter, today).await?;
     Ok(Json(Caseload {
@@ -201,7 +201,13 @@ pub async fn reassign_all(
                 let role = access::authorize(caller, Action::Assign, &Facts::from(file))?.role;
                 let mut metadata = Metadata::new(actor(caller, role), correlation_id);
                 metadata.reason = Some(body.value.reason.as_str().to_owned());
-                Ok::<_, ApiError>((Command::new(CaseCommand::ReassignWorker(command)), metadata))
+                Ok::<_, ApiError>((
+                    Command::new(
+                        CaseCommand::ReassignWorker(command),
+                        casus_store::clock::today(),
+                    ),
+                    metadata,
+                ))
             })
             .await;
         match outcome {

@@ -79,17 +79,22 @@ pub(crate) async fn wait(
     };
     for table in tables {
         if !wait_for_version(&state.pool, *table, case, version, state.settings.read_wait).await? {
-            return Err(Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "View behind",
-                format!("The view has not reached version {version} of this case yet; try again shortly."),
-            )
-            .kind("urn:casus:problem:view-behind")
-            .with_header(header::RETRY_AFTER, "1")
-            .into());
+            return Err(view_behind(version));
         }
     }
     Ok(())
+}
+
+/// A view that did not reach `version` of a case within the read's wait.
+pub(crate) fn view_behind(version: u64) -> ApiError {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "View behind",
+        format!("The view has not reached version {version} of this case yet; try again shortly."),
+    )
+    .kind("urn:casus:problem:view-behind")
+    .with_header(header::RETRY_AFTER, "1")
+    .into()
 }
 
 fn view_of(domain: Domain) -> Versioned {
@@ -239,7 +244,7 @@ pub async fn list(
         after,
         limit: limit + 1,
     };
-    let today = chrono::Local::now().date_naive();
+    let today = casus_store::clock::today();
     let mut items = queries::list(&state.pool, caller.domain, &reach, &filter, today).await?;
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);

@@ -22,7 +22,7 @@ pub enum ApiError {
     #[error("unprocessable: {0}")]
     Unprocessable(String),
     #[error(transparent)]
-    Command(#[from] CommandError),
+    Command(CommandError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     /// A ready-made answer (e.g. from an extractor).
@@ -85,6 +85,16 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<CommandError> for ApiError {
+    fn from(error: CommandError) -> Self {
+        match error {
+            // Named something out of the caller's scope: as for any id, 404.
+            CommandError::OutOfScope => Self::NotFound,
+            other => Self::Command(other),
+        }
+    }
+}
+
 fn command_problem(error: CommandError) -> Problem {
     match error {
         CommandError::Rejected(refusal) => refused(refusal),
@@ -113,6 +123,7 @@ fn command_problem(error: CommandError) -> Problem {
             tracing::error!(error = %cause, "stored events cannot be read");
             internal()
         }
+        CommandError::OutOfScope => ApiError::NotFound.into_problem(),
         CommandError::Internal(cause) => {
             tracing::error!(error = %cause, "unexpected error in the event store");
             internal()
@@ -160,8 +171,17 @@ fn refused(refusal: CaseError) -> Problem {
         | LegalBasisRequired { .. }
         | HighRiskNeedsReview { .. }
         | UnknownReview(_)
-        | UnknownEntry(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        | UnknownEntry(_)
+        | DateOutOfRange(_)
+        | MarkedValue => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    Problem::new(status, "The case refuses this", refusal.to_string())
-        .kind("urn:casus:problem:refused")
+    let problem = Problem::new(status, "The case refuses this", refusal.to_string())
+        .kind("urn:casus:problem:refused");
+    match &refusal {
+        DateOutOfRange(rule) => problem
+            .with("field", rule.field)
+            .with("earliest", rule.earliest)
+            .with("latest", rule.latest),
+        _ => problem,
+    }
 }

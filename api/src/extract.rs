@@ -69,8 +69,21 @@ fn body_rejection(rejection: BytesRejection) -> Problem {
     }
 }
 
-/// Parses JSON into `T`, refusing fields `T` does not have.
+/// Parses JSON into `T`, refusing fields `T` does not have and the store's
+/// marks of personal values (a client sending a sealed value could have it
+/// opened on another case, or stored where a text belongs).
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    if let Some(field) = serde_json::from_slice(bytes)
+        .ok()
+        .and_then(|value| marked_field(&value))
+    {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid request",
+            format!("`{field}`: {}", casus_domain::CaseError::MarkedValue),
+        )
+        .with("field", &field));
+    }
     let mut unknown = Vec::new();
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value =
@@ -100,6 +113,25 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         .with("unknown_fields", &unknown));
     }
     Ok(value)
+}
+
+/// Where a JSON value holds an object keyed by one of the store's marks.
+fn marked_field(value: &serde_json::Value) -> Option<String> {
+    use casus_domain::{OPEN_MARK, SEALED_MARK};
+    match value {
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, inner)| {
+            if key == OPEN_MARK || key == SEALED_MARK {
+                Some(key.clone())
+            } else {
+                marked_field(inner).map(|path| format!("{key}.{path}"))
+            }
+        }),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, inner)| marked_field(inner).map(|path| format!("{i}.{path}"))),
+        _ => None,
+    }
 }
 
 /// Path parameters; a malformed one (e.g. an id that is not a UUID) is 400.

@@ -78,10 +78,13 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             return unavailable().into_response();
         }
     };
-    let stopped: Vec<&str> = views
+    let stopped: Vec<String> = views
         .iter()
-        .filter(|v| v.error.is_some())
-        .map(|v| v.view.as_str())
+        .filter_map(|v| {
+            v.error
+                .as_ref()
+                .map(|error| format!("{} ({error})", v.view))
+        })
         .collect();
     if stopped.is_empty() {
         return Json(Ready {
@@ -94,8 +97,9 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE,
         "Views stopped",
         format!(
-            "These views are stopped at an event they cannot apply: {}",
-            stopped.join(", ")
+            "These views are stopped at an event they cannot apply: {}. The event stays in the \
+             log; see the README's Reliability section for what to do.",
+            stopped.join("; ")
         ),
     )
     .with("views", &views)

@@ -74,7 +74,7 @@ pub async fn erasure(
     let reason = body.value.reason;
     let erasure = Erasure {
         reason: reason.clone(),
-        erased_on: chrono::Local::now().date_naive(),
+        erased_on: casus_store::clock::today(),
     };
     let metadata = Metadata::new(
         actor(&writer.caller, Role::PrivacyOfficer),

@@ -7,7 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use casus_domain::{CaseId, Role};
 use casus_projections::queries;
-use casus_projections::wait::{wait_for_version, Versioned};
+use casus_projections::wait::{logged_version, wait_for_version, Versioned};
 use casus_store::audit::access::{self, Access};
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ impl FromRequestParts<AppState> for Reader {
         let reason = parts
             .headers
             .get(AUDIT_REASON)
-            .and_then(|v| v.to_str().ok())
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .map(|r| r.chars().take(500).collect());
@@ -210,14 +210,27 @@ impl Reader {
     ) -> Result<(Grant, String), ApiError> {
         require_role(&self.caller, action)?;
         let pool = &self.state.pool;
-        // The access facts must be as new as what the caller asks to see.
-        if let Some(version) = min_version {
-            let wait = self.state.settings.read_wait;
-            wait_for_version(pool, Versioned::Caseload, case, version, wait).await?;
+        // Authorise on the case as the log has it now: the access facts
+        // must reflect every committed event of this case, so a consent
+        // withdrawn a moment ago already ends a partner's access.
+        let logged = logged_version(pool, case).await?;
+        if logged == 0 {
+            return Err(ApiError::NotFound);
+        }
+        let wait = self.state.settings.read_wait;
+        if !wait_for_version(pool, Versioned::Caseload, case, logged, wait).await? {
+            return Err(crate::cases::view_behind(logged));
         }
         let scope = queries::scope(pool, case.as_uuid()).await?;
         let scope = scope.ok_or(ApiError::NotFound)?;
         let grant = authorize(&self.caller, action, &Facts::from(&scope))?;
+        // Asked for a version the case does not have (yet): say so at once,
+        // to a caller who may see the case, rather than wait in vain.
+        if let Some(version) = min_version.filter(|v| *v > logged) {
+            return Err(ApiError::Unprocessable(format!(
+                "this case has no version {version}: it is at version {logged}"
+            )));
+        }
         // A partner reads on what its involvement rests on.
         let basis = match grant.relation {
             Relation::Partner => scope

@@ -268,6 +268,7 @@ impl Writer {
                 kind = command.describe();
                 let command = Command {
                     expected_version: self.if_match,
+                    today: casus_store::clock::today(),
                     action: command,
                 };
                 let metadata = Metadata::new(actor(caller, role), self.request_id.0);

@@ -2,23 +2,27 @@
 //! needs (dates, ids, the young person's age for a Halt referral), so that
 //! deciding stays pure.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::events::*;
 use crate::model::{Signal, Worker};
 
-/// A command with the version of the case that the caller last saw, if it
-/// wants the command refused when the case has changed since.
+/// A command, the day it is given on (Europe/Amsterdam: what happened cannot
+/// lie after it), and the version of the case that the caller last saw, if
+/// it wants the command refused when the case has changed since.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Command {
     pub expected_version: Option<u64>,
+    pub today: NaiveDate,
     pub action: CaseCommand,
 }
 
 impl Command {
-    pub fn new(action: CaseCommand) -> Self {
+    pub fn new(action: CaseCommand, today: NaiveDate) -> Self {
         Self {
             expected_version: None,
+            today,
             action,
         }
     }
@@ -26,12 +30,6 @@ impl Command {
     pub fn expecting(mut self, version: u64) -> Self {
         self.expected_version = Some(version);
         self
-    }
-}
-
-impl From<CaseCommand> for Command {
-    fn from(action: CaseCommand) -> Self {
-        Self::new(action)
     }
 }
 
@@ -82,6 +80,17 @@ pub enum CaseCommand {
 }
 
 impl CaseCommand {
+    /// This command, given on `today`.
+    pub fn on(self, today: NaiveDate) -> Command {
+        Command::new(self, today)
+    }
+
+    /// Whether the command carries a sealed value: only the store seals, and
+    /// a sealed value copied from elsewhere would be opened as this case's.
+    pub fn holds_marked_value(&self) -> bool {
+        serde_json::to_value(self).is_ok_and(|value| crate::personal::holds_sealed(&value))
+    }
+
     /// What the command does, in the words of an error message.
     pub fn describe(&self) -> &'static str {
         match self {

@@ -34,6 +34,10 @@ impl YouthCase {
                 });
             }
         }
+        crate::dates::check(&command.action, command.today)?;
+        if command.action.holds_marked_value() {
+            return Err(CaseError::MarkedValue);
+        }
         let action = command.action;
         let Some(file) = self.file() else {
             return match action {

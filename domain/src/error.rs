@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use crate::dates::DateRule;
 use crate::ids::{ConsentId, GoalId, InterventionId, OrganisationId, ReviewId, WorkerId};
 use crate::model::{InterventionStatus, Stage, TriageDecision};
 use crate::values::{Domain, FocusAreaCode, MunicipalityCode};
@@ -92,6 +93,10 @@ pub enum CaseError {
     UnknownReview(ReviewId),
     #[error("review {0} has already been completed")]
     ReviewAlreadyCompleted(ReviewId),
+    #[error("{0}")]
+    DateOutOfRange(DateRule),
+    #[error("personal values are sent as plain values; `$sealed` and `$personal` are the store's own marks")]
+    MarkedValue,
     #[error("this case has no entry {0} to correct")]
     UnknownEntry(u64),
 }

@@ -3,6 +3,7 @@
 
 mod case;
 mod commands;
+pub mod dates;
 mod decide;
 mod error;
 mod events;

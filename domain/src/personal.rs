@@ -49,6 +49,17 @@ impl<T> Personal<T> {
     }
 }
 
+/// Whether `value` (a command or event as JSON) holds a sealed personal value.
+pub fn holds_sealed(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.contains_key(SEALED_MARK) || map.values().any(holds_sealed)
+        }
+        serde_json::Value::Array(items) => items.iter().any(holds_sealed),
+        _ => false,
+    }
+}
+
 impl<T> fmt::Debug for Personal<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {

@@ -12,7 +12,7 @@ fn given(events: Vec<CaseEvent>) -> cqrs_es::test::AggregateTestExecutor<YouthCa
 }
 
 fn when(events: Vec<CaseEvent>, action: CaseCommand) -> AggregateResultValidator<YouthCase> {
-    given(events).when(Command::new(action))
+    given(events).when(Command::new(action, today()))
 }
 
 fn accepts(events: Vec<CaseEvent>, action: CaseCommand, expected: Vec<CaseEvent>) {
@@ -506,7 +506,7 @@ fn correct_entry_of_a_closed_case() {
 fn erase_subject_of_a_closed_case() {
     let erasure = Erasure {
         reason: text("retention period expired"),
-        erased_on: day(2046, 9, 2),
+        erased_on: day(2026, 9, 2),
     };
     accepts(
         closed(),
@@ -516,6 +516,73 @@ fn erase_subject_of_a_closed_case() {
 }
 
 // ---- every rule, refused ----
+
+#[test]
+fn a_contact_cannot_lie_after_today_or_before_1900() {
+    let contact = |on| {
+        CaseCommand::LogContact(Contact {
+            kind: ContactKind::Phone,
+            with_whom: vec![ContactParty::Youth],
+            contacted_on: on,
+            summary: personal("called"),
+        })
+    };
+    let rule = |latest| {
+        CaseError::DateOutOfRange(dates::DateRule {
+            field: "contacted_on",
+            earliest: day(1900, 1, 1),
+            latest,
+        })
+    };
+    let tomorrow = today().succ_opt().unwrap();
+    refuses(active(), contact(tomorrow), rule(today()));
+    refuses(active(), contact(day(0, 1, 1)), rule(today()));
+    refuses(active(), contact(day(10_000, 1, 1)), rule(today()));
+    when(active(), contact(today())).then_expect_events(vec![CaseEvent::ContactLogged(
+        match contact(today()) {
+            CaseCommand::LogContact(c) => c,
+            _ => unreachable!(),
+        },
+    )]);
+}
+
+#[test]
+fn a_withdrawal_cannot_be_dated_in_the_far_future() {
+    refuses(
+        with(
+            active(),
+            [CaseEvent::ConsentRecorded(consent(
+                40,
+                "halt-rotterdam",
+                ConsentPurpose::HaltIntervention,
+                ConsentGiver::Youth,
+            ))],
+        ),
+        CaseCommand::WithdrawConsent(ConsentWithdrawal {
+            consent_id: id(40),
+            withdrawn_on: day(9999, 12, 31),
+        }),
+        CaseError::DateOutOfRange(dates::DateRule {
+            field: "withdrawn_on",
+            earliest: day(1900, 1, 1),
+            latest: today(),
+        }),
+    );
+}
+
+#[test]
+fn a_command_never_carries_a_sealed_value() {
+    let sealed: Personal<Text> =
+        serde_json::from_value(serde_json::json!({"$sealed": "copied from another case"})).unwrap();
+    refuses(
+        active(),
+        CaseCommand::AddNote(Note {
+            confidentiality: Confidentiality::Shared,
+            text: sealed,
+        }),
+        CaseError::MarkedValue,
+    );
+}
 
 #[test]
 fn a_case_is_referred_once() {
@@ -541,13 +608,13 @@ fn commands_need_a_referred_case() {
 #[test]
 fn expected_version_must_match() {
     given(triaged())
-        .when(Command::new(CaseCommand::AssignWorker(worker(3))).expecting(1))
+        .when(Command::new(CaseCommand::AssignWorker(worker(3)), today()).expecting(1))
         .then_expect_error(CaseError::VersionMismatch {
             expected: 1,
             actual: 2,
         });
     given(triaged())
-        .when(Command::new(CaseCommand::AssignWorker(worker(3))).expecting(2))
+        .when(Command::new(CaseCommand::AssignWorker(worker(3)), today()).expecting(2))
         .then_expect_events(vec![CaseEvent::WorkerAssigned(worker(3))]);
 }
 

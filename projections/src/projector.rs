@@ -27,11 +27,12 @@ const HELD_RETRY: Duration = Duration::from_millis(10);
 pub enum ProjectionError {
     #[error(transparent)]
     Read(#[from] ReadError),
-    #[error("view {view} cannot apply the events from {first} to {last}: {source}")]
+    #[error("view {view} cannot apply event {sequence} of case {case} (global position {position}): {source}")]
     Apply {
         view: &'static str,
-        first: i64,
-        last: i64,
+        case: casus_domain::CaseId,
+        sequence: i64,
+        position: i64,
         source: sqlx::Error,
     },
     #[error("a rebuild of {0} is running already")]
@@ -231,20 +232,43 @@ impl Projector {
     }
 }
 
-/// Applies a batch to a view, naming the batch's positions if it fails.
+/// Applies a batch to a view. If the batch fails, its events are applied
+/// one at a time (each in a savepoint) to name the event that fails, so an
+/// operator is told which case and sequence stop the view.
 pub(crate) async fn apply(
     view: &dyn View,
     conn: &mut sqlx::PgConnection,
     events: &[RecordedEvent],
 ) -> Result<(), ProjectionError> {
-    view.apply(conn, events)
-        .await
-        .map_err(|source| ProjectionError::Apply {
-            view: view.name(),
-            first: events.first().map_or(0, |e| e.position.global_position),
-            last: events.last().map_or(0, |e| e.position.global_position),
-            source,
-        })
+    use sqlx::Connection;
+    let mut batch = conn.begin().await?;
+    let Err(batch_error) = view.apply(&mut batch, events).await else {
+        return Ok(batch.commit().await?);
+    };
+    batch.rollback().await?;
+    for event in events {
+        let mut one = conn.begin().await?;
+        if let Err(source) = view.apply(&mut one, std::slice::from_ref(event)).await {
+            one.rollback().await?;
+            return Err(failed(view, event, source));
+        }
+        one.commit().await?;
+    }
+    // Each event applies alone but not the batch: name its last event.
+    match events.last() {
+        Some(last) => Err(failed(view, last, batch_error)),
+        None => Err(batch_error.into()),
+    }
+}
+
+fn failed(view: &dyn View, event: &RecordedEvent, source: sqlx::Error) -> ProjectionError {
+    ProjectionError::Apply {
+        view: view.name(),
+        case: event.case_id,
+        sequence: event.sequence,
+        position: event.position.global_position,
+        source,
+    }
 }
 
 /// Whether any committed event lies past `after`, readable or not.

@@ -153,7 +153,7 @@ async fn queries_p99(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
     )
     .fetch_one(pool)
     .await?;
-    let today = chrono::Local::now().date_naive();
+    let today = casus_store::clock::today();
     let filter = CaseloadFilter {
         municipality: municipality.clone(),
         team: Some(team.clone()),
@@ -222,6 +222,7 @@ async fn load_times(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Vec<Figu
     let metadata = bench_metadata();
     let mut figures = Vec::new();
     let mut base = None;
+    let today = casus_store::clock::today();
     for size in [10_u64, 100, 1_000, 10_000] {
         let case = CaseId::new();
         let mut batch = casus_store::EventBatch::new(keyring.clone());
@@ -234,7 +235,7 @@ async fn load_times(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Vec<Figu
         for command in
             std::iter::once(referral).chain(std::iter::repeat_n(note.clone(), size as usize - 2))
         {
-            for event in state.decide(Command::new(command), &programme)? {
+            for event in state.decide(Command::new(command, today), &programme)? {
                 batch.push(case, state.version() + 1, &event, &metadata)?;
                 state.apply(event);
             }
@@ -242,7 +243,7 @@ async fn load_times(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Vec<Figu
         batch.write(pool).await?;
         // The last event through the snapshot store, which snapshots the case.
         snapshots
-            .execute(case, Command::new(note), &metadata)
+            .execute(case, Command::new(note, today), &metadata)
             .await?;
         let mut without = Vec::new();
         let mut with = Vec::new();

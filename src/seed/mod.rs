@@ -39,6 +39,7 @@ pub async fn write(
     seed: u64,
 ) -> anyhow::Result<(u64, f64)> {
     let programme = casus_store::load_programme(pool).await?;
+    let today = casus_store::clock::today();
     let mut rng = StdRng::seed_from_u64(seed);
     let bar = ProgressBar::new(cases as u64).with_style(
         ProgressStyle::with_template("seed {bar:40} {pos}/{len} cases, {msg} ({per_sec})")
@@ -54,7 +55,7 @@ pub async fn write(
             let case = CaseId::new();
             let mut state = YouthCase::default();
             for (action, metadata) in script::case(&mut rng, &programme) {
-                let Ok(decided) = state.decide(Command::new(action), &programme) else {
+                let Ok(decided) = state.decide(Command::new(action, today), &programme) else {
                     continue;
                 };
                 for event in decided {

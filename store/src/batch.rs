@@ -19,8 +19,8 @@ pub struct EventBatch {
     keyring: Keyring,
     /// Each new subject's key, and the same wrapped for storage.
     keys: HashMap<Uuid, (DataKey, Vec<u8>)>,
-    /// Each case's subject.
-    subjects: HashMap<CaseId, Uuid>,
+    /// Each case's subject and municipality.
+    subjects: HashMap<CaseId, (Uuid, String)>,
     ids: Vec<String>,
     sequences: Vec<i64>,
     types: Vec<String>,
@@ -57,13 +57,19 @@ impl EventBatch {
             self.keys
                 .entry(subject)
                 .or_insert_with(|| keyring.new_key(subject));
-            self.subjects.insert(case, subject);
+            let municipality = referral.municipality.to_string();
+            self.subjects.insert(case, (subject, municipality));
+        }
+        if let CaseEvent::CaseTransferred(transfer) = event {
+            if let Some((_, municipality)) = self.subjects.get_mut(&case) {
+                *municipality = transfer.municipality.to_string();
+            }
         }
         let mut payload = serde_json::to_value(event)?;
         let (key, _) = self
             .subjects
             .get(&case)
-            .and_then(|subject| self.keys.get(subject))
+            .and_then(|(subject, _)| self.keys.get(subject))
             .ok_or_else(|| SealError::NoSubject(case.to_string()))?;
         seal_all(&mut payload, key);
         self.ids.push(case.to_string());
@@ -83,11 +89,14 @@ impl EventBatch {
             .into_iter()
             .map(|(subject, (_, wrapped))| (subject, wrapped))
             .unzip();
-        let (cases, case_subjects): (Vec<Uuid>, Vec<Uuid>) = self
-            .subjects
-            .into_iter()
-            .map(|(case, subject)| (case.as_uuid(), subject))
-            .unzip();
+        let mut cases = Vec::with_capacity(self.subjects.len());
+        let mut case_subjects = Vec::with_capacity(self.subjects.len());
+        let mut municipalities = Vec::with_capacity(self.subjects.len());
+        for (case, (subject, municipality)) in self.subjects {
+            cases.push(case.as_uuid());
+            case_subjects.push(subject);
+            municipalities.push(municipality);
+        }
         let mut tx = pool.begin().await?;
         sqlx::query(
             "insert into subject_keys (subject_id, wrapped, master_key_id)
@@ -98,11 +107,15 @@ impl EventBatch {
         .bind(self.keyring.master_id())
         .execute(&mut *tx)
         .await?;
-        sqlx::query("insert into case_subjects select * from unnest($1::uuid[], $2::uuid[])")
-            .bind(&cases)
-            .bind(&case_subjects)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "insert into case_subjects (case_id, subject_id, municipality)
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[])",
+        )
+        .bind(&cases)
+        .bind(&case_subjects)
+        .bind(&municipalities)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(INSERT_EVENTS)
             .bind(YouthCase::TYPE)
             .bind(&self.ids)

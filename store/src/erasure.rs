@@ -77,7 +77,10 @@ impl CaseStore {
             if let Err(refusal) = check(state) {
                 return Ok(Err(refusal));
             }
-            let command = Command::new(CaseCommand::EraseSubject(erasure.clone()));
+            let command = Command::new(
+                CaseCommand::EraseSubject(erasure.clone()),
+                crate::clock::today(),
+            );
             let events = match state.decide(command, &self.programme) {
                 Ok(events) => events,
                 Err(CaseError::Erased) => {

@@ -20,6 +20,10 @@ pub enum CommandError {
     /// Another request with the same idempotency key was answered first.
     #[error(transparent)]
     KeyTaken(KeyTaken),
+    /// The command names something outside the case's municipality (a
+    /// young person of another one).
+    #[error("the command names something outside the case's municipality")]
+    OutOfScope,
     #[error("the database is unavailable: {0}")]
     Unavailable(Cause),
     #[error("the stored events of this case cannot be read: {0}")]
@@ -57,6 +61,11 @@ impl From<AggregateError<CaseError>> for CommandError {
             {
                 Self::Rejected(CaseError::Erased)
             }
+            AggregateError::UnexpectedError(cause)
+                if matches!(cause.downcast_ref(), Some(SealError::SubjectElsewhere)) =>
+            {
+                Self::OutOfScope
+            }
             AggregateError::UnexpectedError(cause) => Self::Internal(cause),
         }
     }
@@ -68,6 +77,7 @@ impl CommandError {
         match error {
             SealError::Database(error) => Self::from_sqlx(error),
             SealError::Erased => Self::Rejected(CaseError::Erased),
+            SealError::SubjectElsewhere => Self::OutOfScope,
             other => Self::Internal(Box::new(other)),
         }
     }

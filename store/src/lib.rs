@@ -4,6 +4,7 @@
 pub mod audit;
 mod batch;
 mod case_store;
+pub mod clock;
 mod db;
 mod erasure;
 mod error;

@@ -159,7 +159,7 @@ async fn serve_projects_new_events_until_terminated() {
     let written = store
         .execute(
             case,
-            CaseCommand::ReferCase(referral()).into(),
+            CaseCommand::ReferCase(referral()).on(casus_domain::testing::today()),
             &crate::workload::metadata(),
         )
         .await
@@ -373,7 +373,11 @@ async fn verify_receipts_and_export_on_the_command_line() {
     let case = CaseId::new();
     let metadata = crate::workload::metadata();
     store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata)
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).on(casus_domain::testing::today()),
+            &metadata,
+        )
         .await
         .unwrap();
 
@@ -387,7 +391,8 @@ async fn verify_receipts_and_export_on_the_command_line() {
     store
         .execute(
             case,
-            CaseCommand::DecideTriage(triage(TriageDecision::TakeOn)).into(),
+            CaseCommand::DecideTriage(triage(TriageDecision::TakeOn))
+                .on(casus_domain::testing::today()),
             &metadata,
         )
         .await

@@ -14,16 +14,21 @@ use crate::support::TestDb;
 use crate::workload::metadata;
 
 fn note(text: &str) -> Command {
-    Command::new(CaseCommand::AddNote(Note {
+    CaseCommand::AddNote(Note {
         confidentiality: Confidentiality::Shared,
         text: personal(text),
-    }))
+    })
+    .on(today())
 }
 
 async fn open_case(store: &CaseStore) -> CaseId {
     let case = CaseId::new();
     store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).on(today()),
+            &metadata(),
+        )
         .await
         .expect("referral");
     case
@@ -182,7 +187,11 @@ async fn a_refused_command_stores_nothing() {
     let case = open_case(&store).await;
 
     let refused = store
-        .execute(case, CaseCommand::AgreePlan(plan()).into(), &metadata())
+        .execute(
+            case,
+            CaseCommand::AgreePlan(plan()).on(today()),
+            &metadata(),
+        )
         .await;
 
     assert!(matches!(
@@ -308,7 +317,7 @@ async fn a_case_of_a_thousand_events_loads_the_same_with_and_without_snapshots()
     let case = CaseId::new();
     for command in busy_case_commands(1_000) {
         with_snapshots
-            .execute(case, command.into(), &metadata())
+            .execute(case, command.on(today()), &metadata())
             .await
             .expect("command");
     }
@@ -355,7 +364,7 @@ async fn every_event_gets_a_unique_global_position_a_transaction_and_a_time() {
                     assessment: assessment(RiskLevel::High),
                     next_review: Some(review(20, day(2026, 2, 1))),
                 }
-                .into(),
+                .on(today()),
                 &metadata(),
             )
             .await
@@ -384,7 +393,7 @@ async fn every_event_carries_the_full_metadata() {
     let case = CaseId::new();
     let who = metadata().with_reason("referral by the police");
     store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &who)
+        .execute(case, CaseCommand::ReferCase(referral()).on(today()), &who)
         .await
         .unwrap();
 

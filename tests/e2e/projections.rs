@@ -319,6 +319,119 @@ async fn a_panicking_view_is_recorded_and_retried() {
     assert_eq!(rows as u64, events, "every event applied once");
 }
 
+/// A view that always fails at one event.
+struct FailAt {
+    inner: Timeline,
+    at: i64,
+}
+
+impl View for FailAt {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        self.inner.tables()
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        events: &'a [RecordedEvent],
+    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        if events.iter().any(|e| e.position.global_position == self.at) {
+            Box::pin(async { Err(sqlx::Error::Protocol("cannot apply this one".into())) })
+        } else {
+            self.inner.apply(conn, events)
+        }
+    }
+}
+
+/// A view stopped by an event names that event's case and sequence (what
+/// `/ready` shows an operator), not just the batch it was in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_view_names_the_case_and_sequence_it_stopped_at() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    workload::run(store, 10, 2, 9).await;
+    let (at, case, sequence): (i64, String, i64) = sqlx::query_as(
+        "select global_position, aggregate_id, sequence from events
+          order by global_position offset 37 limit 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let view = FailAt {
+        inner: Timeline,
+        at,
+    };
+    let projector = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(view));
+    projector.register().await.unwrap();
+    let error = projector.catch_up().await.unwrap_err().to_string();
+    assert!(
+        error.contains(&format!("event {sequence} of case {case}"))
+            && error.contains(&format!("global position {at}")),
+        "{error}"
+    );
+    let applied: i64 =
+        sqlx::query_scalar("select events_applied from projection_checkpoints where view = $1")
+            .bind("case_timeline")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(applied, 0, "the failing batch left nothing behind");
+}
+
+/// Every command the domain accepts, dates at and past every edge
+/// included, yields events that every view applies, and a rebuild gives
+/// the same views. (Before dates were bounded, a contact dated in the year
+/// 0 or 10000 was accepted and stopped every view.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_accepted_command_reaches_every_view_and_a_rebuild() {
+    use casus_store::CommandError;
+    use proptest::strategy::{Strategy, ValueTree};
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut accepted, mut out_of_range) = (0, 0);
+    for _ in 0..16 {
+        let commands = proptest::collection::vec(strategies::command(), 0..60)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let case = CaseId::new();
+        let referral = Referral {
+            subject: SubjectId::default(),
+            ..referral()
+        };
+        let referral = CaseCommand::ReferCase(referral).on(today());
+        store.execute(case, referral, &metadata()).await.unwrap();
+        for action in commands {
+            match store.execute(case, action.on(today()), &metadata()).await {
+                Ok(_) => accepted += 1,
+                Err(CommandError::Rejected(CaseError::DateOutOfRange(_))) => out_of_range += 1,
+                Err(CommandError::Rejected(_)) => {}
+                Err(other) => panic!("{other}"),
+            }
+        }
+    }
+    assert!(
+        accepted > 100 && out_of_range > 5,
+        "{accepted} accepted, {out_of_range} out of range"
+    );
+    catch_up(&db).await;
+    let live = dump(&db.pool).await;
+    rebuild_all(&db).await;
+    catch_up(&db).await;
+    let rebuilt = dump(&db.pool).await;
+    for (table, _) in TABLES {
+        assert!(
+            live[table] == rebuilt[table],
+            "{table} differs between live and rebuilt"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     let db = TestDb::new().await;
@@ -421,7 +534,11 @@ async fn a_reader_can_wait_for_its_own_write() {
     let store = db.store(0).await;
     let case = CaseId::new();
     let written = store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).on(today()),
+            &metadata(),
+        )
         .await
         .unwrap();
 
@@ -547,13 +664,17 @@ async fn restricted_content_never_reaches_the_other_domain() {
     let store = db.store(0).await;
     let case = CaseId::new();
     store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).on(today()),
+            &metadata(),
+        )
         .await
         .unwrap();
     let restricted = restricted_events();
     for (command, ..) in &restricted {
         store
-            .execute(case, command.clone().into(), &metadata())
+            .execute(case, command.clone().on(today()), &metadata())
             .await
             .unwrap();
     }
@@ -580,7 +701,7 @@ async fn restricted_content_never_reaches_the_other_domain() {
         CaseCommand::PlanIntervention(intervention(31, InterventionKind::Halt)),
     ] {
         store
-            .execute(case, command.into(), &metadata())
+            .execute(case, command.on(today()), &metadata())
             .await
             .unwrap();
     }
@@ -622,7 +743,11 @@ async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() 
     let (worked, unassigned, closed) = (CaseId::new(), CaseId::new(), CaseId::new());
     for case in [worked, unassigned, closed] {
         store
-            .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+            .execute(
+                case,
+                CaseCommand::ReferCase(referral()).on(today()),
+                &metadata(),
+            )
             .await
             .unwrap();
     }
@@ -637,14 +762,14 @@ async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() 
         }),
     ] {
         store
-            .execute(worked, command.into(), &metadata())
+            .execute(worked, command.on(today()), &metadata())
             .await
             .unwrap();
     }
     store
         .execute(
             closed,
-            CaseCommand::CloseCase(closure(CaseResult::ReferralWithdrawn)).into(),
+            CaseCommand::CloseCase(closure(CaseResult::ReferralWithdrawn)).on(today()),
             &metadata(),
         )
         .await
@@ -771,7 +896,11 @@ async fn a_commit_wakes_the_projector() {
 
     let case = CaseId::new();
     let written = store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).on(today()),
+            &metadata(),
+        )
         .await
         .unwrap();
     let seen = wait_for_version(
@@ -830,7 +959,11 @@ async fn the_views_read_old_events_in_their_current_shape() {
     let store = db.store(0).await;
     let case = CaseId::new();
     store
-        .execute(case, CaseCommand::ReferCase(referral()).into(), &metadata())
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral()).on(today()),
+            &metadata(),
+        )
         .await
         .unwrap();
     sqlx::query(

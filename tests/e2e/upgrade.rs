@@ -71,7 +71,11 @@ async fn cases_from_before_sealing_are_read_and_sealed_from_then_on() {
         text: casus_domain::Personal::new(casus_domain::Text::parse("after the upgrade").unwrap()),
     };
     store
-        .execute(case, Command::new(CaseCommand::AddNote(note)), &metadata())
+        .execute(
+            case,
+            Command::new(CaseCommand::AddNote(note), casus_store::clock::today()),
+            &metadata(),
+        )
         .await
         .unwrap();
     let stored: String = sqlx::query_scalar(

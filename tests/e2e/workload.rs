@@ -176,7 +176,7 @@ pub async fn run(
                 for script in chunk {
                     let case = CaseId::new();
                     for command in script {
-                        match store.execute(case, command.into(), &metadata()).await {
+                        match store.execute(case, command.on(today()), &metadata()).await {
                             Ok(committed) => events += committed.events as u64,
                             Err(CommandError::Rejected(_)) => {}
                             Err(other) => panic!("workload command failed: {other}"),

@@ -57,6 +57,20 @@ impl Claims {
         if roles.is_empty() {
             return Err("the token gives no role".into());
         }
+        // Only a national auditor, or an analyst of national figures, works
+        // without a municipality: any other role would read nationwide.
+        let national = [Role::Auditor, Role::Analyst];
+        if self.municipality.is_none() && roles.iter().any(|r| !national.contains(r)) {
+            return Err(
+                "claim `municipality` is missing: only auditors and analysts may have a national scope"
+                    .into(),
+            );
+        }
+        // Ids are compared as sent: a `sub` with surrounding spaces would act
+        // as the worker without them.
+        if self.sub.trim() != self.sub {
+            return Err("claim `sub` must not begin or end with spaces".into());
+        }
         Ok(Principal {
             id: WorkerId::parse(self.sub).map_err(|e| claim("sub", e))?,
             name: casus_domain::Text::parse(self.name)
@@ -77,5 +91,52 @@ impl Claims {
                 .transpose()
                 .map_err(|e| claim("team", e))?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(roles: &[&str], municipality: Option<&str>) -> Claims {
+        Claims {
+            sub: "w-1".into(),
+            name: "Sanne".into(),
+            org: "gemeente-rotterdam".into(),
+            domain: "social".into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            municipality: municipality.map(Into::into),
+            team: None,
+            iss: "casus".into(),
+            aud: "casus".into(),
+            exp: 0,
+            nbf: None,
+            iat: None,
+        }
+    }
+
+    #[test]
+    fn only_auditors_and_analysts_may_omit_the_municipality() {
+        for national in [&["auditor"][..], &["analyst"], &["auditor", "analyst"]] {
+            let principal = claims(national, None).into_principal().unwrap();
+            assert_eq!(principal.municipality, None);
+        }
+        for local in [
+            &["privacy_officer"][..],
+            &["auditor", "privacy_officer"],
+            &["case_worker"],
+            &["supervisor"],
+        ] {
+            let refused = claims(local, None).into_principal().unwrap_err();
+            assert!(refused.contains("municipality"), "{local:?}: {refused}");
+            assert!(claims(local, Some("GM0599")).into_principal().is_ok());
+        }
+    }
+
+    #[test]
+    fn a_subject_with_surrounding_spaces_is_refused() {
+        let mut spaced = claims(&["case_worker"], Some("GM0599"));
+        spaced.sub = " w-1".into();
+        assert!(spaced.into_principal().unwrap_err().contains("sub"));
     }
 }

@@ -13,6 +13,8 @@ pub enum SealError {
     Erased,
     #[error("case {0} has no young person on record to seal its personal data for")]
     NoSubject(String),
+    #[error("the young person named belongs to another municipality's cases")]
+    SubjectElsewhere,
     #[error("the referral's payload names no subject")]
     Malformed,
     #[error(transparent)]
@@ -34,29 +36,42 @@ pub(crate) async fn seal_events(
     events: &mut [(&str, Value)],
 ) -> Result<(), SealError> {
     let referral = match events.first() {
-        Some((name, payload)) if *name == "CaseReferred" => Some(
+        Some((name, payload)) if *name == "CaseReferred" => Some((
             payload["CaseReferred"]["subject"]
                 .as_str()
                 .and_then(|s| s.parse::<Uuid>().ok())
                 .ok_or(SealError::Malformed)?,
-        ),
+            payload["CaseReferred"]["municipality"]
+                .as_str()
+                .ok_or(SealError::Malformed)?
+                .to_owned(),
+        )),
         _ => None,
     };
+    let transferred_to = events.iter().rev().find_map(|(name, payload)| {
+        (*name == "CaseTransferred")
+            .then(|| payload["CaseTransferred"]["municipality"].as_str())
+            .flatten()
+            .map(str::to_owned)
+    });
     let erasing = events.iter().any(|(name, _)| *name == "SubjectErased");
     let open = events.iter().any(|(_, payload)| contains_open(payload));
-    if referral.is_none() && !erasing && !open {
+    if referral.is_none() && transferred_to.is_none() && !erasing && !open {
         return Ok(());
     }
     let case_id: Uuid = case
         .parse()
         .map_err(|_| SealError::NoSubject(case.into()))?;
+    if let Some(municipality) = &transferred_to {
+        sqlx::query("update case_subjects set municipality = $2 where case_id = $1")
+            .bind(case_id)
+            .bind(municipality)
+            .execute(&mut *tx)
+            .await?;
+    }
     let (subject, stored) = match referral {
-        Some(subject) => {
-            sqlx::query("insert into case_subjects (case_id, subject_id) values ($1, $2)")
-                .bind(case_id)
-                .bind(subject)
-                .execute(&mut *tx)
-                .await?;
+        Some((subject, municipality)) => {
+            link_subject(tx, case_id, subject, &municipality).await?;
             let stored =
                 sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
                     .bind(subject)
@@ -138,6 +153,44 @@ async fn subject_key(
 }
 
 /// The subject of `case`, and their key unless it was destroyed (or never made).
+/// Records that `case` is about `subject`, in `municipality`. A young person
+/// is known to one municipality at a time: a referral in another names a
+/// person out of the referrer's scope (their id may have been copied or
+/// guessed), and is refused as if there were no such person.
+async fn link_subject(
+    tx: &mut PgConnection,
+    case: Uuid,
+    subject: Uuid,
+    municipality: &str,
+) -> Result<(), SealError> {
+    // Serialises referrals of one young person, so two in different
+    // municipalities cannot both pass the check.
+    sqlx::query("select pg_advisory_xact_lock(hashtext('casus subject ' || $1::text))")
+        .bind(subject)
+        .execute(&mut *tx)
+        .await?;
+    let elsewhere: bool = sqlx::query_scalar(
+        "select exists (select 1 from case_subjects
+                         where subject_id = $1 and municipality <> $2)",
+    )
+    .bind(subject)
+    .bind(municipality)
+    .fetch_one(&mut *tx)
+    .await?;
+    if elsewhere {
+        return Err(SealError::SubjectElsewhere);
+    }
+    sqlx::query(
+        "insert into case_subjects (case_id, subject_id, municipality) values ($1, $2, $3)",
+    )
+    .bind(case)
+    .bind(subject)
+    .bind(municipality)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn key_for_case(
     keyring: &Keyring,
     pool: &PgPool,

@@ -2,6 +2,7 @@
 //! unchanged, the state at a version or moment is the fold of the events,
 //! and every read and refusal is in the access log.
 
+use casus_domain::testing::today;
 use casus_domain::{CaseId, YouthCase};
 use casus_store::audit::chain::{self, Breach};
 use casus_store::audit::receipt;
@@ -20,7 +21,7 @@ async fn scripted_case(store: &CaseStore, seed: u64) -> CaseId {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let case = CaseId::new();
     for command in case_script(&mut rng) {
-        let _ = store.execute(case, command.into(), &metadata()).await;
+        let _ = store.execute(case, command.on(today()), &metadata()).await;
     }
     case
 }

@@ -1,0 +1,226 @@
+//! The attacks of the outside review (issue "hostile input"), each answered
+//! with a clear refusal that changes nothing.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::app::{referral, TestApp, User, AMSTERDAM};
+
+/// A Rotterdam worker's case, triaged and included; answers its path.
+async fn included_case(app: &TestApp, worker: &User) -> String {
+    let opened = app
+        .record(
+            worker,
+            "/api/v1/cases",
+            referral("Noor Visser", "2012-05-01"),
+        )
+        .await;
+    let case = format!("/api/v1/cases/{}", opened.body["case_id"].as_str().unwrap());
+    app.record(
+        worker,
+        &format!("{case}/triage"),
+        json!({"decision": "take_on", "decided_by": "triage Zuid", "decided_on": "2026-11-03"}),
+    )
+    .await;
+    case
+}
+
+#[tokio::test]
+async fn dates_that_cannot_be_true_are_refused_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let case = included_case(&app, &worker).await;
+    let today = casus_store::clock::today();
+    let tomorrow = today.succ_opt().unwrap().to_string();
+    let before = app.events().await;
+    for date in [
+        "0000-01-01",
+        "-0001-01-01",
+        "+10000-01-01",
+        "1899-12-31",
+        &tomorrow,
+    ] {
+        let contact = json!({"kind": "phone", "with_whom": ["youth"],
+                             "contacted_on": date, "summary": "called"});
+        let answer = app
+            .post(&worker, &format!("{case}/contacts"), contact)
+            .await;
+        // chrono cannot read some of these at all: then the body is invalid (422) too.
+        assert_eq!(answer.status, 422, "{date}: {}", answer.body);
+        let detail = answer.body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("contacted_on"), "{date}: {detail}");
+    }
+    let signal = json!({"kind": "nuisance", "source_org": "politie-rotterdam",
+                        "source_domain": "justice", "occurred_on": "0000-01-01"});
+    let answer = app.post(&worker, &format!("{case}/signals"), signal).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(answer.body["field"], "occurred_on", "{}", answer.body);
+    assert_eq!(app.events().await, before, "nothing was stored");
+}
+
+#[tokio::test]
+async fn clients_cannot_send_sealed_or_marked_values() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let subject = Uuid::now_v7();
+    let mut first = referral("Noor Visser", "2012-05-01");
+    first["subject_id"] = json!(subject);
+    let opened = app.record(&worker, "/api/v1/cases", first).await;
+    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    // A sealed value as the log holds it, copied from the first case.
+    let sealed: Value = sqlx::query_scalar(
+        "select payload->'CaseReferred'->'reason' from events where aggregate_id = $1",
+    )
+    .bind(&case)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(sealed.get("$sealed").is_some(), "{sealed}");
+    let mut second = referral("Noor Visser", "2012-05-01");
+    second["subject_id"] = json!(subject);
+    let other = app.record(&worker, "/api/v1/cases", second).await;
+    let other = other.body["case_id"].as_str().unwrap().to_owned();
+
+    let before = app.events().await;
+    let notes = [
+        json!({"confidentiality": "shared", "text": sealed}),
+        json!({"confidentiality": "shared", "text": {"$sealed": "a\u{0}b"}}),
+        json!({"confidentiality": "shared", "text": {"$sealed": 42}}),
+        json!({"confidentiality": "shared", "text": {"$personal": "plain"}}),
+    ];
+    for note in notes {
+        let answer = app
+            .post(
+                &worker,
+                &format!("/api/v1/cases/{other}/notes"),
+                note.clone(),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{note}: {}", answer.body);
+        assert_eq!(
+            answer.body["field"],
+            "text.$sealed".replace(
+                "$sealed",
+                if note["text"].get("$personal").is_some() {
+                    "$personal"
+                } else {
+                    "$sealed"
+                },
+            )
+        );
+    }
+    assert_eq!(app.events().await, before, "nothing was stored");
+}
+
+#[tokio::test]
+async fn a_referral_cannot_name_another_municipalitys_young_person() {
+    let app = TestApp::spawn().await;
+    let amsterdam = User {
+        municipality: Some(AMSTERDAM),
+        org: "gemeente-amsterdam",
+        ..User::worker("w-a", "zuidoost-1")
+    };
+    let mut theirs = referral("Sem de Jong", "2011-01-01");
+    theirs["focus_area"] = json!("amsterdam-zuidoost");
+    let opened = app.record(&amsterdam, "/api/v1/cases", theirs).await;
+    let subject = opened.body["ids"][1].as_str().unwrap().to_owned();
+
+    let rotterdam = User::worker("w-r", "zuid-1");
+    let mut ours = referral("Sem de Jong", "2011-01-01");
+    ours["subject_id"] = json!(subject);
+    let before = app.events().await;
+    let answer = app.post(&rotterdam, "/api/v1/cases", ours.clone()).await;
+    assert_eq!(answer.status, 404, "{}", answer.body);
+    assert_eq!(app.events().await, before, "no case was opened");
+
+    // Within Amsterdam, a second case about the same young person is fine,
+    // and Amsterdam's privacy officer erases both.
+    let mut again = referral("Sem de Jong", "2011-01-01");
+    again["focus_area"] = json!("amsterdam-zuidoost");
+    again["subject_id"] = json!(subject);
+    app.record(&amsterdam, "/api/v1/cases", again).await;
+    let officer = User {
+        roles: &["privacy_officer"],
+        ..amsterdam.clone()
+    };
+    let erased = app
+        .record(
+            &officer,
+            &format!("/api/v1/subjects/{subject}/erasure"),
+            json!({"reason": "request of the young person"}),
+        )
+        .await;
+    assert_eq!(erased.body["erased"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn only_national_auditors_and_analysts_work_without_a_municipality() {
+    let app = TestApp::spawn().await;
+    let national = |roles| User {
+        municipality: None,
+        team: None,
+        roles,
+        ..User::worker("x-1", "zuid-1")
+    };
+    let officer = app
+        .get(&national(&["privacy_officer"]), "/api/v1/audit/access-log")
+        .await;
+    assert_eq!(officer.status, 401, "{}", officer.body);
+    assert!(officer.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("municipality"));
+    let auditor = app
+        .send(
+            Some(&national(&["auditor"])),
+            Method::GET,
+            "/api/v1/audit/verify",
+            None,
+            &[("x-audit-reason", "jaarcontrole")],
+        )
+        .await;
+    assert_eq!(auditor.status, 200, "{}", auditor.body);
+
+    let spaced = User {
+        sub: "w-1 ",
+        ..User::worker("w-1", "zuid-1")
+    };
+    assert_eq!(app.get(&spaced, "/api/v1/cases").await.status, 401);
+}
+
+#[tokio::test]
+async fn a_version_the_case_does_not_have_is_answered_at_once() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let case = included_case(&app, &worker).await;
+    let began = Instant::now();
+    let answer = app.get(&worker, &format!("{case}?min_version=99")).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(
+        began.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        began.elapsed()
+    );
+    let reason = "onderzoek naar ë en ü";
+    let auditor = User::worker("au-1", "zuid-1").with_roles(&["auditor"]);
+    let mut request = app
+        .client
+        .get(format!("{}{case}/history", app.base))
+        .bearer_auth(app.token(&auditor));
+    request = request.header(
+        "x-audit-reason",
+        reqwest::header::HeaderValue::from_bytes(reason.as_bytes()).unwrap(),
+    );
+    let read = request.send().await.unwrap();
+    assert_eq!(read.status(), 200);
+    let logged: String = sqlx::query_scalar(
+        "select purpose from access_log where user_id = 'au-1' order by at desc limit 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(logged, reason);
+}
