@@ -91,6 +91,28 @@ pub struct Cli {
     )]
     pub request_timeout: u64,
 
+    /// Connections served at once, in all; a few more answer only `/health`.
+    #[arg(
+        long,
+        env = "CASUS_MAX_CONNECTIONS",
+        default_value_t = 1_000,
+        global = true
+    )]
+    pub max_connections: usize,
+
+    /// Connections served at once from one client address.
+    #[arg(
+        long,
+        env = "CASUS_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 100,
+        global = true
+    )]
+    pub max_connections_per_address: usize,
+
+    /// Seconds a connection may carry no bytes before it is closed (at least the request timeout and 5 s).
+    #[arg(long, env = "CASUS_IDLE_TIMEOUT", default_value_t = 60, global = true)]
+    pub idle_timeout: u64,
+
     /// Programme statistics suppress counts from 1 up to this (and what would give them away).
     #[arg(
         long,
@@ -218,6 +240,12 @@ impl Cli {
                         keyring,
                         snapshot_every: self.snapshot_every,
                         idempotency_keep: Duration::from_secs(self.idempotency_hours * 3600),
+                        connections: crate::http::Limits {
+                            total: self.max_connections,
+                            per_address: self.max_connections_per_address,
+                            idle: Duration::from_secs(self.idle_timeout),
+                            ..crate::http::Limits::default()
+                        },
                     };
                     serve::run(pool, self.listen, options).await
                 }

@@ -6,7 +6,7 @@ mod bench;
 pub mod cli;
 pub mod cluster;
 pub mod database;
-mod http;
+pub mod http;
 mod privacy;
 mod rebuild;
 mod retention;

@@ -26,6 +26,8 @@ pub struct Options {
     pub snapshot_every: usize,
     /// How long answers to idempotent requests are kept.
     pub idempotency_keep: Duration,
+    /// How many connections are served, and how long an idle one is kept.
+    pub connections: crate::http::Limits,
 }
 
 /// A running Casus: the API on a listener and a projector per view.
@@ -79,7 +81,13 @@ impl Server {
         // The request head must come within the request timeout too.
         let head_timeout = state.settings.request_timeout;
         let app = casus_api::router(state);
-        let http = tokio::spawn(crate::http::serve(listener, app, head_timeout, stopping()));
+        let http = tokio::spawn(crate::http::serve(
+            listener,
+            app,
+            head_timeout,
+            options.connections,
+            stopping(),
+        ));
         Ok(Self {
             address,
             stop,

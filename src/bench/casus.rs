@@ -320,6 +320,7 @@ async fn http(
             keyring: keyring.clone(),
             snapshot_every: 50,
             idempotency_keep: Duration::from_secs(3600),
+            connections: crate::http::Limits::default(),
         },
     )
     .await?;

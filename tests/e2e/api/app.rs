@@ -105,6 +105,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(settings: Settings) -> Self {
+        Self::spawn_limited(settings, casus::http::Limits::default()).await
+    }
+
+    /// The server with `settings` and these connection limits.
+    pub async fn spawn_limited(settings: Settings, connections: casus::http::Limits) -> Self {
         let db = TestDb::new().await;
         let dir = tempfile::tempdir().expect("a temporary directory");
         let key = DevKey::load_or_create(dir.path()).expect("a development key");
@@ -115,6 +120,7 @@ impl TestApp {
             keyring: db.keyring.clone(),
             snapshot_every: 5,
             idempotency_keep: Duration::from_secs(3600),
+            connections,
         };
         let server = Server::start(db.pool.clone(), listener, options)
             .await

@@ -279,3 +279,61 @@ async fn nul_characters_are_refused_before_they_reach_the_database() {
     assert_eq!(app.events().await, 1);
     app.stop().await;
 }
+
+/// Idle sockets (never a byte sent, or a keep-alive left open) are closed,
+/// and a flood of them leaves `/health` answering.
+#[tokio::test]
+async fn idle_connections_are_closed_and_health_answers_through_a_flood() {
+    let limits = casus::http::Limits {
+        total: 8,
+        per_address: 4,
+        reserve: 2,
+        idle: Duration::from_secs(3),
+    };
+    let settings = Settings {
+        request_timeout: Duration::from_secs(1),
+        ..Settings::default()
+    };
+    let app = TestApp::spawn_limited(settings, limits).await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut idle = Vec::new();
+    for _ in 0..12 {
+        idle.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    // A keep-alive connection left open after one answer.
+    let mut kept = tokio::net::TcpStream::connect(&address).await.unwrap();
+    kept.write_all(b"GET /health HTTP/1.1\r\nHost: casus\r\n\r\n")
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    let health = loop {
+        let mut probe = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let mut answer = Vec::new();
+        if probe
+            .write_all(b"GET /health HTTP/1.1\r\nHost: casus\r\nConnection: close\r\n\r\n")
+            .await
+            .is_ok()
+        {
+            let _ =
+                tokio::time::timeout(Duration::from_secs(2), probe.read_to_end(&mut answer)).await;
+        }
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        if answer.starts_with("HTTP/1.1 200") || started.elapsed() > Duration::from_secs(10) {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    // Idle for the idle time (at least the request timeout and 5 s): closed.
+    let deadline = Duration::from_secs(15);
+    for mut socket in idle.into_iter().chain([kept]) {
+        let mut rest = Vec::new();
+        tokio::time::timeout(deadline, socket.read_to_end(&mut rest))
+            .await
+            .expect("an idle connection was kept open")
+            .ok();
+    }
+    app.stop().await;
+}
