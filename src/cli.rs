@@ -113,7 +113,7 @@ pub struct Cli {
     #[arg(long, env = "CASUS_IDLE_TIMEOUT", default_value_t = 60, global = true)]
     pub idle_timeout: u64,
 
-    /// Programme statistics suppress counts from 1 up to this (and what would give them away).
+    /// Programme statistics suppress counts from 1 to one under this (and what would give them away).
     #[arg(
         long,
         env = "CASUS_STATS_THRESHOLD",

@@ -1,7 +1,6 @@
 //! Supervision: the caseload of a team, and handing every case of a worker
 //! to another at once.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -20,8 +19,8 @@ use crate::bodies::BulkReassignmentBody;
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::{Body, Path, Query};
+use crate::reader::{Reader, Seen};
 use crate::write::{actor, WriteHeaders, WriteProblems, Writer};
-use crate::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -56,14 +55,28 @@ pub struct Caseload {
     responses((status = 200, description = "The caseload", body = Caseload), ReadProblems)
 )]
 pub async fn caseload(
-    State(state): State<AppState>,
-    caller: Principal,
+    reader: Reader,
     Query(params): Query<CaseloadParams>,
 ) -> Result<Json<Caseload>, ApiError> {
-    let filter = caseload_scope(&caller, params)?;
+    // A caseload names cases (and their young people's workers): it is
+    // logged like a list, one row per case, and auditors give a reason.
+    let seen = Seen {
+        action: "search",
+        view: "caseload",
+        sensitivity: "case",
+    };
+    let granted = caseload_scope(&reader.caller, params)
+        .and_then(|(filter, role)| Ok((filter, role, reader.ground(role, "team")?)));
+    let (filter, role, basis) = match granted {
+        Ok(granted) => granted,
+        Err(error) => return Err(reader.refuse(seen, None, error).await),
+    };
+    let pool = &reader.state().pool;
     let today = casus_store::clock::today();
-    let workers = queries::workload(&state.pool, &filter, today).await?;
-    let cases = queries::caseload(&state.pool, &filter, today).await?;
+    let workers = queries::workload(pool, &filter, today).await?;
+    let cases = queries::caseload(pool, &filter, today).await?;
+    let named: Vec<Uuid> = cases.iter().map(|c| c.case_id).collect();
+    reader.shown(seen, role, basis, &named).await?;
     Ok(Json(Caseload {
         municipality: filter.municipality,
         team: filter.team,
@@ -73,8 +86,11 @@ pub async fn caseload(
     }))
 }
 
-/// Which caseload `caller` may see with these parameters.
-fn caseload_scope(caller: &Principal, params: CaseloadParams) -> Result<CaseloadFilter, ApiError> {
+/// Which caseload `caller` may see with these parameters, in which role.
+fn caseload_scope(
+    caller: &Principal,
+    params: CaseloadParams,
+) -> Result<(CaseloadFilter, Role), ApiError> {
     let own_municipality = caller.municipality.as_ref().map(|m| m.to_string());
     if caller.has(Role::Auditor) {
         let municipality = match (own_municipality, params.municipality) {
@@ -87,11 +103,12 @@ fn caseload_scope(caller: &Principal, params: CaseloadParams) -> Result<Caseload
                 ))
             }
         };
-        return Ok(CaseloadFilter {
+        let filter = CaseloadFilter {
             municipality,
             team: params.team,
             worker: params.worker,
-        });
+        };
+        return Ok((filter, Role::Auditor));
     }
     if !caller.has(Role::Supervisor) {
         return Err(ApiError::Forbidden(
@@ -112,11 +129,12 @@ fn caseload_scope(caller: &Principal, params: CaseloadParams) -> Result<Caseload
             "supervisors see the caseload of their own team".into(),
         ));
     }
-    Ok(CaseloadFilter {
+    let filter = CaseloadFilter {
         municipality,
         team: Some(team.to_string()),
         worker: params.worker,
-    })
+    };
+    Ok((filter, Role::Supervisor))
 }
 
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
@@ -157,14 +175,14 @@ pub async fn reassign_all(
 ) -> Result<Response, ApiError> {
     let caller = &writer.caller;
     if !caller.has(Role::Supervisor) {
-        return Err(ApiError::Forbidden(
-            "reassigning all cases of a worker is for supervisors".into(),
-        ));
+        let refusal =
+            ApiError::Forbidden("reassigning all cases of a worker is for supervisors".into());
+        return Err(writer.denied(None, refusal).await);
     }
     let (Some(municipality), Some(team)) = (&caller.municipality, &caller.team) else {
-        return Err(ApiError::Forbidden(
-            "this needs a municipality and a team in your token".into(),
-        ));
+        let refusal =
+            ApiError::Forbidden("this needs a municipality and a team in your token".into());
+        return Err(writer.denied(None, refusal).await);
     };
     let from = WorkerId::parse(worker).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let state = writer.state().clone();
@@ -216,6 +234,13 @@ pub async fn reassign_all(
                 version: committed.version,
             }),
             Err(error) => {
+                // A refusal of access is logged like any other.
+                let error = match error {
+                    denied @ (ApiError::NotFound | ApiError::Forbidden(_)) => {
+                        writer.denied(Some(case), denied).await
+                    }
+                    other => other,
+                };
                 let problem = error.into_problem();
                 if problem.status >= 500 {
                     return Err(problem.into());

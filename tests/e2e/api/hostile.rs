@@ -224,3 +224,34 @@ async fn a_version_the_case_does_not_have_is_answered_at_once() {
     .unwrap();
     assert_eq!(logged, reason);
 }
+
+#[tokio::test]
+async fn the_caseload_read_is_in_the_access_log_and_auditors_give_a_reason() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let case = included_case(&app, &worker).await;
+    let case_id = case.trim_start_matches("/api/v1/cases/").to_owned();
+    let supervisor = User::worker("s-1", "zuid-1").with_roles(&["supervisor"]);
+    let load = app.get(&supervisor, "/api/v1/caseload").await;
+    assert_eq!(load.status, 200, "{}", load.body);
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "select user_id, outcome from access_log
+          where view = 'caseload' and case_id = $1::uuid",
+    )
+    .bind(&case_id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(logged, [("s-1".to_owned(), "allowed".to_owned())]);
+
+    let auditor = User::worker("au-1", "zuid-1").with_roles(&["auditor"]);
+    let unexplained = app.get(&auditor, "/api/v1/caseload").await;
+    assert_eq!(unexplained.status, 400, "{}", unexplained.body);
+    let denied: i64 = sqlx::query_scalar(
+        "select count(*) from access_log where user_id = 'au-1' and outcome = 'denied'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(denied, 1);
+}
