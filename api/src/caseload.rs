@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use casus_domain::{CaseCommand, CaseId, Command, Reassignment, Role, WorkerId};
+use casus_domain::{CaseCommand, CaseId, Command, Personal, Reassignment, Role, WorkerId};
 use casus_projections::queries::{self, CaseloadEntry, CaseloadFilter, WorkerLoad};
 use casus_store::idempotency;
 use casus_store::Metadata;
@@ -210,15 +210,16 @@ pub async fn reassign_all(
         let command = Reassignment {
             from: from.clone(),
             to: body.value.to.clone(),
-            reason: Some(body.value.reason.clone()),
+            reason: Some(Personal::new(body.value.reason.clone())),
         };
         let outcome = state
             .store
             .execute_with(case, None, |aggregate| {
                 let file = aggregate.file().ok_or(ApiError::NotFound)?;
                 let role = access::authorize(caller, Action::Assign, &Facts::from(file))?.role;
-                let mut metadata = Metadata::new(actor(caller, role), correlation_id);
-                metadata.reason = Some(body.value.reason.as_str().to_owned());
+                // The reason is in the sealed event, not in the metadata,
+                // which outlives an erasure.
+                let metadata = Metadata::new(actor(caller, role), correlation_id);
                 Ok::<_, ApiError>((
                     Command::new(
                         CaseCommand::ReassignWorker(command),

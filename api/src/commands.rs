@@ -207,7 +207,7 @@ pub async fn triage(
     };
     let command = CaseCommand::DecideTriage(Triage {
         decision,
-        decided_by: b.decided_by,
+        decided_by: Personal::new(b.decided_by),
         decided_on: b.decided_on,
     });
     writer

@@ -34,7 +34,7 @@ pub struct Referral {
 pub struct Triage {
     pub decision: TriageDecision,
     /// The person or body that decided (e.g. "triage meeting Zuid").
-    pub decided_by: Text,
+    pub decided_by: Personal<Text>,
     pub decided_on: NaiveDate,
 }
 
@@ -65,7 +65,7 @@ pub struct LeadAssignment {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unassignment {
     pub worker: WorkerId,
-    pub reason: Option<Text>,
+    pub reason: Option<Personal<Text>>,
 }
 
 /// What a reassignment moves: the parts `from` has on the case go to `to`.
@@ -74,14 +74,14 @@ pub struct Unassignment {
 pub struct Reassignment {
     pub from: WorkerId,
     pub to: Worker,
-    pub reason: Option<Text>,
+    pub reason: Option<Personal<Text>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskAssessment {
     /// The instrument used (e.g. "LIJ", "ERIT").
-    pub instrument: Text,
+    pub instrument: Personal<Text>,
     pub level: RiskLevel,
     pub scores: AreaScores,
     pub rationale: Personal<Text>,
@@ -227,7 +227,7 @@ pub struct Transfer {
     pub municipality: MunicipalityCode,
     pub focus_area: FocusAreaCode,
     pub team: TeamId,
-    pub reason: Text,
+    pub reason: Personal<Text>,
     pub transferred_on: NaiveDate,
 }
 

@@ -107,7 +107,7 @@ pub enum LegalBasis {
     /// Consent recorded on this case.
     Consent { consent_id: ConsentId },
     /// A statutory task, named by its provision (e.g. "Jeugdwet art. 7.4.0").
-    LegalTask { provision: Text },
+    LegalTask { provision: Personal<Text> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

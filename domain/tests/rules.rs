@@ -62,7 +62,7 @@ fn add_information_on_a_legal_task() {
         partner: org("raad-voor-de-kinderbescherming"),
         partner_domain: Domain::Justice,
         basis: LegalBasis::LegalTask {
-            provision: text("Jeugdwet art. 7.4.0"),
+            provision: personal("Jeugdwet art. 7.4.0"),
         },
         summary: personal("earlier investigation in 2024"),
         added_on: day(2026, 1, 13),
@@ -105,7 +105,7 @@ fn assign_and_unassign_worker() {
     );
     let off = Unassignment {
         worker: worker(3).id,
-        reason: Some(text("left the team")),
+        reason: Some(personal("left the team")),
     };
     accepts(
         with(referred(), [CaseEvent::WorkerAssigned(worker(3))]),
@@ -123,7 +123,7 @@ fn reassign_moves_the_assignment_and_the_leads() {
             CaseEvent::LeadAssigned(lead(LeadRole::ProcessLead, 1)),
         ],
     );
-    let reason = Some(text("left the team"));
+    let reason = Some(personal("left the team"));
     accepts(
         given,
         CaseCommand::ReassignWorker(Reassignment {
@@ -444,7 +444,7 @@ fn transfer_case() {
         municipality: MunicipalityCode::parse("GM0363").unwrap(),
         focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
         team: TeamId::parse("zuidoost-2").unwrap(),
-        reason: text("family moved to Amsterdam"),
+        reason: personal("family moved to Amsterdam"),
         transferred_on: day(2026, 3, 1),
     };
     accepts(
@@ -649,7 +649,7 @@ fn transfer_checks_the_focus_area_too() {
         municipality: MunicipalityCode::parse("GM0599").unwrap(),
         focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
         team: TeamId::parse("zuidoost-2").unwrap(),
-        reason: text("moved"),
+        reason: personal("moved"),
         transferred_on: day(2026, 3, 1),
     };
     refuses(
@@ -1373,7 +1373,7 @@ fn shared() -> YouthCase {
         partner: org("school"),
         partner_domain: Domain::Justice,
         basis: Some(LegalBasis::LegalTask {
-            provision: text("Wet op het primair onderwijs art. 5"),
+            provision: personal("Wet op het primair onderwijs art. 5"),
         }),
         involved_on: day(2026, 2, 1),
     };

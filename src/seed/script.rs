@@ -193,7 +193,7 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
             } else {
                 TriageDecision::AdviceOnly
             },
-            decided_by: text("triage meeting"),
+            decided_by: personal("triage meeting"),
             decided_on: next(rng, 7),
         }),
         as_worker.clone(),
@@ -231,7 +231,7 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
     steps.push((
         CaseCommand::AssessRisk {
             assessment: RiskAssessment {
-                instrument: text("LIJ"),
+                instrument: personal("LIJ"),
                 level,
                 scores: AreaScores {
                     school: score(rng),

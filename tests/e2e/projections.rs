@@ -583,7 +583,7 @@ fn restricted_events() -> Vec<(CaseCommand, &'static str, Domain)> {
         partner: org("partner"),
         partner_domain,
         basis: LegalBasis::LegalTask {
-            provision: text("Jeugdwet art. 7.4.0"),
+            provision: personal("Jeugdwet art. 7.4.0"),
         },
         summary: personal(marker),
         added_on: day(2026, 2, 1),
@@ -992,4 +992,114 @@ async fn the_views_read_old_events_in_their_current_shape() {
         !social && justice,
         "an upcast police signal is justice-only"
     );
+}
+
+/// Every free text is personal: after an erasure none of the texts a
+/// worker wrote (reasons of unassignment, reassignment and transfer, the
+/// risk instrument, a legal task's provision, who decided the triage) is
+/// left in the raw log or in any view, live or rebuilt.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_leaves_no_free_text_of_any_command() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    let subject = SubjectId::default();
+    let free = |what: &str| format!("free-text-{what}-7f3a");
+    let provision = || LegalBasis::LegalTask {
+        provision: personal(&free("provision")),
+    };
+    let commands = vec![
+        CaseCommand::ReferCase(Referral {
+            subject,
+            ..referral()
+        }),
+        CaseCommand::DecideTriage(Triage {
+            decided_by: personal(&free("decided-by")),
+            ..triage(TriageDecision::TakeOn)
+        }),
+        CaseCommand::AddInformation(Information {
+            partner: org("halt-rotterdam"),
+            partner_domain: Domain::Justice,
+            basis: provision(),
+            summary: personal(&free("information")),
+            added_on: day(2026, 1, 12),
+        }),
+        CaseCommand::InvolvePartner(PartnerInvolvement {
+            partner: org("halt-rotterdam"),
+            partner_domain: Domain::Justice,
+            basis: Some(provision()),
+            involved_on: day(2026, 1, 12),
+        }),
+        CaseCommand::AssessRisk {
+            assessment: RiskAssessment {
+                instrument: personal(&free("instrument")),
+                ..assessment(RiskLevel::Low)
+            },
+            next_review: None,
+        },
+        CaseCommand::AssignWorker(worker(1)),
+        CaseCommand::UnassignWorker(Unassignment {
+            worker: worker(1).id,
+            reason: Some(personal(&free("unassignment"))),
+        }),
+        CaseCommand::AssignWorker(worker(2)),
+        CaseCommand::ReassignWorker(Reassignment {
+            from: worker(2).id,
+            to: worker(3),
+            reason: Some(personal(&free("reassignment"))),
+        }),
+        CaseCommand::TransferCase(Transfer {
+            municipality: referral().municipality,
+            focus_area: referral().focus_area,
+            team: TeamId::parse("zuid-2").unwrap(),
+            reason: personal(&free("transfer")),
+            transferred_on: day(2026, 1, 13),
+        }),
+    ];
+    for command in commands {
+        store
+            .execute(case, command.on(today()), &metadata())
+            .await
+            .unwrap();
+    }
+    let erasure = Erasure {
+        reason: text("request of the young person"),
+        // The store erases on the real day.
+        erased_on: casus_store::clock::today(),
+    };
+    store
+        .erase_subject(subject, &erasure, &metadata(), |_| {
+            Ok::<_, casus_store::CommandError>(())
+        })
+        .await
+        .unwrap();
+    catch_up(&db).await;
+    let raw: String =
+        sqlx::query_scalar("select string_agg(payload::text || metadata::text, ' ') from events")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let live = dump(&db.pool).await;
+    rebuild_all(&db).await;
+    catch_up(&db).await;
+    let rebuilt = dump(&db.pool).await;
+    for what in [
+        "decided-by",
+        "information",
+        "provision",
+        "instrument",
+        "unassignment",
+        "reassignment",
+        "transfer",
+    ] {
+        let text = free(what);
+        assert!(!raw.contains(&text), "{what} is in the raw log");
+        for (table, rows) in live.iter().chain(rebuilt.iter()) {
+            assert!(
+                !rows.iter().any(|row| row.contains(&text)),
+                "{what} is left in {table}"
+            );
+        }
+    }
+    assert_eq!(live, rebuilt, "the views equal a rebuild after the erasure");
 }

@@ -176,7 +176,7 @@ pub fn command() -> impl Strategy<Value = CaseCommand> {
             partner: org("halt-rotterdam"),
             partner_domain: Domain::Justice,
             basis: Some(LegalBasis::LegalTask {
-                provision: text("Wetboek van Strafrecht art. 77e"),
+                provision: personal("Wetboek van Strafrecht art. 77e"),
             }),
             involved_on: d,
         })),

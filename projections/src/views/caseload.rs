@@ -174,9 +174,9 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
                 Some(LegalBasis::Consent { consent_id }) => {
                     (format!("consent {consent_id}"), Some(consent_id.as_uuid()))
                 }
-                Some(LegalBasis::LegalTask { provision }) => {
-                    (format!("legal task: {}", provision.as_str()), None)
-                }
+                // The provision's text is sealed with the young person's
+                // data, and an erasure must not leave it here.
+                Some(LegalBasis::LegalTask { .. }) => ("legal task".to_owned(), None),
                 None => ("involved in the case's own domain".to_owned(), None),
             };
             partners.push(Partner {

@@ -76,24 +76,22 @@ fn entry(event: &CaseEvent) -> Entry {
             format!("Signal: {} from {}", words(&s.kind), s.source_org),
         )
         .detail(s.summary.as_ref().map(personal)),
-        TriageDecided(t) => Entry::new(
-            t.decided_on,
-            format!(
-                "Triage: {} (decided by {})",
-                t.decision,
-                t.decided_by.as_str()
-            ),
-        ),
+        // Titles hold no free text: only details are erased with the person.
+        TriageDecided(t) => Entry::new(t.decided_on, format!("Triage: {}", t.decision))
+            .detail(format!("Decided by {}", personal(&t.decided_by))),
         InformationAdded(i) => {
-            let basis = match &i.basis {
-                LegalBasis::Consent { .. } => "consent".to_owned(),
-                LegalBasis::LegalTask { provision } => provision.as_str().to_owned(),
+            let (basis, provision) = match &i.basis {
+                LegalBasis::Consent { .. } => ("consent", String::new()),
+                LegalBasis::LegalTask { provision } => (
+                    "a legal task",
+                    format!("\nLegal task: {}", personal(provision)),
+                ),
             };
             Entry::new(
                 i.added_on,
                 format!("Information from {} on the basis of {basis}", i.partner),
             )
-            .detail(personal(&i.summary))
+            .detail(format!("{}{provision}", personal(&i.summary)))
         }
         CaseIncluded(i) => Entry::new(i.included_on, "Case included"),
         LeadAssigned(l) => Entry::new(
@@ -105,16 +103,16 @@ fn entry(event: &CaseEvent) -> Entry {
             format!("Worker assigned: {} (team {})", w.name.as_str(), w.team),
         ),
         WorkerUnassigned(u) => Entry::new(None, format!("Worker unassigned: {}", u.worker))
-            .detail(u.reason.as_ref().map(|r| r.as_str().to_owned())),
+            .detail(u.reason.as_ref().map(personal)),
         RiskAssessed(r) => Entry::new(
             r.assessed_on,
-            format!(
-                "Risk assessed as {} ({})",
-                words(&r.level),
-                r.instrument.as_str()
-            ),
+            format!("Risk assessed as {}", words(&r.level)),
         )
-        .detail(personal(&r.rationale)),
+        .detail(format!(
+            "Instrument: {}\n{}",
+            personal(&r.instrument),
+            personal(&r.rationale)
+        )),
         PlanAgreed(p) => Entry::new(
             p.agreed_on,
             format!("Plan agreed with {} goals", p.goals.len()),
@@ -170,13 +168,16 @@ fn entry(event: &CaseEvent) -> Entry {
                 p.partner,
                 p.partner_domain,
                 match &p.basis {
-                    Some(LegalBasis::Consent { .. }) => " on consent".to_owned(),
-                    Some(LegalBasis::LegalTask { provision }) =>
-                        format!(" on {}", provision.as_str()),
-                    None => String::new(),
+                    Some(LegalBasis::Consent { .. }) => " on consent",
+                    Some(LegalBasis::LegalTask { .. }) => " on a legal task",
+                    None => "",
                 }
             ),
-        ),
+        )
+        .detail(match &p.basis {
+            Some(LegalBasis::LegalTask { provision }) => Some(personal(provision)),
+            _ => None,
+        }),
         CaseConferenceHeld(c) => {
             let partners: Vec<&str> = c.partners_present.iter().map(|p| p.as_str()).collect();
             Entry::new(
@@ -200,7 +201,7 @@ fn entry(event: &CaseEvent) -> Entry {
                 t.team, t.focus_area, t.municipality
             ),
         )
-        .detail(t.reason.as_str().to_owned()),
+        .detail(personal(&t.reason)),
         AftercareStarted(a) => Entry::new(a.started_on, "Aftercare started"),
         CaseClosed(c) => Entry::new(c.closed_on, format!("Case closed: {}", words(&c.result)))
             .detail(c.summary.as_ref().map(personal)),
