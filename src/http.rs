@@ -172,12 +172,15 @@ fn health_only() -> Router {
         ))
 }
 
+/// Connections open per client address.
+type Counts = Arc<Mutex<HashMap<IpAddr, usize>>>;
+
 /// Counts connections in all and per address.
 struct Gate {
     full: Arc<Semaphore>,
     reserve: Arc<Semaphore>,
     per_address: usize,
-    by_address: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    by_address: Counts,
 }
 
 enum Admitted {
@@ -188,7 +191,7 @@ enum Admitted {
 /// A connection's place, given back when it ends.
 struct Pass {
     _permit: OwnedSemaphorePermit,
-    address: Option<(IpAddr, Arc<Mutex<HashMap<IpAddr, usize>>>)>,
+    address: Option<(IpAddr, Counts)>,
 }
 
 impl Drop for Pass {
