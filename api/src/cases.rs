@@ -51,6 +51,12 @@ pub enum ReadProblems {
     )]
     NotFound(Problem),
     #[response(
+        status = 422,
+        description = "`min_version` names a version the case does not have",
+        content_type = "application/problem+json"
+    )]
+    Unprocessable(Problem),
+    #[response(
         status = 503,
         description = "The database does not answer, or the view has not reached `min_version` in time; see Retry-After",
         content_type = "application/problem+json"
