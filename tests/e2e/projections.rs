@@ -211,13 +211,15 @@ async fn no_event_is_skipped_when_transactions_commit_out_of_order() {
     }
 }
 
-/// A view that fails once, at one event, in the middle of a batch.
+/// A view that fails at one event, in the middle of a batch: once, or again and again.
 struct FailOnce {
     inner: Timeline,
     at: i64,
     failed: AtomicBool,
     /// Panic instead of answering an error, as a bug in a view would.
     panics: bool,
+    /// Fail every time, not once: an event the view can never apply.
+    again: bool,
 }
 
 impl View for FailOnce {
@@ -239,11 +241,13 @@ impl View for FailOnce {
             .iter()
             .position(|e| e.position.global_position == self.at);
         match at {
-            Some(at) if !self.failed.swap(true, Ordering::SeqCst) => Box::pin(async move {
-                self.inner.apply(conn, &events[..at]).await?;
-                assert!(!self.panics, "injected panic");
-                Err(sqlx::Error::Protocol("injected failure".into()))
-            }),
+            Some(at) if !self.failed.swap(true, Ordering::SeqCst) || self.again => {
+                Box::pin(async move {
+                    self.inner.apply(conn, &events[..at]).await?;
+                    assert!(!self.panics, "injected panic");
+                    Err(sqlx::Error::Protocol("injected failure".into()))
+                })
+            }
             _ => self.inner.apply(conn, events),
         }
     }
@@ -264,6 +268,7 @@ async fn timeline_failing_once(db: &TestDb, offset: i64, panics: bool) -> Projec
         at,
         failed: AtomicBool::new(false),
         panics,
+        again: false,
     };
     let projector = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(view));
     projector.register().await.unwrap();
@@ -319,34 +324,6 @@ async fn a_panicking_view_is_recorded_and_retried() {
     assert_eq!(rows as u64, events, "every event applied once");
 }
 
-/// A view that always fails at one event.
-struct FailAt {
-    inner: Timeline,
-    at: i64,
-}
-
-impl View for FailAt {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn tables(&self) -> &'static [&'static str] {
-        self.inner.tables()
-    }
-
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        if events.iter().any(|e| e.position.global_position == self.at) {
-            Box::pin(async { Err(sqlx::Error::Protocol("cannot apply this one".into())) })
-        } else {
-            self.inner.apply(conn, events)
-        }
-    }
-}
-
 /// A view stopped by an event names that event's case and sequence (what
 /// `/ready` shows an operator), not just the batch it was in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,9 +338,12 @@ async fn a_stopped_view_names_the_case_and_sequence_it_stopped_at() {
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    let view = FailAt {
+    let view = FailOnce {
         inner: Timeline,
         at,
+        failed: AtomicBool::new(false),
+        panics: false,
+        again: true,
     };
     let projector = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(view));
     projector.register().await.unwrap();
