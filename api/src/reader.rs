@@ -221,7 +221,7 @@ impl Reader {
         if !wait_for_version(pool, Versioned::Caseload, case, logged, wait).await? {
             return Err(crate::cases::view_behind(logged));
         }
-        let scope = queries::scope(pool, case.as_uuid()).await?;
+        let scope = queries::scope(pool, case.as_uuid(), casus_store::clock::today()).await?;
         let scope = scope.ok_or(ApiError::NotFound)?;
         let grant = authorize(&self.caller, action, &Facts::from(&scope))?;
         // Asked for a version the case does not have (yet): say so at once,

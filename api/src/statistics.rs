@@ -58,10 +58,7 @@ pub async fn stats(
         (Some(own), _) => Some(own.to_string()),
         (None, asked) => asked,
     };
-    let this_month = chrono::Local::now()
-        .date_naive()
-        .with_day(1)
-        .expect("day 1");
+    let this_month = casus_store::clock::today().with_day(1).expect("day 1");
     let to = params
         .to
         .as_deref()

@@ -256,7 +256,7 @@ pub async fn list(
           order by v.case_id
           limit $14",
         view = view_table(domain),
-        reach = reach_condition(2),
+        reach = reach_condition(2, "$1"),
     );
     sqlx::query_as(&sql)
         .bind(today)

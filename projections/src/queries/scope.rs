@@ -2,6 +2,7 @@
 //! assigned to it, and the partners involved. The API decides from these
 //! facts whether a caller may see the case.
 
+use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -29,16 +30,28 @@ impl CaseScope {
 
 /// The condition that the involvement `p` (a `caseload_partners` row) still
 /// lets its partner see the case: it rests on no consent, or on one that
-/// holds today (given, not expired, not withdrawn).
-const SHARING: &str = "(p.consent_id is null or exists (
-    select from caseload_consents k
-     where k.case_id = p.case_id and k.consent_id = p.consent_id and k.partner = p.partner
-       and k.given_on <= current_date
-       and (k.valid_until is null or current_date <= k.valid_until)
-       and (k.withdrawn_on is null or current_date < k.withdrawn_on)))";
+/// holds on the day in parameter `today` (given, not expired, not
+/// withdrawn). The day is Casus's own, passed in: PostgreSQL's
+/// `current_date` follows the server's time zone, and around midnight
+/// disagreed with the write side about a withdrawal dated today.
+fn sharing(today: &str) -> String {
+    format!(
+        "(p.consent_id is null or exists (
+            select from caseload_consents k
+             where k.case_id = p.case_id and k.consent_id = p.consent_id and k.partner = p.partner
+               and k.given_on <= {today}::date
+               and (k.valid_until is null or {today}::date <= k.valid_until)
+               and (k.withdrawn_on is null or {today}::date < k.withdrawn_on)))"
+    )
+}
 
-/// The scope of `case` as the caseload view has it; `None` if it has no such case.
-pub async fn scope(pool: &PgPool, case: Uuid) -> Result<Option<CaseScope>, sqlx::Error> {
+/// The scope of `case` on `today` as the caseload view has it; `None` if it has no such case.
+pub async fn scope(
+    pool: &PgPool,
+    case: Uuid,
+    today: NaiveDate,
+) -> Result<Option<CaseScope>, sqlx::Error> {
+    let sharing = sharing("$2");
     sqlx::query_as(&format!(
         "select c.municipality, c.team,
                 array(select a.worker_id from caseload_assignments a where a.case_id = c.case_id
@@ -46,13 +59,14 @@ pub async fn scope(pool: &PgPool, case: Uuid) -> Result<Option<CaseScope>, sqlx:
                       union select c.process_lead_id where c.process_lead_id is not null) as workers,
                 array(select distinct a.team from caseload_assignments a where a.case_id = c.case_id) as worker_teams,
                 array(select p.partner from caseload_partners p
-                       where p.case_id = c.case_id and {SHARING} order by p.partner) as partners,
+                       where p.case_id = c.case_id and {sharing} order by p.partner) as partners,
                 array(select p.basis from caseload_partners p
-                       where p.case_id = c.case_id and {SHARING} order by p.partner) as partner_bases
+                       where p.case_id = c.case_id and {sharing} order by p.partner) as partner_bases
            from caseload c
           where c.case_id = $1"
     ))
     .bind(case)
+    .bind(today)
     .fetch_optional(pool)
     .await
 }
@@ -84,9 +98,11 @@ impl Reach {
 }
 
 /// The SQL condition for `Reach` on `caseload c`, with its parameters from `$first` on:
-/// municipality, whole municipality, team, worker, partner.
-pub(crate) fn reach_condition(first: usize) -> String {
+/// municipality, whole municipality, team, worker, partner; `today` names
+/// the parameter with the day a partner's basis must hold on.
+pub(crate) fn reach_condition(first: usize, today: &str) -> String {
     let [m, whole, team, worker, partner] = std::array::from_fn(|i| format!("${}", first + i));
+    let sharing = sharing(today);
     format!(
         "({m}::text is null or c.municipality = {m})
          and ({whole}::boolean
@@ -95,6 +111,6 @@ pub(crate) fn reach_condition(first: usize) -> String {
               or exists (select from caseload_assignments a
                           where a.case_id = c.case_id and (a.worker_id = {worker} or a.team = {team}))
               or exists (select from caseload_partners p
-                          where p.case_id = c.case_id and p.partner = {partner} and {SHARING}))"
+                          where p.case_id = c.case_id and p.partner = {partner} and {sharing}))"
     )
 }

@@ -271,7 +271,7 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
         .await;
     assert_eq!(read.status, 200, "{}", read.body);
 
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = casus_store::clock::today().to_string();
     let withdrawn = app
         .record(
             &worker,
@@ -279,6 +279,10 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
             json!({ "withdrawn_on": today }),
         )
         .await;
+    // The very next read, without asking for the withdrawal's version,
+    // is already refused: access is judged on facts as new as the log.
+    let at_once = app.get(&halt, &path("")).await;
+    assert_eq!(at_once.status, 404, "{}", at_once.body);
     let refused = app
         .get(
             &halt,
@@ -333,7 +337,9 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
-    assert_eq!(logged.len(), 4, "{logged:?}");
+    // One allowed read, then four refused: at once after the withdrawal,
+    // at its version, the contact, and after the expiry.
+    assert_eq!(logged.len(), 5, "{logged:?}");
     assert_eq!(logged[0].0, "allowed");
     assert_eq!(logged[0].1, format!("partner on consent {consent_id}"));
     assert!(
