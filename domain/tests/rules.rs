@@ -546,18 +546,23 @@ fn a_contact_cannot_lie_after_today_or_before_1900() {
     )]);
 }
 
+/// An active case with the young person's own consent (id 40) for Halt.
+fn active_with_youth_consent() -> Vec<CaseEvent> {
+    with(
+        active(),
+        [CaseEvent::ConsentRecorded(consent(
+            40,
+            "halt-rotterdam",
+            ConsentPurpose::HaltIntervention,
+            ConsentGiver::Youth,
+        ))],
+    )
+}
+
 #[test]
 fn a_withdrawal_cannot_be_dated_in_the_far_future() {
     refuses(
-        with(
-            active(),
-            [CaseEvent::ConsentRecorded(consent(
-                40,
-                "halt-rotterdam",
-                ConsentPurpose::HaltIntervention,
-                ConsentGiver::Youth,
-            ))],
-        ),
+        active_with_youth_consent(),
         CaseCommand::WithdrawConsent(ConsentWithdrawal {
             consent_id: id(40),
             withdrawn_on: day(9999, 12, 31),
@@ -926,15 +931,7 @@ fn halt_needs_the_young_persons_consent() {
 
 #[test]
 fn halt_under_16_needs_a_parents_consent() {
-    let youth_only = with(
-        active(),
-        [CaseEvent::ConsentRecorded(consent(
-            40,
-            "halt-rotterdam",
-            ConsentPurpose::HaltIntervention,
-            ConsentGiver::Youth,
-        ))],
-    );
+    let youth_only = active_with_youth_consent();
     refuses(
         youth_only.clone(),
         CaseCommand::PlanIntervention(intervention(31, InterventionKind::Halt)),

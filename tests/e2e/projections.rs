@@ -256,6 +256,12 @@ impl View for FailOnce {
 /// A registered projector of the timeline that fails once (or panics) at
 /// the event after the first `offset` of the log.
 async fn timeline_failing_once(db: &TestDb, offset: i64, panics: bool) -> Projector {
+    timeline_failing(db, offset, panics, false).await
+}
+
+/// A registered projector of the timeline that fails at the event after the
+/// first `offset` of the log: once, or `again` and again.
+async fn timeline_failing(db: &TestDb, offset: i64, panics: bool, again: bool) -> Projector {
     let at: i64 = sqlx::query_scalar(
         "select global_position from events order by global_position offset $1 limit 1",
     )
@@ -268,7 +274,7 @@ async fn timeline_failing_once(db: &TestDb, offset: i64, panics: bool) -> Projec
         at,
         failed: AtomicBool::new(false),
         panics,
-        again: false,
+        again,
     };
     let projector = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(view));
     projector.register().await.unwrap();
@@ -338,15 +344,7 @@ async fn a_stopped_view_names_the_case_and_sequence_it_stopped_at() {
     .fetch_one(&db.pool)
     .await
     .unwrap();
-    let view = FailOnce {
-        inner: Timeline,
-        at,
-        failed: AtomicBool::new(false),
-        panics: false,
-        again: true,
-    };
-    let projector = Projector::new(db.pool.clone(), db.keyring.clone(), Arc::new(view));
-    projector.register().await.unwrap();
+    let projector = timeline_failing(&db, 37, false, true).await;
     let error = projector.catch_up().await.unwrap_err().to_string();
     assert!(
         error.contains(&format!("event {sequence} of case {case}"))
