@@ -73,6 +73,8 @@ fn body_rejection(rejection: BytesRejection) -> Problem {
 /// marks of personal values (a client sending a sealed value could have it
 /// opened on another case, or stored where a text belongs).
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    // Read twice on purpose (the body is at most 64 KiB): a `Value` keeps the
+    // last of duplicate keys, which the typed read below refuses instead.
     if let Some(field) = serde_json::from_slice(bytes)
         .ok()
         .and_then(|value| marked_field(&value))
