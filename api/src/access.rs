@@ -72,6 +72,8 @@ pub fn needs_reason(role: Role) -> bool {
 pub struct Facts<'a> {
     pub municipality: &'a str,
     pub team: &'a str,
+    /// The holding team's domain: a team is known by its name and domain.
+    pub domain: &'a str,
     pub workers: Vec<&'a str>,
     pub partners: Vec<&'a str>,
 }
@@ -82,6 +84,7 @@ impl<'a> From<&'a CaseFile> for Facts<'a> {
         Self {
             municipality: file.municipality.as_str(),
             team: file.team.as_str(),
+            domain: file.domain.as_str(),
             workers: file
                 .workers
                 .iter()
@@ -101,6 +104,7 @@ impl<'a> From<&'a CaseScope> for Facts<'a> {
         Self {
             municipality: &scope.municipality,
             team: &scope.team,
+            domain: &scope.domain,
             workers: scope.workers.iter().map(String::as_str).collect(),
             partners: scope.partners.iter().map(String::as_str).collect(),
         }
@@ -151,10 +155,11 @@ pub fn relation(caller: &Principal, facts: &Facts) -> Relation {
         Relation::Outside
     } else if facts.workers.contains(&caller.id.as_str()) {
         Relation::Own
-    } else if caller
-        .team
-        .as_ref()
-        .is_some_and(|t| t.as_str() == facts.team)
+    } else if caller.domain.as_str() == facts.domain
+        && caller
+            .team
+            .as_ref()
+            .is_some_and(|t| t.as_str() == facts.team)
     {
         Relation::Team
     } else if facts.partners.contains(&caller.organisation.as_str()) {
@@ -221,6 +226,7 @@ pub fn reach(caller: &Principal) -> Option<Reach> {
     }
     Some(Reach {
         team: caller.team.as_ref().map(|t| t.to_string()),
+        domain: Some(caller.domain.to_string()),
         worker: Some(caller.id.to_string()),
         partner: worker.then(|| caller.organisation.to_string()),
         ..Reach::for_municipality(municipality)

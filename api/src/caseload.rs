@@ -106,6 +106,7 @@ fn caseload_scope(
         let filter = CaseloadFilter {
             municipality,
             team: params.team,
+            domain: None,
             worker: params.worker,
         };
         return Ok((filter, Role::Auditor));
@@ -132,6 +133,7 @@ fn caseload_scope(
     let filter = CaseloadFilter {
         municipality,
         team: Some(team.to_string()),
+        domain: Some(caller.domain.to_string()),
         worker: params.worker,
     };
     Ok((filter, Role::Supervisor))
@@ -196,6 +198,7 @@ pub async fn reassign_all(
         &state.pool,
         municipality.as_str(),
         team.as_str(),
+        caller.domain.as_str(),
         from.as_str(),
     )
     .await?;

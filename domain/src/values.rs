@@ -76,12 +76,18 @@ impl std::str::FromStr for Domain {
     }
 }
 
-impl fmt::Display for Domain {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Domain {
+    pub fn as_str(&self) -> &'static str {
+        match self {
             Self::Social => "social",
             Self::Justice => "justice",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

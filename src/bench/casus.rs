@@ -148,8 +148,8 @@ fn rss_kib() -> u64 {
 
 /// p99 of the caseload and case-list queries for the busiest team.
 async fn queries_p99(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
-    let (municipality, team): (String, String) = sqlx::query_as(
-        "select municipality, team from caseload group by 1, 2 order by count(*) desc limit 1",
+    let (municipality, team, domain): (String, String, String) = sqlx::query_as(
+        "select municipality, team, domain from caseload group by 1, 2, 3 order by count(*) desc limit 1",
     )
     .fetch_one(pool)
     .await?;
@@ -157,11 +157,13 @@ async fn queries_p99(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
     let filter = CaseloadFilter {
         municipality: municipality.clone(),
         team: Some(team.clone()),
+        domain: Some(domain.clone()),
         worker: None,
     };
     let reach = Reach {
         municipality: Some(municipality),
         team: Some(team),
+        domain: Some(domain),
         worker: Some("nobody".into()),
         ..Reach::default()
     };

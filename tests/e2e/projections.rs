@@ -756,6 +756,7 @@ async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() 
     let team = CaseloadFilter {
         municipality: "GM0599".into(),
         team: Some("zuid-1".into()),
+        domain: Some("social".into()),
         worker: None,
     };
 

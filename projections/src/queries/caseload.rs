@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub struct CaseloadFilter {
     pub municipality: String,
     pub team: Option<String>,
+    /// The domain of `team`: a team is known by its name and domain.
+    pub domain: Option<String>,
     pub worker: Option<String>,
 }
 
@@ -55,6 +57,7 @@ select c.case_id, c.version, c.focus_area, c.team, c.stage, c.risk_level, c.case
  where c.municipality = $1
    and c.stage <> 'closed'
    and ($2::text is null or c.team = $2)
+   and ($5::text is null or c.domain = $5)
    and ($3::text is null or exists (select from caseload_assignments w
                                      where w.case_id = c.case_id and w.worker_id = $3))
  group by c.case_id, r.next_review_on, g.next_target_date
@@ -72,6 +75,7 @@ pub async fn caseload(
         .bind(&filter.team)
         .bind(&filter.worker)
         .bind(today)
+        .bind(&filter.domain)
         .fetch_all(pool)
         .await
 }
@@ -101,6 +105,7 @@ select a.worker_id, max(a.worker_name) as worker_name, a.team,
  where c.municipality = $1
    and c.stage <> 'closed'
    and ($2::text is null or a.team = $2)
+   and ($5::text is null or c.domain = $5)
    and ($3::text is null or a.worker_id = $3)
  group by a.worker_id, a.team
  order by a.team, a.worker_id";
@@ -117,6 +122,7 @@ pub async fn workload(
         .bind(&filter.team)
         .bind(&filter.worker)
         .bind(today)
+        .bind(&filter.domain)
         .fetch_all(pool)
         .await
 }
@@ -126,11 +132,12 @@ pub async fn cases_of_worker(
     pool: &PgPool,
     municipality: &str,
     team: &str,
+    domain: &str,
     worker: &str,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "select c.case_id from caseload c
-          where c.municipality = $1 and c.team = $2 and c.stage <> 'closed'
+          where c.municipality = $1 and c.team = $2 and c.domain = $4 and c.stage <> 'closed'
             and (c.case_lead_id = $3 or c.process_lead_id = $3
                  or exists (select from caseload_assignments a
                              where a.case_id = c.case_id and a.worker_id = $3))
@@ -139,6 +146,7 @@ pub async fn cases_of_worker(
     .bind(municipality)
     .bind(team)
     .bind(worker)
+    .bind(domain)
     .fetch_all(pool)
     .await
 }

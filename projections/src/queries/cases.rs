@@ -245,16 +245,16 @@ pub async fn list(
            left join lateral (select min(target_date) as next_target_date from case_goals
                                where case_id = v.case_id and achieved_on is null) g on true
           where {reach}
-            and ($7::text is null or v.stage = $7)
-            and ($8::text is null or c.case_lead_id = $8
-                 or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $8))
-            and ($9::text is null or c.team = $9)
-            and ($10::text is null or c.focus_area = $10)
-            and ($11::boolean is null or coalesce(r.next_review_on < $1, false) = $11)
-            and ($12::date is null or g.next_target_date <= $12)
-            and ($13::uuid is null or v.case_id > $13)
+            and ($8::text is null or v.stage = $8)
+            and ($9::text is null or c.case_lead_id = $9
+                 or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $9))
+            and ($10::text is null or c.team = $10)
+            and ($11::text is null or c.focus_area = $11)
+            and ($12::boolean is null or coalesce(r.next_review_on < $1, false) = $12)
+            and ($13::date is null or g.next_target_date <= $13)
+            and ($14::uuid is null or v.case_id > $14)
           order by v.case_id
-          limit $14",
+          limit $15",
         view = view_table(domain),
         reach = reach_condition(2, "$1"),
     );
@@ -263,6 +263,7 @@ pub async fn list(
         .bind(&reach.municipality)
         .bind(reach.whole_municipality)
         .bind(&reach.team)
+        .bind(&reach.domain)
         .bind(&reach.worker)
         .bind(&reach.partner)
         .bind(&filter.stage)

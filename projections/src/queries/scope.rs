@@ -10,10 +10,10 @@ use uuid::Uuid;
 pub struct CaseScope {
     pub municipality: String,
     pub team: String,
+    /// The holding team's domain.
+    pub domain: String,
     /// Assigned workers, the case lead and the process lead.
     pub workers: Vec<String>,
-    /// The teams of the assigned workers.
-    pub worker_teams: Vec<String>,
     /// Involved partner organisations whose basis holds today.
     pub partners: Vec<String>,
     /// What each of `partners` rests on (a consent, a legal task), in their order.
@@ -53,11 +53,10 @@ pub async fn scope(
 ) -> Result<Option<CaseScope>, sqlx::Error> {
     let sharing = sharing("$2");
     sqlx::query_as(&format!(
-        "select c.municipality, c.team,
+        "select c.municipality, c.team, c.domain,
                 array(select a.worker_id from caseload_assignments a where a.case_id = c.case_id
                       union select c.case_lead_id where c.case_lead_id is not null
                       union select c.process_lead_id where c.process_lead_id is not null) as workers,
-                array(select distinct a.team from caseload_assignments a where a.case_id = c.case_id) as worker_teams,
                 array(select p.partner from caseload_partners p
                        where p.case_id = c.case_id and {sharing} order by p.partner) as partners,
                 array(select p.basis from caseload_partners p
@@ -79,8 +78,10 @@ pub struct Reach {
     pub municipality: Option<String>,
     /// Every case of the municipality, not only the caller's own.
     pub whole_municipality: bool,
-    /// Cases of this team, or with a worker of it assigned.
+    /// Cases held by this team of `domain`.
     pub team: Option<String>,
+    /// The domain of `team`: a team is known by its name and domain.
+    pub domain: Option<String>,
     /// Cases this worker is assigned to or leads.
     pub worker: Option<String>,
     /// Cases this partner organisation is involved with.
@@ -98,18 +99,20 @@ impl Reach {
 }
 
 /// The SQL condition for `Reach` on `caseload c`, with its parameters from `$first` on:
-/// municipality, whole municipality, team, worker, partner; `today` names
-/// the parameter with the day a partner's basis must hold on.
+/// municipality, whole municipality, team, domain, worker, partner; `today`
+/// names the parameter with the day a partner's basis must hold on. It
+/// grants what `authorize` grants a reader, relation by relation.
 pub(crate) fn reach_condition(first: usize, today: &str) -> String {
-    let [m, whole, team, worker, partner] = std::array::from_fn(|i| format!("${}", first + i));
+    let [m, whole, team, domain, worker, partner] =
+        std::array::from_fn(|i| format!("${}", first + i));
     let sharing = sharing(today);
     format!(
         "({m}::text is null or c.municipality = {m})
          and ({whole}::boolean
-              or c.team = {team}
+              or (c.team = {team} and c.domain = {domain})
               or c.case_lead_id = {worker} or c.process_lead_id = {worker}
               or exists (select from caseload_assignments a
-                          where a.case_id = c.case_id and (a.worker_id = {worker} or a.team = {team}))
+                          where a.case_id = c.case_id and a.worker_id = {worker})
               or exists (select from caseload_partners p
                           where p.case_id = c.case_id and p.partner = {partner} and {sharing}))"
     )

@@ -24,6 +24,8 @@ struct Row {
     municipality: String,
     focus_area: String,
     team: String,
+    /// The domain of the holding team.
+    domain: String,
     stage: String,
     risk_level: Option<String>,
     case_lead_id: Option<String>,
@@ -119,6 +121,7 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             municipality: referral.municipality.to_string(),
             focus_area: referral.focus_area.to_string(),
             team: referral.team.to_string(),
+            domain: referral.domain.to_string(),
             stage: "referred".into(),
             risk_level: None,
             case_lead_id: None,

@@ -255,3 +255,109 @@ async fn the_caseload_read_is_in_the_access_log_and_auditors_give_a_reason() {
     .unwrap();
     assert_eq!(denied, 1);
 }
+
+/// A team is known by its domain as well as its name, and an assignment's
+/// free-text team gives nobody rights: for every caller, the cases listed
+/// are exactly the cases readable.
+#[tokio::test]
+async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
+    let app = TestApp::spawn().await;
+    let social = User::worker("w-1", "zuid-1");
+    let other_team = User::worker("w-2", "zuid-2");
+    let police = User {
+        org: "politie-rotterdam",
+        domain: "justice",
+        ..User::worker("p-1", "zuid-1")
+    };
+    let halt = User {
+        org: "halt-rotterdam",
+        domain: "justice",
+        ..User::worker("h-1", "halt-zuid")
+    };
+    let mut cases = Vec::new();
+    for owner in [&social, &other_team, &halt] {
+        let opened = app
+            .record(owner, "/api/v1/cases", referral("Lisa Smit", "2010-02-02"))
+            .await;
+        cases.push((opened.body["case_id"].as_str().unwrap().to_owned(), owner));
+    }
+    let first = format!("/api/v1/cases/{}", cases[0].0);
+    // Someone named as of team zuid-2 on zuid-1's case, and Halt on a legal task.
+    let supervisor = User::worker("s-1", "zuid-1").with_roles(&["supervisor"]);
+    app.record(
+        &supervisor,
+        &format!("{first}/assignments"),
+        json!({"id": "w-9", "name": "Named Elsewhere", "team": "zuid-2"}),
+    )
+    .await;
+    let involved = app
+        .record(
+            &social,
+            &format!("{first}/partners"),
+            json!({"partner": "halt-rotterdam", "partner_domain": "justice",
+                   "basis": {"basis": "legal_task", "provision": "Wetboek van Strafrecht art. 77e"},
+                   "involved_on": "2026-11-04"}),
+        )
+        .await;
+    // Every view has the last write before anyone lists.
+    let settled = app
+        .get(
+            &social,
+            &format!("{first}?min_version={}", involved.version()),
+        )
+        .await;
+    assert_eq!(settled.status, 200, "{}", settled.body);
+
+    let police_supervisor = User {
+        roles: &["supervisor"],
+        ..police.clone()
+    };
+    let callers = [
+        &social,
+        &other_team,
+        &police,
+        &halt,
+        &supervisor,
+        &police_supervisor,
+    ];
+    for caller in callers {
+        let page = app.get(caller, "/api/v1/cases?limit=200").await;
+        assert_eq!(page.status, 200, "{}: {}", caller.sub, page.body);
+        let mut listed: Vec<String> = page.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["case_id"].as_str().unwrap().to_owned())
+            .collect();
+        listed.sort();
+        let mut readable = Vec::new();
+        for (case, _) in &cases {
+            if app
+                .get(caller, &format!("/api/v1/cases/{case}"))
+                .await
+                .status
+                == 200
+            {
+                readable.push(case.clone());
+            }
+        }
+        readable.sort();
+        assert_eq!(listed, readable, "{} lists what it can read", caller.sub);
+    }
+    // The police officer of a team also called zuid-1 has no part in it.
+    assert_eq!(app.get(&police, &first).await.status, 404);
+    let escalation = json!({"to": "police", "reason": "no progress", "escalated_on": "2026-11-05"});
+    let refused = app
+        .post(&police, &format!("{first}/escalations"), escalation)
+        .await;
+    assert_eq!(refused.status, 404, "{}", refused.body);
+    let load = app.get(&police_supervisor, "/api/v1/caseload").await;
+    assert_eq!(load.status, 200, "{}", load.body);
+    assert!(
+        !load.body["cases"].to_string().contains(&cases[0].0),
+        "{}",
+        load.body
+    );
+    // zuid-2 does not see zuid-1's case for a name typed in an assignment.
+    assert_eq!(app.get(&other_team, &first).await.status, 404);
+}

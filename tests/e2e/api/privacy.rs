@@ -89,6 +89,22 @@ async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
     let (first, _) = case_about(&app, &worker, subject).await;
     let (second, _) = case_about(&app, &worker, subject).await;
     let (other, other_version) = case_about(&app, &worker, Uuid::now_v7()).await;
+    // Halt reads both cases through the justice view, on a legal task.
+    let halt = User {
+        org: "halt-rotterdam",
+        domain: "justice",
+        ..User::worker("halt-1", "halt-zuid")
+    };
+    for case in [&first, &second] {
+        app.record(
+            &worker,
+            &format!("/api/v1/cases/{case}/partners"),
+            json!({ "partner": "halt-rotterdam", "partner_domain": "justice",
+                    "basis": { "basis": "legal_task", "provision": "Wetboek van Strafrecht art. 77e" },
+                    "involved_on": "2026-11-04" }),
+        )
+        .await;
+    }
     let erasure = format!("/api/v1/subjects/{subject}/erasure");
     let body = json!({ "reason": "request under Art. 17 AVG of 2026-11-20" });
 
@@ -146,13 +162,7 @@ async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
     assert_eq!(again.body["already_erased"].as_array().unwrap().len(), 2);
 
     for (case, version) in &versions {
-        for user in [
-            worker.clone(),
-            User {
-                domain: "justice",
-                ..worker.clone()
-            },
-        ] {
+        for user in [worker.clone(), halt.clone()] {
             let view = app
                 .get(
                     &user,
