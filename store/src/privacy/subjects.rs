@@ -153,10 +153,11 @@ async fn subject_key(
 }
 
 /// The subject of `case`, and their key unless it was destroyed (or never made).
-/// Records that `case` is about `subject`, in `municipality`. A young person
-/// is known to one municipality at a time: a referral in another names a
-/// person out of the referrer's scope (their id may have been copied or
-/// guessed), and is refused as if there were no such person.
+/// Records that `case` is about `subject`, in `municipality`. A referral may
+/// name a young person only where a case about them lies: in another
+/// municipality the id was copied or guessed, and is refused as if there
+/// were no such person. (After one of their cases was transferred, both
+/// municipalities hold a case about them, and either may refer them again.)
 async fn link_subject(
     tx: &mut PgConnection,
     case: Uuid,
@@ -170,8 +171,9 @@ async fn link_subject(
         .execute(&mut *tx)
         .await?;
     let elsewhere: bool = sqlx::query_scalar(
-        "select exists (select 1 from case_subjects
-                         where subject_id = $1 and municipality <> $2)",
+        "select exists (select from case_subjects where subject_id = $1)
+            and not exists (select from case_subjects
+                             where subject_id = $1 and municipality = $2)",
     )
     .bind(subject)
     .bind(municipality)

@@ -361,3 +361,53 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     // zuid-2 does not see zuid-1's case for a name typed in an assignment.
     assert_eq!(app.get(&other_team, &first).await.status, 404);
 }
+
+/// After one of a young person's cases moved to another municipality, both
+/// municipalities hold a case about them, and either may refer them again;
+/// a third may not.
+#[tokio::test]
+async fn a_transferred_case_lets_the_receiving_municipality_refer_the_person() {
+    let app = TestApp::spawn().await;
+    let amsterdam = User {
+        municipality: Some(AMSTERDAM),
+        org: "gemeente-amsterdam",
+        ..User::worker("w-a", "zuidoost-1")
+    };
+    let mut theirs = referral("Sem de Jong", "2011-01-01");
+    theirs["focus_area"] = json!("amsterdam-zuidoost");
+    let opened = app
+        .record(&amsterdam, "/api/v1/cases", theirs.clone())
+        .await;
+    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    let subject = opened.body["ids"][1].as_str().unwrap().to_owned();
+    // A second case in Amsterdam stays there.
+    theirs["subject_id"] = json!(subject);
+    app.record(&amsterdam, "/api/v1/cases", theirs).await;
+    app.record(
+        &amsterdam,
+        &format!("/api/v1/cases/{case}/transfer"),
+        json!({"municipality": "GM0599", "focus_area": "rotterdam-zuid", "team": "zuid-1",
+               "reason": "the family moved to Rotterdam", "transferred_on": "2026-11-10"}),
+    )
+    .await;
+    let again = |focus_area: &str| {
+        let mut body = referral("Sem de Jong", "2011-01-01");
+        body["focus_area"] = json!(focus_area);
+        body["subject_id"] = json!(subject);
+        body
+    };
+    let rotterdam = User::worker("w-r", "zuid-1");
+    app.record(&rotterdam, "/api/v1/cases", again("rotterdam-zuid"))
+        .await;
+    app.record(&amsterdam, "/api/v1/cases", again("amsterdam-zuidoost"))
+        .await;
+    let utrecht = User {
+        municipality: Some("GM0344"),
+        org: "gemeente-utrecht",
+        ..User::worker("w-u", "overvecht-1")
+    };
+    let refused = app
+        .post(&utrecht, "/api/v1/cases", again("utrecht-overvecht"))
+        .await;
+    assert_eq!(refused.status, 404, "{}", refused.body);
+}
