@@ -75,10 +75,12 @@ fn body_rejection(rejection: BytesRejection) -> Problem {
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     // Read twice on purpose (the body is at most 64 KiB): a `Value` keeps the
     // last of duplicate keys, which the typed read below refuses instead.
-    if let Some(field) = serde_json::from_slice(bytes)
-        .ok()
-        .and_then(|value| marked_field(&value))
-    {
+    if let Some(field) = serde_json::from_slice(bytes).ok().and_then(|value| {
+        casus_domain::mark_path(
+            &value,
+            &[casus_domain::OPEN_MARK, casus_domain::SEALED_MARK],
+        )
+    }) {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Invalid request",
@@ -115,25 +117,6 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         .with("unknown_fields", &unknown));
     }
     Ok(value)
-}
-
-/// Where a JSON value holds an object keyed by one of the store's marks.
-fn marked_field(value: &serde_json::Value) -> Option<String> {
-    use casus_domain::{OPEN_MARK, SEALED_MARK};
-    match value {
-        serde_json::Value::Object(map) => map.iter().find_map(|(key, inner)| {
-            if key == OPEN_MARK || key == SEALED_MARK {
-                Some(key.clone())
-            } else {
-                marked_field(inner).map(|path| format!("{key}.{path}"))
-            }
-        }),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, inner)| marked_field(inner).map(|path| format!("{i}.{path}"))),
-        _ => None,
-    }
 }
 
 /// Path parameters; a malformed one (e.g. an id that is not a UUID) is 400.

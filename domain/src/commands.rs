@@ -88,7 +88,9 @@ impl CaseCommand {
     /// Whether the command carries a sealed value: only the store seals, and
     /// a sealed value copied from elsewhere would be opened as this case's.
     pub fn holds_marked_value(&self) -> bool {
-        serde_json::to_value(self).is_ok_and(|value| crate::personal::holds_sealed(&value))
+        serde_json::to_value(self).is_ok_and(|value| {
+            crate::personal::mark_path(&value, &[crate::personal::SEALED_MARK]).is_some()
+        })
     }
 
     /// What the command does, in the words of an error message.

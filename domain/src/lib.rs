@@ -22,7 +22,7 @@ pub use error::CaseError;
 pub use events::*;
 pub use ids::*;
 pub use model::*;
-pub use personal::{Personal, SubjectDetails, OPEN_MARK, SEALED_MARK};
+pub use personal::{mark_path, Personal, SubjectDetails, OPEN_MARK, SEALED_MARK};
 pub use reference::{FocusArea, Programme};
 pub use upcasters::upcasters;
 pub use values::*;

@@ -49,14 +49,22 @@ impl<T> Personal<T> {
     }
 }
 
-/// Whether `value` (a command or event as JSON) holds a sealed personal value.
-pub fn holds_sealed(value: &serde_json::Value) -> bool {
+/// Where in `value` (JSON) an object is keyed by one of `marks`: the path
+/// of keys and indexes down to the mark, e.g. `goals.0.description.$sealed`.
+pub fn mark_path(value: &serde_json::Value, marks: &[&str]) -> Option<String> {
     match value {
-        serde_json::Value::Object(map) => {
-            map.contains_key(SEALED_MARK) || map.values().any(holds_sealed)
-        }
-        serde_json::Value::Array(items) => items.iter().any(holds_sealed),
-        _ => false,
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, inner)| {
+            if marks.contains(&key.as_str()) {
+                Some(key.clone())
+            } else {
+                mark_path(inner, marks).map(|path| format!("{key}.{path}"))
+            }
+        }),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, inner)| mark_path(inner, marks).map(|path| format!("{i}.{path}"))),
+        _ => None,
     }
 }
 
