@@ -8,6 +8,7 @@ use crate::secret;
 use casus_domain::CaseId;
 use casus_store::audit::chain;
 use casus_store::audit::receipt::{self, Receipt};
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use ed25519_dalek::SigningKey;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -23,31 +24,51 @@ pub struct VerifyArgs {
     pub against: Option<PathBuf>,
 }
 
-/// Verifies every chain; with `--receipt` signs a receipt, with `--against`
-/// checks one. Fails (exit 1) when anything does not hold.
-pub async fn verify(pool: &PgPool, args: VerifyArgs, key: &Path) -> anyhow::Result<()> {
+/// Verifies every chain, every event's signature, every snapshot and the
+/// access log; with `--receipt` signs a receipt, with `--against` checks
+/// one. Fails (exit 1) when anything does not hold.
+pub async fn verify(pool: &PgPool, args: VerifyArgs, signer: &Signer) -> anyhow::Result<()> {
     let total = chain::count(pool).await?;
     let bar = ProgressBar::new(total as u64).with_style(
         ProgressStyle::with_template("verify {bar:40} {pos}/{len} events ({per_sec})")
             .expect("a valid template"),
     );
-    let report = chain::verify(pool, None, |n| bar.set_position(n)).await?;
+    let key = signer.verifying_key();
+    let report = chain::verify(pool, &key, None, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     println!(
         "{} streams, {} events: {}",
         report.streams,
         report.events,
-        if report.ok {
-            "every chain holds"
+        if report.broken.is_empty() {
+            "every chain and signature holds"
         } else {
             "BROKEN"
         }
     );
+    if report.unsigned_before_signing > 0 {
+        println!(
+            "{} events were stored before Casus signed its events: chained, not signed",
+            report.unsigned_before_signing
+        );
+    }
     for link in &report.broken {
         println!(
             "case {} sequence {}: {:?} (expected {}, found {})",
             link.case_id, link.sequence, link.breach, link.expected, link.found
         );
+    }
+    for case in &report.broken_snapshots {
+        println!("case {case}: its snapshot is not Casus's over these events (it is ignored)");
+    }
+    if let Some(log) = &report.access_log {
+        match &log.broken {
+            None => println!("access log, {} entries: the chain holds", log.entries),
+            Some(link) => println!(
+                "access log position {}: {:?} (expected {}, found {})",
+                link.position, link.breach, link.expected, link.found
+            ),
+        }
     }
     let mut holds = report.ok;
     if let Some(path) = &args.against {
@@ -55,8 +76,7 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, key: &Path) -> anyhow::Resu
             .with_context(|| format!("cannot read the receipt {}", path.display()))?;
         let receipt: Receipt = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a Casus receipt", path.display()))?;
-        let key = load_key(key)?;
-        match receipt::check(pool, &key.verifying_key(), &receipt).await? {
+        match receipt::check(pool, &key, &receipt).await? {
             None if report.ok => println!(
                 "the log extends the receipt of {} unchanged ({} events up to position {})",
                 receipt.statement.made_at,
@@ -81,8 +101,7 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, key: &Path) -> anyhow::Resu
             report.ok,
             "no receipt is made for a log whose chains are broken"
         );
-        let key = load_key(key)?;
-        let receipt = receipt::make(pool, &key).await?;
+        let receipt = receipt::make(pool, signer).await?;
         std::fs::write(path, serde_json::to_string_pretty(&receipt)?)
             .with_context(|| format!("cannot write the receipt {}", path.display()))?;
         println!(
@@ -97,33 +116,57 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, key: &Path) -> anyhow::Resu
     Ok(())
 }
 
-/// The Ed25519 key receipts are signed with: 32 bytes as hex in `path`.
-pub fn load_key(path: &Path) -> anyhow::Result<SigningKey> {
-    let text = std::fs::read_to_string(path)
+/// The audit key from `CASUS_AUDIT_KEY`, or in development from a key Casus
+/// makes under the data directory: the Ed25519 key that signs every event
+/// and snapshot Casus writes, and receipts.
+pub fn signer(
+    configured: Option<&Path>,
+    data_dir: &Path,
+    production: bool,
+) -> anyhow::Result<Signer> {
+    let path = match configured {
+        Some(path) => path.to_owned(),
+        None => {
+            anyhow::ensure!(
+                !production,
+                "CASUS_ENV=production needs CASUS_AUDIT_KEY: the file with the Ed25519 key \
+                 (64 hexadecimal characters) that signs every event Casus appends"
+            );
+            let path = data_dir.join("audit-signing-key");
+            secret::create(&path, "audit key", || {
+                hex::encode(SigningKey::generate(&mut rand::rngs::OsRng).as_bytes())
+            })?;
+            path
+        }
+    };
+    let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read the audit key {}", path.display()))?;
     let bytes = hex::decode(text.trim())
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .with_context(|| format!("the audit key {} is not 32 bytes of hex", path.display()))?;
-    Ok(SigningKey::from_bytes(&bytes))
-}
-
-/// Makes an audit key at `path` if there is none (development mode).
-pub fn create_key(path: &Path) -> anyhow::Result<()> {
-    secret::create(path, "audit key", || {
-        hex::encode(SigningKey::generate(&mut rand::rngs::OsRng).as_bytes())
-    })
+    Ok(Signer::new(SigningKey::from_bytes(&bytes)))
 }
 
 /// Prints the export of one case, and logs it in the access log.
-pub async fn export(pool: &PgPool, keyring: &Keyring, case: &str) -> anyhow::Result<()> {
+pub async fn export(
+    pool: &PgPool,
+    keyring: &Keyring,
+    signer: &Signer,
+    case: &str,
+) -> anyhow::Result<()> {
     let case: CaseId = case.parse().context("--case takes a case id (a UUID)")?;
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     casus_api::audit::log_cli_export(pool, case, &user).await?;
-    let export =
-        casus_api::audit::build_export(pool, keyring, case, format!("command line ({user})"))
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let export = casus_api::audit::build_export(
+        pool,
+        keyring,
+        &signer.verifying_key(),
+        case,
+        format!("command line ({user})"),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     anyhow::ensure!(!export.events.is_empty(), "there is no case {case}");
     println!("{}", serde_json::to_string_pretty(&export)?);
     Ok(())

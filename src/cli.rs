@@ -122,7 +122,8 @@ pub struct Cli {
     )]
     pub stats_threshold: i64,
 
-    /// The Ed25519 key that signs audit receipts (32 bytes as hex). In development, made on first use.
+    /// The file with the Ed25519 key (64 hex characters) that signs every event and snapshot Casus
+    /// writes, and audit receipts; the database never holds it. In development, made on first use.
     #[arg(long, env = "CASUS_AUDIT_KEY", global = true)]
     pub audit_key: Option<PathBuf>,
 
@@ -222,6 +223,7 @@ impl Cli {
             _ => None,
         };
         let keyring = privacy::keyring(self.master_key.as_deref(), &self.data_dir, production)?;
+        let signer = audit::signer(self.audit_key.as_deref(), &self.data_dir, production)?;
         let database = Database::open(self.database_url.as_deref(), &self.data_dir).await?;
         let outcome = async {
             let pool = database.migrated_pool().await?;
@@ -238,6 +240,7 @@ impl Cli {
                             ..Settings::default()
                         },
                         keyring,
+                        signer,
                         snapshot_every: self.snapshot_every,
                         idempotency_keep: Duration::from_secs(self.idempotency_hours * 3600),
                         connections: crate::http::Limits {
@@ -258,27 +261,13 @@ impl Cli {
                     Ok(())
                 }
                 Commands::Rebuild { view } => rebuild::run(&pool, &keyring, view.as_deref()).await,
-                Commands::Verify(args) => {
-                    let key = match &self.audit_key {
-                        Some(key) => key.clone(),
-                        None => {
-                            anyhow::ensure!(
-                                !production || (args.receipt.is_none() && args.against.is_none()),
-                                "receipts in production need CASUS_AUDIT_KEY"
-                            );
-                            let key = self.data_dir.join("audit-signing-key");
-                            if args.receipt.is_some() || args.against.is_some() {
-                                audit::create_key(&key)?;
-                            }
-                            key
-                        }
-                    };
-                    audit::verify(&pool, args, &key).await
-                }
+                Commands::Verify(args) => audit::verify(&pool, args, &signer).await,
                 Commands::RotateMasterKey { to } => privacy::rotate(&pool, &keyring, &to).await,
-                Commands::Retention(args) => retention::run(&pool, &keyring, args).await,
-                Commands::Export { case } => audit::export(&pool, &keyring, &case).await,
-                Commands::Seed { cases, seed } => seed::run(&pool, &keyring, cases, seed).await,
+                Commands::Retention(args) => retention::run(&pool, &keyring, &signer, args).await,
+                Commands::Export { case } => audit::export(&pool, &keyring, &signer, &case).await,
+                Commands::Seed { cases, seed } => {
+                    seed::run(&pool, &keyring, &signer, cases, seed).await
+                }
                 Commands::Bench(args) => bench::run(database.options().clone(), args).await,
                 Commands::Token(_) => unreachable!("handled above"),
             }

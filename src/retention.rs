@@ -7,6 +7,7 @@ use casus_domain::{
     CaseError, Domain, Erasure, OrganisationId, Role, Stage, SubjectId, Text, WorkerId,
 };
 use casus_projections::queries::retention::{due, Due};
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use casus_store::{Actor, CaseStore, CommandError, Metadata};
 use chrono::NaiveDate;
@@ -23,7 +24,12 @@ pub struct RetentionArgs {
     as_of: Option<NaiveDate>,
 }
 
-pub async fn run(pool: &PgPool, keyring: &Keyring, args: RetentionArgs) -> anyhow::Result<()> {
+pub async fn run(
+    pool: &PgPool,
+    keyring: &Keyring,
+    signer: &Signer,
+    args: RetentionArgs,
+) -> anyhow::Result<()> {
     let as_of = args.as_of.unwrap_or_else(casus_store::clock::today);
     let subjects = due(pool, as_of).await?;
     let verb = if args.dry_run {
@@ -51,7 +57,7 @@ pub async fn run(pool: &PgPool, keyring: &Keyring, args: RetentionArgs) -> anyho
         return Ok(());
     }
     let programme = casus_store::load_programme(pool).await?;
-    let store = CaseStore::new(pool.clone(), keyring.clone(), programme, 0);
+    let store = CaseStore::new(pool.clone(), keyring.clone(), signer.clone(), programme, 0);
     let mut erased = 0;
     for subject in &subjects {
         match erase(&store, subject).await {

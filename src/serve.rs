@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casus_api::{AppState, Authenticator, Settings};
 use casus_projections::{views, Projector};
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use casus_store::CaseStore;
 use sqlx::PgPool;
@@ -22,6 +23,7 @@ pub struct Options {
     pub settings: Settings,
     /// Opens and seals personal data.
     pub keyring: Keyring,
+    pub signer: Signer,
     /// Snapshot a case every this many events (0: never).
     pub snapshot_every: usize,
     /// How long answers to idempotent requests are kept.
@@ -70,6 +72,7 @@ impl Server {
             store: Arc::new(CaseStore::new(
                 pool.clone(),
                 options.keyring.clone(),
+                options.signer,
                 programme,
                 options.snapshot_every,
             )),

@@ -10,6 +10,7 @@ use casus_store::audit::chain::{self, Verification};
 use casus_store::audit::history::{self, HistoryEntry};
 use casus_store::privacy::Keyring;
 use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -171,6 +172,7 @@ pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Exp
         build_export(
             &reader.state().pool,
             &reader.state().keyring,
+            &reader.state().store.verifying_key(),
             case,
             exported_by,
         )
@@ -182,12 +184,13 @@ pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Exp
 pub async fn build_export(
     pool: &sqlx::PgPool,
     keyring: &Keyring,
+    key: &VerifyingKey,
     case: CaseId,
     exported_by: String,
 ) -> Result<Export, ApiError> {
     let id = case.to_string();
     let events = history::history(pool, keyring, case).await?;
-    let verification = chain::verify(pool, Some(&id), |_| {}).await?;
+    let verification = chain::verify(pool, key, Some(&id), |_| {}).await?;
     let mut access_log = Vec::new();
     let mut filter = Filter {
         case_id: Some(case.as_uuid()),
@@ -323,12 +326,15 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
         Err(error) => return Err(reader.refuse(seen, None, error).await),
     };
     let pool = &reader.state().pool;
-    let mut report = chain::verify(pool, None, |_| {}).await?;
+    let key = reader.state().store.verifying_key();
+    let mut report = chain::verify(pool, &key, None, |_| {}).await?;
     if let Some(municipality) = &reader.caller.municipality {
         let ids: Vec<Uuid> = report
             .broken
             .iter()
-            .filter_map(|b| b.case_id.parse().ok())
+            .map(|b| &b.case_id)
+            .chain(&report.broken_snapshots)
+            .filter_map(|id| id.parse().ok())
             .collect();
         let ours: Vec<Uuid> = sqlx::query_scalar(
             "select case_id from caseload where case_id = any($1) and municipality = $2",
@@ -340,6 +346,9 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
         report
             .broken
             .retain(|b| b.case_id.parse().is_ok_and(|id: Uuid| ours.contains(&id)));
+        report
+            .broken_snapshots
+            .retain(|case| case.parse().is_ok_and(|id: Uuid| ours.contains(&id)));
     }
     reader.shown(seen, acting(&reader), basis, &[]).await?;
     Ok(Json(report).into_response())

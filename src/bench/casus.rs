@@ -11,6 +11,7 @@ use casus_domain::{
     CaseCommand, CaseId, Command, Confidentiality, Note, Personal, Text, YouthCase,
 };
 use casus_projections::queries::{self, CaseListFilter, CaseloadFilter, Reach};
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use casus_store::{Actor, CaseStore, Metadata};
 use cqrs_es::Aggregate;
@@ -49,11 +50,12 @@ fn figure(
 pub async fn measure(
     pool: &PgPool,
     keyring: &Keyring,
+    signer: &Signer,
     cases: usize,
     run: Duration,
 ) -> anyhow::Result<Vec<Figure>> {
     let mut figures = Vec::new();
-    let (events, seconds) = seed::write(pool, keyring, cases, 1).await?;
+    let (events, seconds) = seed::write(pool, keyring, signer, cases, 1).await?;
     figures.push(figure(
         format!("seed {cases} cases ({events} events), events/s"),
         format!("{:.0}", events as f64 / seconds),
@@ -128,8 +130,8 @@ pub async fn measure(
     ));
 
     figures.extend(queries_p99(pool).await?);
-    figures.extend(load_times(pool, keyring).await?);
-    figures.extend(http(pool, keyring, run, append_1, append_16).await?);
+    figures.extend(load_times(pool, keyring, signer).await?);
+    figures.extend(http(pool, keyring, signer, run, append_1, append_16).await?);
     Ok(figures)
 }
 
@@ -217,17 +219,33 @@ fn bench_metadata() -> Metadata {
 }
 
 /// Load time of a case with 10 to 10,000 events, with and without snapshots.
-async fn load_times(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Vec<Figure>> {
+async fn load_times(
+    pool: &PgPool,
+    keyring: &Keyring,
+    signer: &Signer,
+) -> anyhow::Result<Vec<Figure>> {
     let programme = casus_store::load_programme(pool).await?;
-    let plain = CaseStore::new(pool.clone(), keyring.clone(), programme.clone(), 0);
-    let snapshots = CaseStore::new(pool.clone(), keyring.clone(), programme.clone(), 50);
+    let plain = CaseStore::new(
+        pool.clone(),
+        keyring.clone(),
+        signer.clone(),
+        programme.clone(),
+        0,
+    );
+    let snapshots = CaseStore::new(
+        pool.clone(),
+        keyring.clone(),
+        signer.clone(),
+        programme.clone(),
+        50,
+    );
     let metadata = bench_metadata();
     let mut figures = Vec::new();
     let mut base = None;
     let today = casus_store::clock::today();
     for size in [10_u64, 100, 1_000, 10_000] {
         let case = CaseId::new();
-        let mut batch = casus_store::EventBatch::new(keyring.clone());
+        let mut batch = casus_store::EventBatch::new(keyring.clone(), signer.clone());
         let mut state = YouthCase::default();
         let referral = CaseCommand::ReferCase(bench_referral(&programme));
         let note = CaseCommand::AddNote(Note {
@@ -306,6 +324,7 @@ fn bench_referral(programme: &casus_domain::Programme) -> casus_domain::Referral
 async fn http(
     pool: &PgPool,
     keyring: &Keyring,
+    signer: &Signer,
     run: Duration,
     append_1: Rate,
     append_16: Rate,
@@ -320,6 +339,7 @@ async fn http(
             auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
             settings: Settings::default(),
             keyring: keyring.clone(),
+            signer: signer.clone(),
             snapshot_every: 50,
             idempotency_keep: Duration::from_secs(3600),
             connections: crate::http::Limits::default(),

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -104,7 +105,14 @@ pub async fn run(server: PgConnectOptions, args: BenchArgs) -> anyhow::Result<()
     let pool = casus_store::connect(server.clone().database(&name), 80).await?;
     let outcome = async {
         casus_store::migrate(&pool).await?;
-        casus::measure(&pool, &Keyring::ephemeral(), cases, seconds).await
+        casus::measure(
+            &pool,
+            &Keyring::ephemeral(),
+            &Signer::ephemeral(),
+            cases,
+            seconds,
+        )
+        .await
     }
     .await;
     pool.close().await;

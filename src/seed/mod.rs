@@ -9,6 +9,7 @@ mod script;
 use std::time::Instant;
 
 use casus_domain::{CaseId, Command, YouthCase};
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use casus_store::EventBatch;
 use cqrs_es::Aggregate;
@@ -21,8 +22,14 @@ use sqlx::PgPool;
 const BATCH: usize = 250;
 
 /// Seeds `cases` cases from `seed`; prints how many events and how fast.
-pub async fn run(pool: &PgPool, keyring: &Keyring, cases: usize, seed: u64) -> anyhow::Result<()> {
-    let (events, seconds) = write(pool, keyring, cases, seed).await?;
+pub async fn run(
+    pool: &PgPool,
+    keyring: &Keyring,
+    signer: &Signer,
+    cases: usize,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let (events, seconds) = write(pool, keyring, signer, cases, seed).await?;
     println!(
         "seeded {cases} cases, {events} events in {seconds:.1} s ({:.0} events/s); \
          the views catch up when casus serves, or run `casus rebuild`",
@@ -35,6 +42,7 @@ pub async fn run(pool: &PgPool, keyring: &Keyring, cases: usize, seed: u64) -> a
 pub async fn write(
     pool: &PgPool,
     keyring: &Keyring,
+    signer: &Signer,
     cases: usize,
     seed: u64,
 ) -> anyhow::Result<(u64, f64)> {
@@ -50,7 +58,7 @@ pub async fn write(
     let mut pending: Option<tokio::task::JoinHandle<anyhow::Result<()>>> = None;
     let mut done = 0;
     while done < cases {
-        let mut batch = EventBatch::new(keyring.clone());
+        let mut batch = EventBatch::new(keyring.clone(), signer.clone());
         for _ in 0..BATCH.min(cases - done) {
             let case = CaseId::new();
             let mut state = YouthCase::default();

@@ -10,37 +10,30 @@ use cqrs_es::{Aggregate, DomainEvent};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::append::EventRows;
+use crate::audit::signature::Signer;
 use crate::metadata::Metadata;
 use crate::privacy::{seal_all, DataKey, Keyring, SealError};
-use crate::repository::INSERT_EVENTS;
 
 /// Events to append, each stream's in sequence order.
 pub struct EventBatch {
     keyring: Keyring,
+    signer: Signer,
     /// Each new subject's key, and the same wrapped for storage.
     keys: HashMap<Uuid, (DataKey, Vec<u8>)>,
     /// Each case's subject and municipality.
     subjects: HashMap<CaseId, (Uuid, String)>,
-    ids: Vec<String>,
-    sequences: Vec<i64>,
-    types: Vec<String>,
-    versions: Vec<String>,
-    payloads: Vec<serde_json::Value>,
-    metadata: Vec<serde_json::Value>,
+    rows: EventRows,
 }
 
 impl EventBatch {
-    pub fn new(keyring: Keyring) -> Self {
+    pub fn new(keyring: Keyring, signer: Signer) -> Self {
         Self {
             keyring,
+            signer,
             keys: HashMap::new(),
             subjects: HashMap::new(),
-            ids: Vec::new(),
-            sequences: Vec::new(),
-            types: Vec::new(),
-            versions: Vec::new(),
-            payloads: Vec::new(),
-            metadata: Vec::new(),
+            rows: EventRows::default(),
         }
     }
 
@@ -72,12 +65,14 @@ impl EventBatch {
             .and_then(|(subject, _)| self.keys.get(subject))
             .ok_or_else(|| SealError::NoSubject(case.to_string()))?;
         seal_all(&mut payload, key);
-        self.ids.push(case.to_string());
-        self.sequences.push(sequence as i64);
-        self.types.push(event.event_type());
-        self.versions.push(event.event_version());
-        self.payloads.push(payload);
-        self.metadata.push(serde_json::to_value(metadata.to_map())?);
+        self.rows.ids.push(case.to_string());
+        self.rows.sequences.push(sequence as i64);
+        self.rows.types.push(event.event_type());
+        self.rows.versions.push(event.event_version());
+        self.rows.payloads.push(payload);
+        self.rows
+            .metadata
+            .push(serde_json::to_value(metadata.to_map())?);
         Ok(())
     }
 
@@ -116,15 +111,8 @@ impl EventBatch {
         .bind(&municipalities)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(INSERT_EVENTS)
-            .bind(YouthCase::TYPE)
-            .bind(&self.ids)
-            .bind(&self.sequences)
-            .bind(&self.types)
-            .bind(&self.versions)
-            .bind(&self.payloads)
-            .bind(&self.metadata)
-            .execute(&mut *tx)
+        self.rows
+            .insert(&mut tx, YouthCase::TYPE, &self.signer)
             .await?;
         tx.commit().await
     }

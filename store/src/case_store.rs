@@ -7,6 +7,7 @@ use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateContext, EventEnvelope, EventStore};
 use sqlx::PgPool;
 
+use crate::audit::signature::Signer;
 use crate::error::CommandError;
 use crate::idempotency::{Idempotency, METADATA_KEY};
 use crate::metadata::Metadata;
@@ -27,17 +28,20 @@ pub struct CaseStore {
     pub(crate) programme: Programme,
     pub(crate) pool: PgPool,
     pub(crate) keyring: Keyring,
+    pub(crate) signer: Signer,
 }
 
 impl CaseStore {
-    /// A store that snapshots a case every `snapshot_every` events (0: never).
+    /// A store that seals with `keyring`, signs with `signer`, and snapshots
+    /// a case every `snapshot_every` events (0: never).
     pub fn new(
         pool: PgPool,
         keyring: Keyring,
+        signer: Signer,
         programme: Programme,
         snapshot_every: usize,
     ) -> Self {
-        let repository = CaseRepository::new(pool.clone(), keyring.clone());
+        let repository = CaseRepository::new(pool.clone(), keyring.clone(), signer.clone());
         let events = match snapshot_every {
             0 => PersistedEventStore::new_event_store(repository),
             n => PersistedEventStore::new_snapshot_store(repository, n),
@@ -48,6 +52,7 @@ impl CaseStore {
             programme,
             pool,
             keyring,
+            signer,
         }
     }
 
@@ -105,6 +110,11 @@ impl CaseStore {
             version,
             events: committed.len(),
         })
+    }
+
+    /// The key that checks Casus's signatures on events and snapshots.
+    pub fn verifying_key(&self) -> ed25519_dalek::VerifyingKey {
+        self.signer.verifying_key()
     }
 
     /// The referral that opened the case (its first event), if any, with the

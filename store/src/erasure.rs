@@ -7,11 +7,11 @@ use cqrs_es::{Aggregate, AggregateContext, DomainEvent, EventStore};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::append::EventRows;
 use crate::case_store::CaseStore;
 use crate::error::{CommandError, Conflict};
 use crate::metadata::Metadata;
 use crate::privacy::seal_events;
-use crate::repository::INSERT_EVENTS;
 
 /// What an erasure did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -103,17 +103,15 @@ impl CaseStore {
             let count = events.len();
             let sequences: Vec<i64> = (1..=count as i64).map(|i| version as i64 + i).collect();
             let versions: Vec<String> = events.iter().map(DomainEvent::event_version).collect();
-            let (_, payloads): (Vec<&str>, Vec<Value>) = payloads.into_iter().unzip();
-            let inserted = sqlx::query(INSERT_EVENTS)
-                .bind(YouthCase::TYPE)
-                .bind(vec![case.to_string(); count])
-                .bind(&sequences)
-                .bind(&names)
-                .bind(&versions)
-                .bind(&payloads)
-                .bind(vec![map.clone(); count])
-                .execute(&mut *tx)
-                .await;
+            let rows = EventRows {
+                ids: vec![case.to_string(); count],
+                sequences,
+                types: names.clone(),
+                versions,
+                payloads: payloads.into_iter().map(|(_, payload)| payload).collect(),
+                metadata: vec![map.clone(); count],
+            };
+            let inserted = rows.insert(&mut tx, YouthCase::TYPE, &self.signer).await;
             if let Err(error) = inserted {
                 let conflict = error
                     .as_database_error()

@@ -1,6 +1,7 @@
 //! The write side of Casus: the event store (cqrs-es over postgres-es on
 //! PostgreSQL), the metadata every event carries, and the migrations.
 
+mod append;
 pub mod audit;
 mod batch;
 mod case_store;

@@ -17,6 +17,8 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::PgPool;
 
+use crate::append::EventRows;
+use crate::audit::signature::{self, Signer, StoredSnapshot, SELECT_SNAPSHOTS};
 use crate::idempotency::{Idempotency, KeyTaken, METADATA_KEY};
 use crate::privacy::{seal_events, Keyring, SealError};
 
@@ -24,35 +26,35 @@ pub struct CaseRepository {
     pool: PgPool,
     reader: PostgresEventRepository,
     keyring: Keyring,
+    signer: Signer,
 }
 
 impl CaseRepository {
-    /// A repository that seals personal data with keys wrapped by `keyring`.
-    pub fn new(pool: PgPool, keyring: Keyring) -> Self {
+    /// A repository that seals personal data with keys wrapped by `keyring`
+    /// and signs what it writes with `signer`.
+    pub fn new(pool: PgPool, keyring: Keyring, signer: Signer) -> Self {
         Self {
             reader: PostgresEventRepository::new(pool.clone()),
             pool,
             keyring,
+            signer,
         }
     }
 }
 
-/// Appends events in one statement, in array order (so the chain trigger
-/// sees each stream's events in sequence). Also used by `EventBatch`.
-pub(crate) const INSERT_EVENTS: &str = "
-insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-select $1, e.aggregate_id, e.sequence, e.event_type, e.event_version, e.payload, e.metadata
-  from unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
-       as e(aggregate_id, sequence, event_type, event_version, payload, metadata)";
-
 const UPSERT_SNAPSHOT: &str = "
-insert into snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload)
-values ($1, $2, $3, $4, $5)
+insert into snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload, signature)
+values ($1, $2, $3, $4, $5, $6)
 on conflict (aggregate_type, aggregate_id) do update
    set last_sequence = excluded.last_sequence,
        current_snapshot = excluded.current_snapshot,
-       payload = excluded.payload
+       payload = excluded.payload,
+       signature = excluded.signature
  where snapshots.last_sequence < excluded.last_sequence";
+
+/// The hash of one event.
+const EVENT_HASH: &str =
+    "select hash from events where aggregate_type = $1 and aggregate_id = $2 and sequence = $3";
 
 const INSERT_ANSWER: &str = "
 insert into idempotency_keys (scope, key, request_hash, status, answer)
@@ -80,14 +82,38 @@ impl PersistedEventRepository for CaseRepository {
             .map_err(classify)
     }
 
+    /// The snapshot, if its signature holds over its state and the event
+    /// hash at its sequence; otherwise none, and the case is loaded from its
+    /// events (a snapshot is a cache, never a source of truth).
     async fn get_snapshot<A: Aggregate>(
         &self,
         aggregate_id: &str,
     ) -> Result<Option<SerializedSnapshot>, PersistenceError> {
-        self.reader
-            .get_snapshot::<A>(aggregate_id)
-            .await
-            .map_err(classify)
+        let snapshot: Option<StoredSnapshot> = sqlx::query_as(&format!(
+            "{SELECT_SNAPSHOTS} where s.aggregate_type = $1 and s.aggregate_id = $2"
+        ))
+        .bind(A::TYPE)
+        .bind(aggregate_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(from_sqlx)?;
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
+        if !snapshot.holds(&self.signer.verifying_key()) {
+            tracing::warn!(
+                case = aggregate_id,
+                last_sequence = snapshot.last_sequence,
+                "the snapshot's signature does not hold; the case is loaded from its events"
+            );
+            return Ok(None);
+        }
+        Ok(Some(SerializedSnapshot {
+            aggregate_id: snapshot.aggregate_id,
+            aggregate: snapshot.payload,
+            current_sequence: usize::try_from(snapshot.last_sequence).map_err(unknown)?,
+            current_snapshot: usize::try_from(snapshot.current_snapshot).map_err(unknown)?,
+        }))
     }
 
     async fn persist<A: Aggregate>(
@@ -105,40 +131,32 @@ impl PersistedEventRepository for CaseRepository {
             _ => None,
         };
         let mut tx = self.pool.begin().await.map_err(from_sqlx)?;
-        let mut sequences = Vec::with_capacity(events.len());
-        let mut types = Vec::with_capacity(events.len());
-        let mut versions = Vec::with_capacity(events.len());
+        let mut rows = EventRows::with_capacity(events.len());
         let mut sealed = Vec::with_capacity(events.len());
-        let mut metadata = Vec::with_capacity(events.len());
         for event in events {
-            sequences.push(i64::try_from(event.sequence).map_err(unknown)?);
-            types.push(event.event_type.as_str());
-            versions.push(event.event_version.as_str());
+            rows.ids.push(event.aggregate_id.clone());
+            rows.sequences
+                .push(i64::try_from(event.sequence).map_err(unknown)?);
+            rows.types.push(event.event_type.clone());
+            rows.versions.push(event.event_version.clone());
             sealed.push((event.event_type.as_str(), event.payload.clone()));
-            metadata.push(&event.metadata);
+            // The events do not keep the idempotency key.
+            rows.metadata.push(if idempotency.is_some() {
+                without_key(&event.metadata)
+            } else {
+                event.metadata.clone()
+            });
         }
         seal_events(&self.keyring, &mut tx, &first.aggregate_id, &mut sealed)
             .await
             .map_err(from_seal)?;
-        let payloads: Vec<&Value> = sealed.iter().map(|(_, payload)| payload).collect();
-        let stripped: Vec<Value>;
-        if idempotency.is_some() {
-            stripped = events.iter().map(|e| without_key(&e.metadata)).collect();
-            metadata = stripped.iter().collect();
-        }
-        sqlx::query(INSERT_EVENTS)
-            .bind(A::TYPE)
-            .bind(vec![first.aggregate_id.as_str(); events.len()])
-            .bind(&sequences)
-            .bind(&types)
-            .bind(&versions)
-            .bind(&payloads)
-            .bind(&metadata)
-            .execute(&mut *tx)
+        rows.payloads = sealed.into_iter().map(|(_, payload)| payload).collect();
+        let hashes = rows
+            .insert(&mut tx, A::TYPE, &self.signer)
             .await
             .map_err(from_sqlx)?;
         if let Some(request) = &idempotency {
-            let last = sequences.last().copied().unwrap_or_default();
+            let last = rows.sequences.last().copied().unwrap_or_default();
             sqlx::query(INSERT_ANSWER)
                 .bind(&request.scope)
                 .bind(&request.key)
@@ -158,12 +176,28 @@ impl PersistedEventRepository for CaseRepository {
                 .get("version")
                 .and_then(Value::as_i64)
                 .ok_or_else(|| unknown("the snapshot of the aggregate has no version"))?;
+            let hash = match hashes
+                .iter()
+                .find(|(sequence, _)| *sequence == last_sequence)
+            {
+                Some((_, hash)) => hash.clone(),
+                None => sqlx::query_scalar(EVENT_HASH)
+                    .bind(A::TYPE)
+                    .bind(&aggregate_id)
+                    .bind(last_sequence)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(from_sqlx)?,
+            };
+            let text =
+                signature::snapshot_text(A::TYPE, &aggregate_id, last_sequence, &hash, &aggregate);
             sqlx::query(UPSERT_SNAPSHOT)
                 .bind(A::TYPE)
                 .bind(&aggregate_id)
                 .bind(last_sequence)
                 .bind(i64::try_from(current_snapshot).map_err(unknown)?)
                 .bind(&aggregate)
+                .bind(self.signer.sign(&text))
                 .execute(&mut *tx)
                 .await
                 .map_err(from_sqlx)?;

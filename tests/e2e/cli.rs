@@ -338,6 +338,30 @@ fn production_needs_a_master_key() {
     assert!(!data.path().join("master-key").exists());
 }
 
+/// Nor an audit key of its own: events signed with a key nobody keeps
+/// prove nothing to an auditor.
+#[test]
+fn production_needs_an_audit_key() {
+    let data = tempfile::tempdir().unwrap();
+    let master = data.path().join("configured-master-key");
+    std::fs::write(&master, casus_store::privacy::MasterKey::generate_hex()).unwrap();
+    let migrate = casus()
+        .arg("migrate")
+        .env("CASUS_DATA_DIR", data.path())
+        .env("CASUS_ENV", "production")
+        .env("CASUS_MASTER_KEY", &master)
+        .env_remove("CASUS_AUDIT_KEY")
+        .output()
+        .unwrap();
+    assert!(!migrate.status.success());
+    let stderr = String::from_utf8_lossy(&migrate.stderr);
+    assert!(
+        stderr.starts_with("casus: CASUS_ENV=production needs CASUS_AUDIT_KEY"),
+        "{stderr}"
+    );
+    assert!(!data.path().join("audit-signing-key").exists());
+}
+
 #[test]
 fn a_token_with_an_unknown_role_is_refused_before_it_is_made() {
     let data = tempfile::tempdir().unwrap();
@@ -389,7 +413,7 @@ async fn verify_receipts_and_export_on_the_command_line() {
     assert_succeeded(&made);
     let stdout = String::from_utf8_lossy(&made.stdout);
     assert!(
-        stdout.contains("1 streams, 1 events: every chain holds"),
+        stdout.contains("1 streams, 1 events: every chain and signature holds"),
         "{stdout}"
     );
     store
@@ -482,9 +506,10 @@ async fn seed_writes_reproducible_cases_through_the_chain() {
         "opened with the key"
     );
     assert!(a == b, "the same seed wrote other cases");
-    let report = casus_store::audit::chain::verify(&first.pool, None, |_| {})
-        .await
-        .unwrap();
+    let report =
+        casus_store::audit::chain::verify(&first.pool, &first.signer.verifying_key(), None, |_| {})
+            .await
+            .unwrap();
     assert!(report.ok, "{report:?}");
     assert_eq!(report.streams, 60);
 

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use casus::cluster::{Cluster, Durability};
+use casus_store::audit::signature::Signer;
 use casus_store::privacy::{Keyring, MasterKey};
 use casus_store::CaseStore;
+use ed25519_dalek::SigningKey;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
 
@@ -90,6 +92,8 @@ pub struct TestDb {
     pub pool: PgPool,
     /// Seals personal data; its master key is in `master_key()` for child processes.
     pub keyring: Keyring,
+    /// Signs what Casus writes; its key is in `audit_key()` for child processes.
+    pub signer: Signer,
     name: String,
     key_dir: tempfile::TempDir,
 }
@@ -124,9 +128,16 @@ impl TestDb {
         let key = key_dir.path().join("master-key");
         std::fs::write(&key, MasterKey::generate_hex()).expect("a master key file");
         let keyring = Keyring::new(MasterKey::read(&key).expect("the master key"));
+        let signing = SigningKey::generate(&mut rand::rngs::OsRng);
+        std::fs::write(
+            key_dir.path().join("audit-key"),
+            hex::encode(signing.as_bytes()),
+        )
+        .expect("an audit key file");
         Self {
             pool,
             keyring,
+            signer: Signer::new(signing),
             name,
             key_dir,
         }
@@ -137,11 +148,17 @@ impl TestDb {
         self.key_dir.path().join("master-key")
     }
 
+    /// The file with this database's audit key.
+    pub fn audit_key(&self) -> std::path::PathBuf {
+        self.key_dir.path().join("audit-key")
+    }
+
     /// The environment a `casus` child process needs to work on this database.
-    pub fn env(&self) -> [(&'static str, std::ffi::OsString); 2] {
+    pub fn env(&self) -> [(&'static str, std::ffi::OsString); 3] {
         [
             ("DATABASE_URL", self.url().into()),
             ("CASUS_MASTER_KEY", self.master_key().into()),
+            ("CASUS_AUDIT_KEY", self.audit_key().into()),
         ]
     }
 
@@ -157,6 +174,7 @@ impl TestDb {
         CaseStore::new(
             self.pool.clone(),
             self.keyring.clone(),
+            self.signer.clone(),
             programme,
             snapshot_every,
         )

@@ -2,12 +2,17 @@
 //! `sha256(prev_hash ‖ canonical event)`, set by the database on insert
 //! (`migrations/0005_audit.sql`); here Casus recomputes it from the stored
 //! columns, without trusting the database's own function, a page of events
-//! at a time.
+//! at a time, and checks each event's signature by Casus's audit key
+//! (`signature.rs`), which the database does not hold.
 
 use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+
+use super::integrity::{self, AccessVerification};
+use super::signature::{self, EventText};
 
 /// The `prev_hash` of a stream's first event.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -26,11 +31,13 @@ pub struct StoredEvent {
     pub prev_hash: Vec<u8>,
     pub hash: Vec<u8>,
     pub global_position: i64,
+    pub signature: Option<Vec<u8>>,
 }
 
 /// The columns of `StoredEvent`, for queries.
 pub const STORED_EVENT: &str = "aggregate_type, aggregate_id, sequence, event_type, event_version,
-    recorded_at, payload::text as payload, metadata::text as metadata, prev_hash, hash, global_position";
+    recorded_at, payload::text as payload, metadata::text as metadata, prev_hash, hash, global_position,
+    signature";
 
 impl StoredEvent {
     /// The bytes the hash covers (see the migration and the README).
@@ -59,6 +66,28 @@ impl StoredEvent {
         hasher.update(self.canonical().as_bytes());
         hasher.finalize().to_vec()
     }
+
+    /// Whether Casus signed the event as it stands.
+    pub fn signed_by(&self, key: &VerifyingKey) -> bool {
+        let (Some(signature), Ok(payload), Ok(metadata)) = (
+            &self.signature,
+            serde_json::from_str(&self.payload),
+            serde_json::from_str(&self.metadata),
+        ) else {
+            return false;
+        };
+        let text = EventText {
+            aggregate_type: &self.aggregate_type,
+            aggregate_id: &self.aggregate_id,
+            sequence: self.sequence,
+            event_type: &self.event_type,
+            event_version: &self.event_version,
+            recorded_at: self.recorded_at,
+            payload: &payload,
+            metadata: &metadata,
+        };
+        signature::holds(key, &text.canonical(), signature)
+    }
 }
 
 /// What is wrong at the first broken link of a case.
@@ -71,6 +100,10 @@ pub enum Breach {
     BrokenLink,
     /// An event is missing: the sequence jumps.
     Missing,
+    /// The event carries no signature: Casus did not append it.
+    Unsigned,
+    /// The event's signature does not hold: it was forged or changed.
+    BadSignature,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -88,20 +121,29 @@ pub struct Verification {
     pub ok: bool,
     pub streams: u64,
     pub events: u64,
+    /// Events stored before Casus signed its events (chained, not signed).
+    pub unsigned_before_signing: u64,
     /// The first broken link of each case that has one.
     pub broken: Vec<BrokenLink>,
+    /// The cases whose snapshot Casus did not sign over these events (it
+    /// ignores them and loads the case from its events).
+    pub broken_snapshots: Vec<String>,
+    /// The access log's chain; when one case is verified, not walked.
+    pub access_log: Option<AccessVerification>,
 }
 
 /// Walks one stream's events in order.
-#[derive(Default)]
-struct Walk {
+struct Walk<'a> {
+    key: &'a VerifyingKey,
+    /// Events up to this global position were stored before signing began.
+    unsigned_through: i64,
     stream: Option<(String, String)>,
     next_sequence: i64,
     prev: Vec<u8>,
     broken: bool,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn step(&mut self, event: &StoredEvent, report: &mut Verification) {
         let stream = (event.aggregate_type.clone(), event.aggregate_id.clone());
         if self.stream.as_ref() != Some(&stream) {
@@ -129,13 +171,15 @@ impl Walk {
             ))
         } else {
             let expected = event.expected_hash(&self.prev);
-            (expected != event.hash).then(|| {
-                (
+            if expected != event.hash {
+                Some((
                     Breach::Changed,
                     hex::encode(&expected),
                     hex::encode(&event.hash),
-                )
-            })
+                ))
+            } else {
+                self.signature(event, report)
+            }
         };
         match breach {
             Some((breach, expected, found)) => {
@@ -158,16 +202,37 @@ impl Walk {
             }
         }
     }
+
+    /// What is wrong with the event's signature, if anything.
+    fn signature(
+        &self,
+        event: &StoredEvent,
+        report: &mut Verification,
+    ) -> Option<(Breach, String, String)> {
+        let expected = hex::encode(self.key.as_bytes());
+        match &event.signature {
+            None if event.global_position <= self.unsigned_through => {
+                report.unsigned_before_signing += 1;
+                None
+            }
+            None => Some((Breach::Unsigned, expected, String::new())),
+            Some(found) if !event.signed_by(self.key) => {
+                Some((Breach::BadSignature, expected, hex::encode(found)))
+            }
+            Some(_) => None,
+        }
+    }
 }
 
 /// How many events one page holds: memory stays bounded, and no read
 /// transaction is held open long enough to hold the projectors back.
 const PAGE: i64 = 5_000;
 
-/// Verifies every stream (or one case's), calling `progress` with the
-/// number of events verified so far.
+/// Verifies every stream (or one case's), each event's signature by `key`
+/// included, calling `progress` with the number of events verified so far.
 pub async fn verify(
     pool: &PgPool,
+    key: &VerifyingKey,
     case: Option<&str>,
     mut progress: impl FnMut(u64),
 ) -> Result<Verification, sqlx::Error> {
@@ -179,7 +244,16 @@ pub async fn verify(
           limit $5"
     );
     let mut report = Verification::default();
-    let mut walk = Walk::default();
+    let mut walk = Walk {
+        key,
+        unsigned_through: sqlx::query_scalar("select unsigned_through from event_signing")
+            .fetch_one(pool)
+            .await?,
+        stream: None,
+        next_sequence: 0,
+        prev: Vec::new(),
+        broken: false,
+    };
     let mut after = (String::new(), String::new(), 0_i64);
     loop {
         let page: Vec<StoredEvent> = sqlx::query_as(&sql)
@@ -201,7 +275,16 @@ pub async fn verify(
         }
         progress(report.events);
     }
-    report.ok = report.broken.is_empty();
+    report.broken_snapshots = integrity::broken_snapshots(pool, key, case).await?;
+    if case.is_none() {
+        report.access_log = Some(integrity::verify_access_log(pool).await?);
+    }
+    report.ok = report.broken.is_empty()
+        && report.broken_snapshots.is_empty()
+        && report
+            .access_log
+            .as_ref()
+            .is_none_or(|log| log.broken.is_none());
     Ok(report)
 }
 

@@ -5,4 +5,6 @@
 pub mod access;
 pub mod chain;
 pub mod history;
+pub mod integrity;
 pub mod receipt;
+pub mod signature;

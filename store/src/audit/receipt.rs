@@ -5,11 +5,13 @@
 //! extends the receipt unchanged, even if someone rewrote a whole chain.
 
 use chrono::{DateTime, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+
+use super::signature::Signer;
 
 /// What a receipt states.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +81,7 @@ fn signed_bytes(statement: &Statement) -> Vec<u8> {
 
 /// A receipt of the log as it stands: everything committed before the
 /// oldest transaction still running.
-pub async fn make(pool: &PgPool, key: &SigningKey) -> Result<Receipt, ReceiptError> {
+pub async fn make(pool: &PgPool, key: &Signer) -> Result<Receipt, ReceiptError> {
     let horizon: String =
         sqlx::query_scalar("select pg_snapshot_xmin(pg_current_snapshot())::text")
             .fetch_one(pool)
@@ -98,7 +100,7 @@ pub async fn make(pool: &PgPool, key: &SigningKey) -> Result<Receipt, ReceiptErr
     Ok(Receipt {
         statement,
         public_key: hex::encode(key.verifying_key().as_bytes()),
-        signature: hex::encode(signature.to_bytes()),
+        signature: hex::encode(signature),
     })
 }
 

@@ -118,6 +118,7 @@ impl TestApp {
             auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
             settings,
             keyring: db.keyring.clone(),
+            signer: db.signer.clone(),
             snapshot_every: 5,
             idempotency_keep: Duration::from_secs(3600),
             connections,

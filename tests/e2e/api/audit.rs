@@ -68,7 +68,9 @@ async fn verify_names_the_changed_and_the_missing_event() {
         scripted_case(&store, 2).await,
         scripted_case(&store, 3).await,
     );
-    let intact = chain::verify(&app.db.pool, None, |_| {}).await.unwrap();
+    let intact = chain::verify(&app.db.pool, &app.db.signer.verifying_key(), None, |_| {})
+        .await
+        .unwrap();
     assert!(intact.ok && intact.broken.is_empty(), "{intact:?}");
     assert_eq!(intact.streams, 3);
 
@@ -80,7 +82,9 @@ async fn verify_names_the_changed_and_the_missing_event() {
     )
     .await;
 
-    let report = chain::verify(&app.db.pool, None, |_| {}).await.unwrap();
+    let report = chain::verify(&app.db.pool, &app.db.signer.verifying_key(), None, |_| {})
+        .await
+        .unwrap();
     assert!(!report.ok);
     let mut found: Vec<(String, i64, Breach)> = report
         .broken
@@ -120,36 +124,33 @@ async fn receipts_hold_while_the_log_grows_and_fail_after_a_rewrite() {
     let app = TestApp::spawn().await;
     let store = app.db.store(0).await;
     let pool = &app.db.pool;
-    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let signer = &app.db.signer;
+    let key = signer.verifying_key();
     let a = scripted_case(&store, 4).await;
-    let before = receipt::make(pool, &key).await.unwrap();
+    let before = receipt::make(pool, signer).await.unwrap();
     scripted_case(&store, 5).await;
-    assert_eq!(
-        receipt::check(pool, &key.verifying_key(), &before)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(receipt::check(pool, &key, &before).await.unwrap(), None);
 
     // Rewrite one event and re-chain its whole stream: every chain holds
-    // again, but the receipt made before tells.
-    let made = receipt::make(pool, &key).await.unwrap();
+    // again, but the event's signature and the receipt made before tell.
+    let made = receipt::make(pool, signer).await.unwrap();
     tamper(pool, CHANGE_TRIAGE, a).await;
     rechain(pool, a).await;
-    assert!(
-        chain::verify(pool, None, |_| {}).await.unwrap().ok,
-        "the rewrite re-chained the stream"
-    );
-    let found = receipt::check(pool, &key.verifying_key(), &made)
-        .await
-        .unwrap();
+    let report = chain::verify(pool, &key, None, |_| {}).await.unwrap();
+    let found: Vec<_> = report
+        .broken
+        .iter()
+        .map(|l| (l.sequence, l.breach))
+        .collect();
+    assert_eq!(found, [(2, Breach::BadSignature)], "{report:?}");
+    let found = receipt::check(pool, &key, &made).await.unwrap();
     assert!(found.is_some_and(|head| head != made.statement.head));
 
     // An altered receipt, or one from another key, is refused.
     let mut altered = before.clone();
     altered.statement.events += 1;
     assert!(matches!(
-        receipt::check(pool, &key.verifying_key(), &altered).await,
+        receipt::check(pool, &key, &altered).await,
         Err(receipt::ReceiptError::BadSignature)
     ));
     let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
@@ -420,5 +421,173 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     .await;
     assert_eq!(page.status, 200, "{page:?}");
     assert_eq!(page.body["entries"].as_array().unwrap().len(), 3);
+    app.stop().await;
+}
+
+/// Appends a copy of the case's last event after it, as an operator with
+/// the right to INSERT could; with `signature`, that signature as hex.
+fn forged_insert(signature: Option<&str>) -> String {
+    let signature = signature.map_or("null".into(), |hex| format!("decode('{hex}', 'hex')"));
+    format!(
+        "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version,
+                             payload, metadata, signature)
+         select aggregate_type, aggregate_id, sequence + 1, event_type, event_version, payload,
+                metadata, {signature}
+           from events where aggregate_id = $1 order by sequence desc limit 1"
+    )
+}
+
+#[tokio::test]
+async fn verify_names_an_event_casus_did_not_sign() {
+    let app = TestApp::spawn().await;
+    let store = app.db.store(0).await;
+    let pool = &app.db.pool;
+    let key = app.db.signer.verifying_key();
+    let (unsigned, forged, intact) = (
+        scripted_case(&store, 21).await,
+        scripted_case(&store, 22).await,
+        scripted_case(&store, 23).await,
+    );
+    let before = chain::verify(pool, &key, None, |_| {}).await.unwrap();
+    assert!(before.ok, "{before:?}");
+    assert_eq!(before.unsigned_before_signing, 0);
+
+    // The chain trigger chains both like real events: only the signature tells.
+    let mut next = Vec::new();
+    for case in [unsigned, forged] {
+        next.push(store.load(case).await.unwrap().unwrap().version() as i64 + 1);
+    }
+    for (case, sql) in [
+        (unsigned, forged_insert(None)),
+        (forged, forged_insert(Some(&"ab".repeat(64)))),
+    ] {
+        sqlx::query(&sql)
+            .bind(case.to_string())
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+    let report = chain::verify(pool, &key, None, |_| {}).await.unwrap();
+    assert!(!report.ok);
+    let mut found: Vec<(String, i64, Breach)> = report
+        .broken
+        .iter()
+        .map(|l| (l.case_id.clone(), l.sequence, l.breach))
+        .collect();
+    found.sort();
+    let mut wanted = vec![
+        (unsigned.to_string(), next[0], Breach::Unsigned),
+        (forged.to_string(), next[1], Breach::BadSignature),
+    ];
+    wanted.sort();
+    assert_eq!(found, wanted);
+    assert!(!found.iter().any(|(case, ..)| *case == intact.to_string()));
+
+    // Signed with another key is as good as forged.
+    let other = casus_store::audit::signature::Signer::ephemeral();
+    let elsewhere = chain::verify(
+        pool,
+        &other.verifying_key(),
+        Some(&intact.to_string()),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(elsewhere.broken[0].breach, Breach::BadSignature);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_changed_snapshot_is_ignored_and_named() {
+    let app = TestApp::spawn().await;
+    let pool = &app.db.pool;
+    let store = app.db.store(1).await;
+    let case = scripted_case(&store, 24).await;
+    let honest = store.load(case).await.unwrap().unwrap();
+    let snapshots: i64 =
+        sqlx::query_scalar("select count(*) from snapshots where aggregate_id = $1")
+            .bind(case.to_string())
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(snapshots, 1);
+
+    // An operator adds a worker to the snapshot, with no event behind it.
+    tamper(
+        pool,
+        "update snapshots set payload = jsonb_set(payload, '{file,workers}',
+                (payload->'file'->'workers') || '[\"intruder\"]')
+          where aggregate_id = $1",
+        case,
+    )
+    .await;
+    let changed: Value = sqlx::query_scalar(
+        "select payload->'file'->'workers' from snapshots where aggregate_id = $1",
+    )
+    .bind(case.to_string())
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!(changed.to_string().contains("intruder"));
+    let loaded = store.load(case).await.unwrap().unwrap();
+    assert_eq!(
+        loaded, honest,
+        "the case is the fold of its events, not the snapshot"
+    );
+
+    let report = chain::verify(pool, &app.db.signer.verifying_key(), None, |_| {})
+        .await
+        .unwrap();
+    assert!(!report.ok);
+    assert!(
+        report.broken.is_empty(),
+        "the events are intact: {report:?}"
+    );
+    assert_eq!(report.broken_snapshots, [case.to_string()]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn verify_names_a_changed_or_removed_access_log_entry() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let opened = app
+        .record(
+            &sanne,
+            "/api/v1/cases",
+            referral("Jayden Bakker", "2011-03-14"),
+        )
+        .await;
+    let case: CaseId = opened.body["case_id"].as_str().unwrap().parse().unwrap();
+    let path = format!("/api/v1/cases/{case}?min_version={}", opened.version());
+    for _ in 0..3 {
+        let read = app.get(&sanne, &path).await;
+        assert_eq!(read.status, 200, "{read:?}");
+    }
+    let pool = &app.db.pool;
+    let key = app.db.signer.verifying_key();
+    let log = |report: chain::Verification| report.access_log.expect("the access log is walked");
+    let intact = log(chain::verify(pool, &key, None, |_| {}).await.unwrap());
+    assert!(intact.entries >= 3 && intact.broken.is_none(), "{intact:?}");
+
+    tamper(
+        pool,
+        "update access_log set purpose = 'nothing to see' where chain_position = 2 and $1 <> ''",
+        case,
+    )
+    .await;
+    let changed = log(chain::verify(pool, &key, None, |_| {}).await.unwrap());
+    let broken = changed.broken.expect("a changed entry is found");
+    assert_eq!((broken.position, broken.breach), (2, Breach::Changed));
+
+    tamper(
+        pool,
+        "delete from access_log where chain_position in (1, 2) and $1 <> ''",
+        case,
+    )
+    .await;
+    let removed = log(chain::verify(pool, &key, None, |_| {}).await.unwrap());
+    let broken = removed.broken.expect("a removed entry is found");
+    assert_eq!((broken.position, broken.breach), (1, Breach::Missing));
     app.stop().await;
 }
