@@ -164,6 +164,7 @@ pub async fn export(
         &signer.verifying_key(),
         case,
         format!("command line ({user})"),
+        None,
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;

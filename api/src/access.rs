@@ -3,7 +3,9 @@
 //!
 //! A caller stands in one relation to a case: assigned to it (`Own`), in its
 //! holding team (`Team`), working for an involved partner organisation
-//! (`Partner`), elsewhere in the same municipality, or outside it. A role
+//! (`Partner`), elsewhere in the same municipality, in the municipality a
+//! proposed handover would move it to (`Receiving`), in one it was handed
+//! over from (`Former`), or outside it. A role
 //! allows an action in some relations. The answer when it does not:
 //! 403 if the caller has no role for this kind of action at all, or can see
 //! the case but not do this to it; 404 if the case is out of the caller's
@@ -30,6 +32,13 @@ pub enum Action {
     Audit,
     /// Erase the young person's personal data.
     Erase,
+    /// Propose to hand the case over to another municipality.
+    ProposeHandover,
+    /// Accept a proposed handover, for the receiving municipality.
+    AcceptHandover,
+    /// Decline a proposed handover, for the receiving municipality; withdraw
+    /// it, for the sending side.
+    DeclineHandover,
     /// Read the anonymous programme statistics (no case at all).
     Statistics,
 }
@@ -40,6 +49,8 @@ pub enum Relation {
     Team,
     Partner,
     Municipality,
+    Receiving,
+    Former,
     Outside,
 }
 
@@ -51,16 +62,22 @@ impl Relation {
             Self::Team => "team",
             Self::Partner => "partner",
             Self::Municipality => "municipality",
+            Self::Receiving => "handover proposed to this municipality",
+            Self::Former => "handed over by this municipality",
             Self::Outside => "none",
         }
     }
 }
 
-/// What `authorize` grants: the role acting, and the caller's relation to the case.
+/// What `authorize` grants: the role acting, the caller's relation to the
+/// case, and how much of its history they may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Grant {
     pub role: Role,
     pub relation: Relation,
+    /// The version up to which the history is theirs (`Former`: when the
+    /// case left their municipality); `None`: all of it.
+    pub through: Option<u64>,
 }
 
 /// Auditors and privacy officers read on the ground of the reason they give.
@@ -76,6 +93,10 @@ pub struct Facts<'a> {
     pub domain: &'a str,
     pub workers: Vec<&'a str>,
     pub partners: Vec<&'a str>,
+    /// The municipality a proposed handover would move the case to.
+    pub handover_to: Option<&'a str>,
+    /// The municipalities the case left, and its version when it did.
+    pub former: Vec<(&'a str, u64)>,
 }
 
 impl<'a> From<&'a CaseFile> for Facts<'a> {
@@ -95,6 +116,9 @@ impl<'a> From<&'a CaseFile> for Facts<'a> {
                 .sharing_partners(casus_store::clock::today())
                 .map(|p| p.as_str())
                 .collect(),
+            handover_to: file.handover_to.as_ref().map(|m| m.as_str()),
+            // Writes never rest on a former municipality.
+            former: Vec::new(),
         }
     }
 }
@@ -107,6 +131,12 @@ impl<'a> From<&'a CaseScope> for Facts<'a> {
             domain: &scope.domain,
             workers: scope.workers.iter().map(String::as_str).collect(),
             partners: scope.partners.iter().map(String::as_str).collect(),
+            handover_to: scope.handover_to.as_deref(),
+            former: scope
+                .former
+                .iter()
+                .map(|(municipality, version)| (municipality.as_str(), *version as u64))
+                .collect(),
         }
     }
 }
@@ -115,15 +145,28 @@ impl<'a> From<&'a CaseScope> for Facts<'a> {
 fn allows(role: Role, action: Action, relation: Relation) -> bool {
     use Action::*;
     use Relation::*;
+    let inside = matches!(relation, Own | Team | Partner | Municipality);
     match role {
         Role::CaseWorker | Role::CaseLead => match action {
             Read | Contribute => matches!(relation, Own | Team | Partner),
             Work | Assign => matches!(relation, Own | Team),
-            Audit | Erase | Statistics => false,
+            // The case lead's, among the workers: the one assigned to it.
+            ProposeHandover | DeclineHandover => role == Role::CaseLead && relation == Own,
+            AcceptHandover | Audit | Erase | Statistics => false,
         },
-        Role::Supervisor => matches!(action, Read | Assign) && matches!(relation, Own | Team),
-        Role::Auditor => matches!(action, Read | Audit) && relation != Outside,
-        Role::PrivacyOfficer => matches!(action, Audit | Erase) && relation != Outside,
+        Role::Supervisor => match action {
+            Read => matches!(relation, Own | Team | Receiving),
+            Assign | ProposeHandover => matches!(relation, Own | Team),
+            AcceptHandover => relation == Receiving,
+            DeclineHandover => matches!(relation, Own | Team | Receiving),
+            _ => false,
+        },
+        Role::Auditor => match action {
+            Read => inside,
+            Audit => inside || relation == Former,
+            _ => false,
+        },
+        Role::PrivacyOfficer => matches!(action, Audit | Erase) && inside,
         Role::Analyst | Role::Admin => false,
     }
 }
@@ -141,6 +184,9 @@ fn acting_roles(action: Action) -> &'static [Role] {
         Action::Assign => &[Role::CaseWorker, Role::CaseLead, Role::Supervisor],
         Action::Audit => &[Role::Auditor, Role::PrivacyOfficer],
         Action::Erase => &[Role::PrivacyOfficer],
+        Action::ProposeHandover => &[Role::CaseLead, Role::Supervisor],
+        Action::AcceptHandover => &[Role::Supervisor],
+        Action::DeclineHandover => &[Role::CaseLead, Role::Supervisor],
         Action::Statistics => &[Role::Analyst],
     }
 }
@@ -151,8 +197,22 @@ pub fn relation(caller: &Principal, facts: &Facts) -> Relation {
         // A national scope, which only auditors may have (see `Claims`).
         None => caller.has(Role::Auditor),
     };
+    let caller_municipality = caller.municipality.as_ref().map(|m| m.as_str());
     if !same_municipality {
-        Relation::Outside
+        if caller_municipality.is_some()
+            && caller_municipality == facts.handover_to
+            && caller.domain.as_str() == facts.domain
+        {
+            Relation::Receiving
+        } else if facts
+            .former
+            .iter()
+            .any(|(m, _)| Some(*m) == caller_municipality)
+        {
+            Relation::Former
+        } else {
+            Relation::Outside
+        }
     } else if facts.workers.contains(&caller.id.as_str()) {
         Relation::Own
     } else if caller.domain.as_str() == facts.domain
@@ -196,7 +256,24 @@ pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Gr
     .into_iter()
     .find(|role| caller.has(*role) && allows(*role, action, relation));
     if let Some(role) = acting {
-        return Ok(Grant { role, relation });
+        let through = match relation {
+            Relation::Former => facts
+                .former
+                .iter()
+                .find(|(m, _)| {
+                    caller
+                        .municipality
+                        .as_ref()
+                        .is_some_and(|c| c.as_str() == *m)
+                })
+                .map(|(_, version)| *version),
+            _ => None,
+        };
+        return Ok(Grant {
+            role,
+            relation,
+            through,
+        });
     }
     let sees = caller
         .roles
@@ -229,6 +306,10 @@ pub fn reach(caller: &Principal) -> Option<Reach> {
         domain: Some(caller.domain.to_string()),
         worker: Some(caller.id.to_string()),
         partner: worker.then(|| caller.organisation.to_string()),
+        receiving: caller
+            .has(Role::Supervisor)
+            .then(|| municipality.clone())
+            .flatten(),
         ..Reach::for_municipality(municipality)
     })
 }

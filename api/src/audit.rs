@@ -45,12 +45,20 @@ pub async fn case_history(
     reader: Reader,
     Path(case): Path<CaseId>,
 ) -> Result<Json<History>, ApiError> {
-    reader.case(case, Action::Audit, HISTORY, None, &[]).await?;
-    let events = history::history(&reader.state().pool, &reader.state().keyring, case).await?;
+    let grant = reader.case(case, Action::Audit, HISTORY, None, &[]).await?;
+    let mut events = history::history(&reader.state().pool, &reader.state().keyring, case).await?;
+    events.retain(|event| within(grant.through, event.sequence as u64));
     Ok(Json(History {
         case_id: case.as_uuid(),
         events,
     }))
+}
+
+/// Whether the event at `sequence` lies in the part of the history that is
+/// the reader's: all of it, or up to the version at which the case left
+/// their municipality.
+fn within(through: Option<u64>, sequence: u64) -> bool {
+    through.is_none_or(|through| sequence <= through)
 }
 
 /// The header auditors give their reason in.
@@ -103,10 +111,15 @@ pub async fn state(
         view: "state",
         ..HISTORY
     };
-    reader.case(case, Action::Audit, seen, None, &[]).await?;
+    let grant = reader.case(case, Action::Audit, seen, None, &[]).await?;
     let pool = &reader.state().pool;
     let version = match (params.at, params.version) {
-        (Some(at), None) => history::version_at(pool, &case.to_string(), at).await? as u64,
+        (Some(at), None) => {
+            let version = history::version_at(pool, &case.to_string(), at).await? as u64;
+            grant
+                .through
+                .map_or(version, |through| version.min(through))
+        }
         (None, Some(version)) => version,
         _ => {
             return Err(ApiError::BadRequest(
@@ -114,7 +127,8 @@ pub async fn state(
             ))
         }
     };
-    let events = reader.state().store.events(case).await?;
+    let mut events = reader.state().store.events(case).await?;
+    events.retain(|event| within(grant.through, event.sequence as u64));
     if version > events.len() as u64 {
         return Err(ApiError::BadRequest(format!(
             "the case has {} events; there is no version {version}",
@@ -166,8 +180,14 @@ pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Exp
         view: "export",
         sensitivity: "audit",
     };
-    reader.case(case, Action::Audit, seen, None, &[]).await?;
+    let grant = reader.case(case, Action::Audit, seen, None, &[]).await?;
     let exported_by = format!("{} ({})", reader.caller.name, reader.caller.id);
+    // A former municipality exports its part: the events up to the
+    // handover, and the reads logged while the case was theirs.
+    let part = grant.through.map(|through| Part {
+        through,
+        municipality: reader.caller.municipality.as_ref().map(|m| m.to_string()),
+    });
     Ok(Json(
         build_export(
             &reader.state().pool,
@@ -175,9 +195,16 @@ pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Exp
             &reader.state().store.verifying_key(),
             case,
             exported_by,
+            part,
         )
         .await?,
     ))
+}
+
+/// The part of a case a former municipality exports.
+pub struct Part {
+    pub through: u64,
+    pub municipality: Option<String>,
 }
 
 /// The export of `case`; its access log includes the export itself.
@@ -187,13 +214,17 @@ pub async fn build_export(
     key: &VerifyingKey,
     case: CaseId,
     exported_by: String,
+    part: Option<Part>,
 ) -> Result<Export, ApiError> {
     let id = case.to_string();
-    let events = history::history(pool, keyring, case).await?;
+    let through = part.as_ref().map(|part| part.through);
+    let mut events = history::history(pool, keyring, case).await?;
+    events.retain(|event| within(through, event.sequence as u64));
     let verification = chain::verify(pool, key, Some(&id), |_| {}).await?;
     let mut access_log = Vec::new();
     let mut filter = Filter {
         case_id: Some(case.as_uuid()),
+        municipality: part.and_then(|part| part.municipality),
         limit: 1000,
         ..Filter::default()
     };

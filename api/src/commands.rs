@@ -119,6 +119,18 @@ record!(
     transfer, "/api/v1/cases/{id}/transfer", Transfer, Work, CaseCommand::TransferCase
 );
 record!(
+    /// Propose to hand the case over to another municipality (the case lead or a supervisor)
+    handover, "/api/v1/cases/{id}/handover", HandoverProposal, ProposeHandover, CaseCommand::ProposeHandover
+);
+record!(
+    /// Accept a proposed handover into a focus area and team (a supervisor of the receiving municipality)
+    accept_handover, "/api/v1/cases/{id}/handover/accept", HandoverAcceptance, AcceptHandover, CaseCommand::AcceptHandover
+);
+record!(
+    /// Decline a proposed handover (the receiving municipality's supervisor), or withdraw it (the sending side)
+    decline_handover, "/api/v1/cases/{id}/handover/decline", HandoverDecline, DeclineHandover, CaseCommand::DeclineHandover
+);
+record!(
     /// Start aftercare
     aftercare, "/api/v1/cases/{id}/aftercare", Aftercare, Work, CaseCommand::StartAftercare
 );

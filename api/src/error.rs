@@ -157,7 +157,9 @@ fn refused(refusal: CaseError) -> Problem {
         | ReviewExists(_)
         | ReviewAlreadyCompleted(_)
         | HaltNeedsConsent
-        | HaltNeedsParentalConsent => StatusCode::CONFLICT,
+        | HaltNeedsParentalConsent
+        | HandoverPending(_)
+        | NoHandover => StatusCode::CONFLICT,
         UnknownFocusArea(_)
         | FocusAreaOutsideMunicipality { .. }
         | OutsideTargetGroup { .. }
@@ -172,6 +174,9 @@ fn refused(refusal: CaseError) -> Problem {
         | HighRiskNeedsReview { .. }
         | UnknownReview(_)
         | UnknownEntry(_)
+        | SameMunicipality(_)
+        | HandoverRequired(_)
+        | UnknownMunicipality(_)
         | DateOutOfRange(_)
         | MarkedValue => StatusCode::UNPROCESSABLE_ENTITY,
     };

@@ -54,6 +54,9 @@ pub struct CaseFile {
     /// The partners involved on consent, and which: they act only while it holds.
     #[serde(default)]
     pub partner_consents: BTreeMap<OrganisationId, ConsentId>,
+    /// The municipality a proposed handover would move the case to.
+    #[serde(default)]
+    pub handover_to: Option<MunicipalityCode>,
     pub erased: bool,
 }
 
@@ -174,6 +177,7 @@ impl Aggregate for YouthCase {
                 risk: None,
                 partners: BTreeMap::new(),
                 partner_consents: BTreeMap::new(),
+                handover_to: None,
                 erased: false,
             });
         } else if let Some(file) = self.file.as_mut() {
@@ -274,6 +278,14 @@ impl CaseFile {
                 self.focus_area = transfer.focus_area;
                 self.team = transfer.team;
             }
+            HandoverProposed(proposal) => self.handover_to = Some(proposal.municipality),
+            HandoverAccepted(handover) => {
+                self.municipality = handover.municipality;
+                self.focus_area = handover.focus_area;
+                self.team = handover.team;
+                self.handover_to = None;
+            }
+            HandoverDeclined(_) => self.handover_to = None,
             // A reopened case needs a new plan.
             CaseReopened(_) => self.goals.clear(),
             SubjectErased(_) => self.erased = true,

@@ -130,6 +130,9 @@ fn dates(command: &CaseCommand) -> Vec<(&'static str, NaiveDate, When)> {
         }
         Escalate(e) => dates.push(("escalated_on", e.escalated_on, Happened)),
         TransferCase(t) => dates.push(("transferred_on", t.transferred_on, Happened)),
+        ProposeHandover(p) => dates.push(("proposed_on", p.proposed_on, Happened)),
+        AcceptHandover(a) => dates.push(("accepted_on", a.accepted_on, Happened)),
+        DeclineHandover(d) => dates.push(("declined_on", d.declined_on, Happened)),
         StartAftercare(a) => dates.push(("started_on", a.started_on, Happened)),
         CloseCase(c) => dates.push(("closed_on", c.closed_on, Happened)),
         ReopenCase(r) => dates.push(("reopened_on", r.reopened_on, Happened)),

@@ -271,8 +271,39 @@ impl CaseFile {
             }
             Escalate(escalation) => vec![CaseEvent::CaseEscalated(escalation)],
             TransferCase(transfer) => {
+                if transfer.municipality != self.municipality {
+                    return Err(CaseError::HandoverRequired(transfer.municipality));
+                }
                 check_place(programme, &transfer.municipality, &transfer.focus_area)?;
                 vec![CaseEvent::CaseTransferred(transfer)]
+            }
+            ProposeHandover(proposal) => {
+                if let Some(pending) = &self.handover_to {
+                    return Err(CaseError::HandoverPending(pending.clone()));
+                }
+                if proposal.municipality == self.municipality {
+                    return Err(CaseError::SameMunicipality(proposal.municipality));
+                }
+                if !programme.has_municipality(&proposal.municipality) {
+                    return Err(CaseError::UnknownMunicipality(proposal.municipality));
+                }
+                vec![CaseEvent::HandoverProposed(proposal)]
+            }
+            AcceptHandover(acceptance) => {
+                let municipality = self.handover_to.clone().ok_or(CaseError::NoHandover)?;
+                check_place(programme, &municipality, &acceptance.focus_area)?;
+                vec![CaseEvent::HandoverAccepted(Handover {
+                    municipality,
+                    focus_area: acceptance.focus_area,
+                    team: acceptance.team,
+                    accepted_on: acceptance.accepted_on,
+                })]
+            }
+            DeclineHandover(decline) => {
+                if self.handover_to.is_none() {
+                    return Err(CaseError::NoHandover);
+                }
+                vec![CaseEvent::HandoverDeclined(decline)]
             }
             StartAftercare(aftercare) => {
                 self.require_stage(&[Stage::Active], describe)?;

@@ -99,4 +99,14 @@ pub enum CaseError {
     MarkedValue,
     #[error("this case has no entry {0} to correct")]
     UnknownEntry(u64),
+    #[error("the case belongs to {0} already: within its municipality a transfer moves it")]
+    SameMunicipality(MunicipalityCode),
+    #[error("a case moves to municipality {0} by a handover that its supervisor accepts, not by a transfer")]
+    HandoverRequired(MunicipalityCode),
+    #[error("municipality {0} is not part of the programme")]
+    UnknownMunicipality(MunicipalityCode),
+    #[error("a handover to {0} is proposed already: it is accepted or declined first")]
+    HandoverPending(MunicipalityCode),
+    #[error("no handover of this case is proposed")]
+    NoHandover,
 }

@@ -220,7 +220,8 @@ pub struct Escalation {
     pub escalated_on: NaiveDate,
 }
 
-/// The case moves to another focus area and team, e.g. when the young person moves.
+/// The case moves to another focus area and team of its municipality. A
+/// move to another municipality is a handover (below).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transfer {
@@ -229,6 +230,45 @@ pub struct Transfer {
     pub team: TeamId,
     pub reason: Personal<Text>,
     pub transferred_on: NaiveDate,
+}
+
+/// The case lead or a supervisor proposes to hand the case over to another
+/// municipality, e.g. when the young person moved there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverProposal {
+    pub municipality: MunicipalityCode,
+    pub reason: Personal<Text>,
+    pub proposed_on: NaiveDate,
+}
+
+/// A supervisor of the receiving municipality takes the case into one of its
+/// focus areas and teams.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverAcceptance {
+    pub focus_area: FocusAreaCode,
+    pub team: TeamId,
+    pub accepted_on: NaiveDate,
+}
+
+/// The handover as accepted: the case now belongs to this municipality.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handover {
+    pub municipality: MunicipalityCode,
+    pub focus_area: FocusAreaCode,
+    pub team: TeamId,
+    pub accepted_on: NaiveDate,
+}
+
+/// The receiving municipality declines the handover, or the sending side
+/// withdraws it; the case stays where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverDecline {
+    pub reason: Personal<Text>,
+    pub declined_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -297,6 +337,9 @@ pub enum CaseEvent {
     ReviewCompleted(ReviewCompletion),
     CaseEscalated(Escalation),
     CaseTransferred(Transfer),
+    HandoverProposed(HandoverProposal),
+    HandoverAccepted(Handover),
+    HandoverDeclined(HandoverDecline),
     AftercareStarted(Aftercare),
     CaseClosed(Closure),
     CaseReopened(Reopening),
@@ -334,6 +377,9 @@ impl CaseEvent {
             Self::ReviewCompleted(_) => "ReviewCompleted",
             Self::CaseEscalated(_) => "CaseEscalated",
             Self::CaseTransferred(_) => "CaseTransferred",
+            Self::HandoverProposed(_) => "HandoverProposed",
+            Self::HandoverAccepted(_) => "HandoverAccepted",
+            Self::HandoverDeclined(_) => "HandoverDeclined",
             Self::AftercareStarted(_) => "AftercareStarted",
             Self::CaseClosed(_) => "CaseClosed",
             Self::CaseReopened(_) => "CaseReopened",
@@ -351,6 +397,16 @@ impl CaseEvent {
             Self::PlanAgreed(_) => Some(Stage::Active),
             Self::AftercareStarted(_) => Some(Stage::Aftercare),
             Self::CaseClosed(_) => Some(Stage::Closed),
+            _ => None,
+        }
+    }
+
+    /// Where the case moves with this event, if it moves: its municipality,
+    /// focus area and team.
+    pub fn moves_to(&self) -> Option<(&MunicipalityCode, &FocusAreaCode, &TeamId)> {
+        match self {
+            Self::CaseTransferred(t) => Some((&t.municipality, &t.focus_area, &t.team)),
+            Self::HandoverAccepted(h) => Some((&h.municipality, &h.focus_area, &h.team)),
             _ => None,
         }
     }

@@ -32,6 +32,11 @@ impl Programme {
         self.areas.get(code)
     }
 
+    /// Whether a focus area of the programme lies in `municipality`.
+    pub fn has_municipality(&self, municipality: &MunicipalityCode) -> bool {
+        self.areas.values().any(|a| a.municipality == *municipality)
+    }
+
     /// Every focus area, in code order.
     pub fn areas(&self) -> impl Iterator<Item = &FocusArea> {
         self.areas.values()

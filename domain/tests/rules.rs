@@ -441,16 +441,135 @@ fn escalate() {
 #[test]
 fn transfer_case() {
     let transfer = Transfer {
-        municipality: MunicipalityCode::parse("GM0363").unwrap(),
-        focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
-        team: TeamId::parse("zuidoost-2").unwrap(),
-        reason: personal("family moved to Amsterdam"),
+        municipality: MunicipalityCode::parse("GM0599").unwrap(),
+        focus_area: FocusAreaCode::parse("rotterdam-zuid").unwrap(),
+        team: TeamId::parse("zuid-2").unwrap(),
+        reason: personal("the family moved across town"),
         transferred_on: day(2026, 3, 1),
     };
     accepts(
         active(),
         CaseCommand::TransferCase(transfer.clone()),
         vec![CaseEvent::CaseTransferred(transfer)],
+    );
+}
+
+fn to_amsterdam() -> HandoverProposal {
+    HandoverProposal {
+        municipality: MunicipalityCode::parse("GM0363").unwrap(),
+        reason: personal("family moved to Amsterdam"),
+        proposed_on: day(2026, 3, 1),
+    }
+}
+
+fn into_zuidoost() -> HandoverAcceptance {
+    HandoverAcceptance {
+        focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
+        team: TeamId::parse("zuidoost-2").unwrap(),
+        accepted_on: day(2026, 3, 2),
+    }
+}
+
+fn handover_proposed() -> Vec<CaseEvent> {
+    let mut events = active();
+    events.push(CaseEvent::HandoverProposed(to_amsterdam()));
+    events
+}
+
+#[test]
+fn a_move_to_another_municipality_is_a_handover_not_a_transfer() {
+    let transfer = Transfer {
+        municipality: MunicipalityCode::parse("GM0363").unwrap(),
+        focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
+        team: TeamId::parse("zuidoost-2").unwrap(),
+        reason: personal("family moved to Amsterdam"),
+        transferred_on: day(2026, 3, 1),
+    };
+    refuses(
+        active(),
+        CaseCommand::TransferCase(transfer),
+        CaseError::HandoverRequired(MunicipalityCode::parse("GM0363").unwrap()),
+    );
+}
+
+#[test]
+fn a_handover_is_proposed_and_then_accepted_into_the_receiving_focus_area() {
+    accepts(
+        active(),
+        CaseCommand::ProposeHandover(to_amsterdam()),
+        vec![CaseEvent::HandoverProposed(to_amsterdam())],
+    );
+    accepts(
+        handover_proposed(),
+        CaseCommand::AcceptHandover(into_zuidoost()),
+        vec![CaseEvent::HandoverAccepted(Handover {
+            municipality: MunicipalityCode::parse("GM0363").unwrap(),
+            focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
+            team: TeamId::parse("zuidoost-2").unwrap(),
+            accepted_on: day(2026, 3, 2),
+        })],
+    );
+}
+
+#[test]
+fn a_handover_needs_a_proposal_another_programme_municipality_and_one_at_a_time() {
+    refuses(
+        active(),
+        CaseCommand::AcceptHandover(into_zuidoost()),
+        CaseError::NoHandover,
+    );
+    refuses(
+        handover_proposed(),
+        CaseCommand::ProposeHandover(to_amsterdam()),
+        CaseError::HandoverPending(MunicipalityCode::parse("GM0363").unwrap()),
+    );
+    let home = HandoverProposal {
+        municipality: MunicipalityCode::parse("GM0599").unwrap(),
+        ..to_amsterdam()
+    };
+    refuses(
+        active(),
+        CaseCommand::ProposeHandover(home),
+        CaseError::SameMunicipality(MunicipalityCode::parse("GM0599").unwrap()),
+    );
+    let unknown = HandoverProposal {
+        municipality: MunicipalityCode::parse("GM0344").unwrap(),
+        ..to_amsterdam()
+    };
+    refuses(
+        active(),
+        CaseCommand::ProposeHandover(unknown),
+        CaseError::UnknownMunicipality(MunicipalityCode::parse("GM0344").unwrap()),
+    );
+    let mut rotterdam = into_zuidoost();
+    rotterdam.focus_area = FocusAreaCode::parse("rotterdam-zuid").unwrap();
+    refuses(
+        handover_proposed(),
+        CaseCommand::AcceptHandover(rotterdam),
+        CaseError::FocusAreaOutsideMunicipality {
+            focus_area: FocusAreaCode::parse("rotterdam-zuid").unwrap(),
+            municipality: MunicipalityCode::parse("GM0363").unwrap(),
+        },
+    );
+}
+
+#[test]
+fn a_declined_handover_leaves_nothing_to_accept() {
+    let decline = HandoverDecline {
+        reason: personal("no place in Zuidoost"),
+        declined_on: day(2026, 3, 2),
+    };
+    accepts(
+        handover_proposed(),
+        CaseCommand::DeclineHandover(decline.clone()),
+        vec![CaseEvent::HandoverDeclined(decline.clone())],
+    );
+    let mut declined = handover_proposed();
+    declined.push(CaseEvent::HandoverDeclined(decline));
+    refuses(
+        declined,
+        CaseCommand::AcceptHandover(into_zuidoost()),
+        CaseError::NoHandover,
     );
 }
 

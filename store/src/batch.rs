@@ -53,9 +53,9 @@ impl EventBatch {
             let municipality = referral.municipality.to_string();
             self.subjects.insert(case, (subject, municipality));
         }
-        if let CaseEvent::CaseTransferred(transfer) = event {
+        if let Some((to, ..)) = event.moves_to() {
             if let Some((_, municipality)) = self.subjects.get_mut(&case) {
-                *municipality = transfer.municipality.to_string();
+                *municipality = to.to_string();
             }
         }
         let mut payload = serde_json::to_value(event)?;

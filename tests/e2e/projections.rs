@@ -372,7 +372,7 @@ async fn every_accepted_command_reaches_every_view_and_a_rebuild() {
     let store = db.store(0).await;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let (mut accepted, mut out_of_range) = (0, 0);
-    for _ in 0..16 {
+    for _ in 0..24 {
         let commands = proptest::collection::vec(strategies::command(), 0..60)
             .new_tree(&mut runner)
             .unwrap()

@@ -172,6 +172,36 @@ pub fn command() -> impl Strategy<Value = CaseCommand> {
             reason: personal("no progress"),
             escalated_on: d,
         })),
+        prop_oneof![
+            (any::<bool>(), date()).prop_map(|(amsterdam, d)| CaseCommand::ProposeHandover(
+                HandoverProposal {
+                    municipality: MunicipalityCode::parse(if amsterdam {
+                        "GM0363"
+                    } else {
+                        "GM0599"
+                    })
+                    .unwrap(),
+                    reason: personal("the family moved"),
+                    proposed_on: d,
+                }
+            )),
+            (any::<bool>(), date()).prop_map(|(amsterdam, d)| CaseCommand::AcceptHandover(
+                HandoverAcceptance {
+                    focus_area: FocusAreaCode::parse(if amsterdam {
+                        "amsterdam-zuidoost"
+                    } else {
+                        "rotterdam-zuid"
+                    })
+                    .unwrap(),
+                    team: TeamId::parse("zuid-1").unwrap(),
+                    accepted_on: d,
+                }
+            )),
+            date().prop_map(|d| CaseCommand::DeclineHandover(HandoverDecline {
+                reason: personal("no place"),
+                declined_on: d,
+            })),
+        ],
         date().prop_map(|d| CaseCommand::InvolvePartner(PartnerInvolvement {
             partner: org("halt-rotterdam"),
             partner_domain: Domain::Justice,

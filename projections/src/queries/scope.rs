@@ -2,6 +2,8 @@
 //! assigned to it, and the partners involved. The API decides from these
 //! facts whether a caller may see the case.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -18,6 +20,10 @@ pub struct CaseScope {
     pub partners: Vec<String>,
     /// What each of `partners` rests on (a consent, a legal task), in their order.
     pub partner_bases: Vec<String>,
+    /// The municipality a proposed handover would move the case to.
+    pub handover_to: Option<String>,
+    /// The municipalities the case left, and its version when it did.
+    pub former: sqlx::types::Json<BTreeMap<String, i64>>,
 }
 
 impl CaseScope {
@@ -60,7 +66,8 @@ pub async fn scope(
                 array(select p.partner from caseload_partners p
                        where p.case_id = c.case_id and {sharing} order by p.partner) as partners,
                 array(select p.basis from caseload_partners p
-                       where p.case_id = c.case_id and {sharing} order by p.partner) as partner_bases
+                       where p.case_id = c.case_id and {sharing} order by p.partner) as partner_bases,
+                c.handover_to, c.former
            from caseload c
           where c.case_id = $1"
     ))
@@ -86,6 +93,9 @@ pub struct Reach {
     pub worker: Option<String>,
     /// Cases this partner organisation is involved with.
     pub partner: Option<String>,
+    /// Cases of `domain` whose proposed handover would move them to this
+    /// municipality (for its supervisors).
+    pub receiving: Option<String>,
 }
 
 impl Reach {
@@ -99,21 +109,23 @@ impl Reach {
 }
 
 /// The SQL condition for `Reach` on `caseload c`, with its parameters from `$first` on:
-/// municipality, whole municipality, team, domain, worker, partner; `today`
-/// names the parameter with the day a partner's basis must hold on. It
-/// grants what `authorize` grants a reader, relation by relation.
+/// municipality, whole municipality, team, domain, worker, partner,
+/// receiving; `today` names the parameter with the day a partner's basis
+/// must hold on. It grants what `authorize` grants a reader, relation by
+/// relation.
 pub(crate) fn reach_condition(first: usize, today: &str) -> String {
-    let [m, whole, team, domain, worker, partner] =
+    let [m, whole, team, domain, worker, partner, receiving] =
         std::array::from_fn(|i| format!("${}", first + i));
     let sharing = sharing(today);
     format!(
-        "({m}::text is null or c.municipality = {m})
-         and ({whole}::boolean
-              or (c.team = {team} and c.domain = {domain})
-              or c.case_lead_id = {worker} or c.process_lead_id = {worker}
-              or exists (select from caseload_assignments a
-                          where a.case_id = c.case_id and a.worker_id = {worker})
-              or exists (select from caseload_partners p
-                          where p.case_id = c.case_id and p.partner = {partner} and {sharing}))"
+        "((({m}::text is null or c.municipality = {m})
+          and ({whole}::boolean
+               or (c.team = {team} and c.domain = {domain})
+               or c.case_lead_id = {worker} or c.process_lead_id = {worker}
+               or exists (select from caseload_assignments a
+                           where a.case_id = c.case_id and a.worker_id = {worker})
+               or exists (select from caseload_partners p
+                           where p.case_id = c.case_id and p.partner = {partner} and {sharing})))
+          or (c.handover_to = {receiving}::text and c.domain = {domain}))"
     )
 }

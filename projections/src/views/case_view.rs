@@ -183,10 +183,11 @@ impl CaseView {
                 row.escalated_on = Some(escalation.escalated_on);
                 row.escalation_reason = text(&escalation.reason);
             }
-            CaseTransferred(transfer) => {
-                row.municipality = transfer.municipality.to_string();
-                row.focus_area = transfer.focus_area.to_string();
-                row.team = transfer.team.to_string();
+            CaseTransferred(_) | HandoverAccepted(_) => {
+                let (municipality, focus_area, team) = recorded.event.moves_to().expect("a move");
+                row.municipality = municipality.to_string();
+                row.focus_area = focus_area.to_string();
+                row.team = team.to_string();
             }
             CaseClosed(closure) => {
                 row.closed_on = Some(closure.closed_on);

@@ -2,7 +2,7 @@
 //! which partners are involved; the API finds who may see a case here.
 //! Review and target dates come from `case_plan` when the caseload is read.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use casus_domain::{CaseEvent, LeadRole, LegalBasis};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -35,6 +35,11 @@ struct Row {
     last_contact_on: Option<NaiveDate>,
     closed_on: Option<NaiveDate>,
     updated_at: DateTime<Utc>,
+    /// The municipality a proposed handover would move the case to.
+    handover_to: Option<String>,
+    /// Each municipality that handed the case over, and the case's version
+    /// when it did: its auditors read the history up to there.
+    former: BTreeMap<String, i64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -131,6 +136,8 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             last_contact_on: None,
             closed_on: None,
             updated_at: recorded.recorded_at,
+            handover_to: None,
+            former: BTreeMap::new(),
         });
         return;
     }
@@ -156,11 +163,20 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
         ContactLogged(contact) => {
             row.last_contact_on = row.last_contact_on.max(Some(contact.contacted_on))
         }
-        CaseTransferred(transfer) => {
-            row.municipality = transfer.municipality.to_string();
-            row.focus_area = transfer.focus_area.to_string();
-            row.team = transfer.team.to_string();
+        CaseTransferred(_) | HandoverAccepted(_) => {
+            let (municipality, focus_area, team) = recorded.event.moves_to().expect("a move");
+            if row.municipality != municipality.as_str() {
+                // The sending municipality's auditors keep the history up to here.
+                row.former
+                    .insert(row.municipality.clone(), recorded.sequence);
+            }
+            row.municipality = municipality.to_string();
+            row.focus_area = focus_area.to_string();
+            row.team = team.to_string();
+            row.handover_to = None;
         }
+        HandoverProposed(proposal) => row.handover_to = Some(proposal.municipality.to_string()),
+        HandoverDeclined(_) => row.handover_to = None,
         WorkerAssigned(worker) => assignments.push(Assignment {
             case_id,
             worker_id: worker.id.to_string(),

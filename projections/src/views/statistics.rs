@@ -84,9 +84,10 @@ fn apply(cases: &mut HashMap<Uuid, Case>, facts: &mut Vec<Fact>, recorded: &Reco
         CaseClosed(c) => ("closed", Some(code(&c.result)), c.closed_on),
         SignalRecorded(s) => ("signal", Some(code(&s.kind)), s.occurred_on),
         InterventionPlanned(p) => ("intervention", Some(code(&p.kind)), p.planned_on),
-        CaseTransferred(t) => {
-            case.municipality = t.municipality.to_string();
-            case.focus_area = t.focus_area.to_string();
+        CaseTransferred(_) | HandoverAccepted(_) => {
+            let (municipality, focus_area, _) = recorded.event.moves_to().expect("a move");
+            case.municipality = municipality.to_string();
+            case.focus_area = focus_area.to_string();
             return;
         }
         _ => return,

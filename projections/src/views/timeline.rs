@@ -202,6 +202,21 @@ fn entry(event: &CaseEvent) -> Entry {
             ),
         )
         .detail(personal(&t.reason)),
+        HandoverProposed(p) => Entry::new(
+            p.proposed_on,
+            format!("Handover to {} proposed", p.municipality),
+        )
+        .detail(personal(&p.reason)),
+        HandoverAccepted(h) => Entry::new(
+            h.accepted_on,
+            format!(
+                "Handed over to team {} in {} ({})",
+                h.team, h.focus_area, h.municipality
+            ),
+        ),
+        HandoverDeclined(d) => {
+            Entry::new(d.declined_on, "Handover declined").detail(personal(&d.reason))
+        }
         AftercareStarted(a) => Entry::new(a.started_on, "Aftercare started"),
         CaseClosed(c) => Entry::new(c.closed_on, format!("Case closed: {}", words(&c.result)))
             .detail(c.summary.as_ref().map(personal)),

@@ -48,9 +48,10 @@ pub(crate) async fn seal_events(
         )),
         _ => None,
     };
+    // A transfer or an accepted handover moves the case (and so its link).
     let transferred_to = events.iter().rev().find_map(|(name, payload)| {
-        (*name == "CaseTransferred")
-            .then(|| payload["CaseTransferred"]["municipality"].as_str())
+        matches!(*name, "CaseTransferred" | "HandoverAccepted")
+            .then(|| payload[*name]["municipality"].as_str())
             .flatten()
             .map(str::to_owned)
     });
@@ -156,7 +157,7 @@ async fn subject_key(
 /// Records that `case` is about `subject`, in `municipality`. A referral may
 /// name a young person only where a case about them lies: in another
 /// municipality the id was copied or guessed, and is refused as if there
-/// were no such person. (After one of their cases was transferred, both
+/// were no such person. (After one of their cases was handed over, both
 /// municipalities hold a case about them, and either may refer them again.)
 async fn link_subject(
     tx: &mut PgConnection,

@@ -71,6 +71,8 @@ fn table() -> Vec<Row> {
     let assign = ["WWNNF", "WWNNF", "WWNNN", NO, NO, NO, NO];
     let read = ["RRNNR", "RRNNR", "RRNNN", "RRRNR", NO, NO, NO];
     let audit = [NO, NO, NO, "RRRNR", "RRRNR", NO, NO];
+    // The case lead assigned to the case, or a supervisor of its team.
+    let handover = [NO, "WFNNF", "WWNNN", NO, NO, NO, NO];
     let post = |path, body, expect| row(Method::POST, path, Some(body), expect);
     vec![
         row(Method::GET, "/health", None, ["RRRRR"; 7]),
@@ -227,6 +229,22 @@ fn table() -> Vec<Row> {
             "/api/v1/cases/{id}/transfer",
             json!({ "municipality": ROTTERDAM, "focus_area": "rotterdam-zuid", "team": "zuid-2", "reason": "moved", "transferred_on": date }),
             work,
+        ),
+        post(
+            "/api/v1/cases/{id}/handover",
+            json!({ "municipality": AMSTERDAM, "reason": "moved", "proposed_on": date }),
+            handover,
+        ),
+        post(
+            "/api/v1/cases/{id}/handover/accept",
+            json!({ "focus_area": "amsterdam-zuidoost", "team": "zuidoost-1", "accepted_on": date }),
+            // Only a supervisor of the municipality a handover is proposed to.
+            [NO, NO, "FFNNN", NO, NO, NO, NO],
+        ),
+        post(
+            "/api/v1/cases/{id}/handover/decline",
+            json!({ "reason": "not here", "declined_on": date }),
+            handover,
         ),
         post(
             "/api/v1/cases/{id}/aftercare",

@@ -57,7 +57,7 @@ async fn the_document_is_served_whole() {
             }
         }
     }
-    assert_eq!(operations, 46, "operations documented");
+    assert_eq!(operations, 49, "operations documented");
     let mut targets = Vec::new();
     refs(&document, &mut targets);
     for target in targets {

@@ -362,11 +362,203 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     assert_eq!(app.get(&other_team, &first).await.status, 404);
 }
 
+/// An Amsterdam supervisor of team zuidoost-1.
+fn amsterdam_supervisor() -> User {
+    User {
+        municipality: Some(AMSTERDAM),
+        org: "gemeente-amsterdam",
+        ..User::worker("s-a", "zuidoost-1").with_roles(&["supervisor"])
+    }
+}
+
+/// A Rotterdam supervisor of team zuid-1.
+fn rotterdam_supervisor() -> User {
+    User::worker("s-r", "zuid-1").with_roles(&["supervisor"])
+}
+
+/// Hands the Amsterdam case `case` over to Rotterdam, into `focus_area`;
+/// answers the version of the acceptance.
+async fn hand_over(app: &TestApp, case: &str, focus_area: &str) -> u64 {
+    app.record(
+        &amsterdam_supervisor(),
+        &format!("/api/v1/cases/{case}/handover"),
+        json!({"municipality": "GM0599", "reason": "the family moved to Rotterdam",
+               "proposed_on": "2026-11-10"}),
+    )
+    .await;
+    app.record(
+        &rotterdam_supervisor(),
+        &format!("/api/v1/cases/{case}/handover/accept"),
+        json!({"focus_area": focus_area, "team": "zuid-1", "accepted_on": "2026-11-11"}),
+    )
+    .await
+    .version()
+}
+
+/// A case moves to another municipality only by a handover: proposed by the
+/// sending side's case lead or supervisor, accepted by a supervisor of the
+/// receiving municipality (who may read the case to decide, and finds it
+/// in their list); afterwards the sending municipality's auditors read the
+/// history up to the handover and no further.
+#[tokio::test]
+async fn a_case_moves_to_another_municipality_only_by_an_accepted_handover() {
+    let app = TestApp::spawn().await;
+    let worker = User {
+        municipality: Some(AMSTERDAM),
+        org: "gemeente-amsterdam",
+        ..User::worker("w-a", "zuidoost-1")
+    };
+    let mut body = referral("Sem de Jong", "2011-01-01");
+    body["focus_area"] = json!("amsterdam-zuidoost");
+    let opened = app.record(&worker, "/api/v1/cases", body).await;
+    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/cases/{case}");
+
+    // A worker alone moves it nowhere.
+    let before = app.events().await;
+    let moved = app
+        .post(
+            &worker,
+            &format!("{path}/transfer"),
+            json!({"municipality": "GM0599", "focus_area": "rotterdam-zuid", "team": "zuid-1",
+                   "reason": "moved", "transferred_on": "2026-11-10"}),
+        )
+        .await;
+    assert_eq!(moved.status, 422, "{}", moved.body);
+    let proposal =
+        json!({"municipality": "GM0599", "reason": "moved", "proposed_on": "2026-11-10"});
+    let by_worker = app
+        .post(&worker, &format!("{path}/handover"), proposal.clone())
+        .await;
+    assert_eq!(by_worker.status, 403, "{}", by_worker.body);
+    assert_eq!(app.events().await, before);
+
+    // Proposed by the supervisor; until accepted, the case stays in Amsterdam.
+    let proposed = app
+        .record(
+            &amsterdam_supervisor(),
+            &format!("{path}/handover"),
+            proposal,
+        )
+        .await;
+    let receiving = rotterdam_supervisor();
+    let rotterdam_worker = User::worker("w-r", "zuid-1");
+    let utrecht_supervisor = User {
+        municipality: Some("GM0344"),
+        org: "gemeente-utrecht",
+        ..User::worker("s-u", "overvecht-1").with_roles(&["supervisor"])
+    };
+    let read = format!("{path}?min_version={}", proposed.version());
+    assert_eq!(app.get(&receiving, &read).await.status, 200);
+    let listed = app.get(&receiving, "/api/v1/cases").await;
+    assert!(listed.body.to_string().contains(&case), "{}", listed.body);
+    assert_eq!(app.get(&rotterdam_worker, &read).await.status, 404);
+    assert_eq!(app.get(&utrecht_supervisor, &read).await.status, 404);
+    let acceptance =
+        json!({"focus_area": "rotterdam-zuid", "team": "zuid-1", "accepted_on": "2026-11-11"});
+    let by_utrecht = app
+        .post(
+            &utrecht_supervisor,
+            &format!("{path}/handover/accept"),
+            acceptance.clone(),
+        )
+        .await;
+    assert_eq!(by_utrecht.status, 404, "{}", by_utrecht.body);
+    let by_sender = app
+        .post(
+            &amsterdam_supervisor(),
+            &format!("{path}/handover/accept"),
+            acceptance.clone(),
+        )
+        .await;
+    assert_eq!(by_sender.status, 403, "{}", by_sender.body);
+    // Accepting into another municipality's focus area is refused.
+    let elsewhere = app
+        .post(
+            &receiving,
+            &format!("{path}/handover/accept"),
+            json!({"focus_area": "amsterdam-zuidoost", "team": "zuid-1", "accepted_on": "2026-11-11"}),
+        )
+        .await;
+    assert_eq!(elsewhere.status, 422, "{}", elsewhere.body);
+    let accepted = app
+        .record(&receiving, &format!("{path}/handover/accept"), acceptance)
+        .await;
+    let handed_over = accepted.version();
+
+    // Now Rotterdam's: its team works on it, Amsterdam's worker no longer sees it.
+    let note = app
+        .record(
+            &rotterdam_worker,
+            &format!("{path}/notes"),
+            json!({"confidentiality": "shared", "text": "first visit in Rotterdam"}),
+        )
+        .await;
+    let now = format!("{path}?min_version={}", note.version());
+    assert_eq!(app.get(&rotterdam_worker, &now).await.status, 200);
+    assert_eq!(app.get(&worker, &now).await.status, 404);
+
+    // Amsterdam's auditor reads the history up to the handover, no further.
+    let auditor = |municipality, org| User {
+        municipality: Some(municipality),
+        org,
+        ..User::worker("a-1", "audit").with_roles(&["auditor"])
+    };
+    let audit = |user: User, path: String| {
+        let app = &app;
+        async move {
+            app.send(
+                Some(&user),
+                Method::GET,
+                &path,
+                None,
+                &[("x-audit-reason", "inquiry 7")],
+            )
+            .await
+        }
+    };
+    let amsterdam_auditor = auditor(AMSTERDAM, "gemeente-amsterdam");
+    let theirs = audit(amsterdam_auditor.clone(), format!("{path}/history")).await;
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    let sequences: Vec<u64> = theirs.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sequence"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sequences, (1..=handed_over).collect::<Vec<_>>());
+    let later = audit(
+        amsterdam_auditor.clone(),
+        format!("{path}/state?version={}", handed_over + 1),
+    )
+    .await;
+    assert_eq!(later.status, 400, "{}", later.body);
+    let export = audit(amsterdam_auditor.clone(), format!("{path}/export")).await;
+    assert_eq!(
+        export.body["events"].as_array().unwrap().len() as u64,
+        handed_over
+    );
+    // They audit; they do not read the case as it is now.
+    assert_eq!(audit(amsterdam_auditor, now.clone()).await.status, 404);
+    let rotterdam_auditor = auditor("GM0599", "gemeente-rotterdam");
+    let all = audit(rotterdam_auditor, format!("{path}/history")).await;
+    assert_eq!(
+        all.body["events"].as_array().unwrap().len() as u64,
+        note.version()
+    );
+    let utrecht = audit(
+        auditor("GM0344", "gemeente-utrecht"),
+        format!("{path}/history"),
+    )
+    .await;
+    assert_eq!(utrecht.status, 404);
+}
+
 /// After one of a young person's cases moved to another municipality, both
 /// municipalities hold a case about them, and either may refer them again;
 /// a third may not.
 #[tokio::test]
-async fn a_transferred_case_lets_the_receiving_municipality_refer_the_person() {
+async fn a_handed_over_case_lets_the_receiving_municipality_refer_the_person() {
     let app = TestApp::spawn().await;
     let amsterdam = User {
         municipality: Some(AMSTERDAM),
@@ -383,13 +575,7 @@ async fn a_transferred_case_lets_the_receiving_municipality_refer_the_person() {
     // A second case in Amsterdam stays there.
     theirs["subject_id"] = json!(subject);
     app.record(&amsterdam, "/api/v1/cases", theirs).await;
-    app.record(
-        &amsterdam,
-        &format!("/api/v1/cases/{case}/transfer"),
-        json!({"municipality": "GM0599", "focus_area": "rotterdam-zuid", "team": "zuid-1",
-               "reason": "the family moved to Rotterdam", "transferred_on": "2026-11-10"}),
-    )
-    .await;
+    hand_over(&app, &case, "rotterdam-zuid").await;
     let again = |focus_area: &str| {
         let mut body = referral("Sem de Jong", "2011-01-01");
         body["focus_area"] = json!(focus_area);
