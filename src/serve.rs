@@ -76,6 +76,7 @@ impl Server {
                 programme,
                 options.snapshot_every,
             )),
+            workers: Arc::new(casus_api::Registry::new(pool.clone())),
             pool,
             auth: Arc::new(options.auth),
             keyring: options.keyring,

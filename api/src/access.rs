@@ -89,8 +89,10 @@ pub fn needs_reason(role: Role) -> bool {
 pub struct Facts<'a> {
     pub municipality: &'a str,
     pub team: &'a str,
-    /// The holding team's domain: a team is known by its name and domain.
+    /// The holding team's domain and organisation: a team is known by its
+    /// municipality, organisation, domain and name together.
     pub domain: &'a str,
+    pub organisation: &'a str,
     pub workers: Vec<&'a str>,
     pub partners: Vec<&'a str>,
     /// The municipality a proposed handover would move the case to.
@@ -106,6 +108,7 @@ impl<'a> From<&'a CaseFile> for Facts<'a> {
             municipality: file.municipality.as_str(),
             team: file.team.as_str(),
             domain: file.domain.as_str(),
+            organisation: file.organisation.as_str(),
             workers: file
                 .workers
                 .iter()
@@ -129,6 +132,7 @@ impl<'a> From<&'a CaseScope> for Facts<'a> {
             municipality: &scope.municipality,
             team: &scope.team,
             domain: &scope.domain,
+            organisation: &scope.organisation,
             workers: scope.workers.iter().map(String::as_str).collect(),
             partners: scope.partners.iter().map(String::as_str).collect(),
             handover_to: scope.handover_to.as_deref(),
@@ -216,6 +220,7 @@ pub fn relation(caller: &Principal, facts: &Facts) -> Relation {
     } else if facts.workers.contains(&caller.id.as_str()) {
         Relation::Own
     } else if caller.domain.as_str() == facts.domain
+        && caller.organisation.as_str() == facts.organisation
         && caller
             .team
             .as_ref()
@@ -304,6 +309,7 @@ pub fn reach(caller: &Principal) -> Option<Reach> {
     Some(Reach {
         team: caller.team.as_ref().map(|t| t.to_string()),
         domain: Some(caller.domain.to_string()),
+        organisation: Some(caller.organisation.to_string()),
         worker: Some(caller.id.to_string()),
         partner: worker.then(|| caller.organisation.to_string()),
         receiving: caller

@@ -5,7 +5,7 @@
 use casus_domain::{
     AgreedWith, ConsentGiver, ConsentId, ConsentPurpose, Domain, FocusAreaCode, GoalId,
     InterventionId, InterventionKind, InterventionOutcome, OrganisationId, ReviewId,
-    RiskAssessment, SubjectDetails, SubjectId, Text, Worker,
+    RiskAssessment, SubjectDetails, SubjectId, TeamId, Text, Worker,
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -24,6 +24,15 @@ pub struct ReferralBody {
     pub reason: Text,
     pub goal: Text,
     pub referred_on: NaiveDate,
+}
+
+/// A handover accepted into one of the receiving municipality's focus
+/// areas and a team of the accepting supervisor's organisation.
+#[derive(Deserialize, ToSchema)]
+pub struct AcceptanceBody {
+    pub focus_area: FocusAreaCode,
+    pub team: TeamId,
+    pub accepted_on: NaiveDate,
 }
 
 #[derive(Clone, Copy, Deserialize, ToSchema)]

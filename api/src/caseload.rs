@@ -20,6 +20,7 @@ use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::{Body, Path, Query};
 use crate::reader::{Reader, Seen};
+use crate::workers::assignable;
 use crate::write::{actor, WriteHeaders, WriteProblems, Writer};
 
 #[derive(Deserialize, IntoParams)]
@@ -107,6 +108,7 @@ fn caseload_scope(
             municipality,
             team: params.team,
             domain: None,
+            organisation: None,
             worker: params.worker,
         };
         return Ok((filter, Role::Auditor));
@@ -134,6 +136,7 @@ fn caseload_scope(
         municipality,
         team: Some(team.to_string()),
         domain: Some(caller.domain.to_string()),
+        organisation: Some(caller.organisation.to_string()),
         worker: params.worker,
     };
     Ok((filter, Role::Supervisor))
@@ -199,9 +202,11 @@ pub async fn reassign_all(
         municipality.as_str(),
         team.as_str(),
         caller.domain.as_str(),
+        caller.organisation.as_str(),
         from.as_str(),
     )
     .await?;
+    let known = state.workers.find(&body.value.to.id).await?;
     let correlation_id = writer.request_id().0;
     let mut answer = BulkReassignment {
         correlation_id,
@@ -210,16 +215,16 @@ pub async fn reassign_all(
     };
     for case in cases {
         let case = CaseId::from_uuid(case);
-        let command = Reassignment {
-            from: from.clone(),
-            to: body.value.to.clone(),
-            reason: Some(Personal::new(body.value.reason.clone())),
-        };
         let outcome = state
             .store
             .execute_with(case, None, |aggregate| {
                 let file = aggregate.file().ok_or(ApiError::NotFound)?;
                 let role = access::authorize(caller, Action::Assign, &Facts::from(file))?.role;
+                let command = Reassignment {
+                    from: from.clone(),
+                    to: assignable(&body.value.to, known.as_ref(), file)?,
+                    reason: Some(Personal::new(body.value.reason.clone())),
+                };
                 // The reason is in the sealed event, not in the metadata,
                 // which outlives an erasure.
                 let metadata = Metadata::new(actor(caller, role), correlation_id);

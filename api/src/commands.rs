@@ -9,6 +9,7 @@ use crate::access::Action;
 use crate::bodies::*;
 use crate::error::ApiError;
 use crate::extract::{Body, Path};
+use crate::workers::assignable;
 use crate::write::{Target, WriteHeaders, WriteProblems, Writer, Written};
 
 /// A route whose body is the domain's record as it is.
@@ -79,20 +80,8 @@ record!(
     include, "/api/v1/cases/{id}/include", Inclusion, Work, CaseCommand::IncludeCase
 );
 record!(
-    /// Assign the case lead or the process lead
-    leads, "/api/v1/cases/{id}/leads", LeadAssignment, Assign, CaseCommand::AssignLead
-);
-record!(
-    /// Assign a worker
-    assignments, "/api/v1/cases/{id}/assignments", Worker, Assign, CaseCommand::AssignWorker
-);
-record!(
     /// Unassign a worker
     unassignments, "/api/v1/cases/{id}/unassignments", Unassignment, Assign, CaseCommand::UnassignWorker
-);
-record!(
-    /// Hand a worker's assignment and leads on this case to another worker
-    reassign, "/api/v1/cases/{id}/reassign", Reassignment, Assign, CaseCommand::ReassignWorker
 );
 record!(
     /// Log a contact (home visit, school, phone, ...)
@@ -121,10 +110,6 @@ record!(
 record!(
     /// Propose to hand the case over to another municipality (the case lead or a supervisor)
     handover, "/api/v1/cases/{id}/handover", HandoverProposal, ProposeHandover, CaseCommand::ProposeHandover
-);
-record!(
-    /// Accept a proposed handover into a focus area and team (a supervisor of the receiving municipality)
-    accept_handover, "/api/v1/cases/{id}/handover/accept", HandoverAcceptance, AcceptHandover, CaseCommand::AcceptHandover
 );
 record!(
     /// Decline a proposed handover (the receiving municipality's supervisor), or withdraw it (the sending side)
@@ -174,6 +159,7 @@ pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, 
         focus_area: b.focus_area,
         team,
         domain: caller.domain,
+        organisation: caller.organisation.clone(),
         referred_by: b.referred_by,
         reason: Personal::new(b.reason),
         goal: Personal::new(b.goal),
@@ -184,6 +170,128 @@ pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, 
         .run(Target::New(case), body.digest, ids, |_| {
             Ok(CaseCommand::ReferCase(referral))
         })
+        .await
+}
+
+/// An assignment of `named`: a known worker of the case's municipality,
+/// organisation and domain, recorded with their name and team as Casus knows
+/// them (422 otherwise).
+async fn assign(
+    writer: Writer,
+    case: CaseId,
+    digest: String,
+    named: Worker,
+    command: impl FnOnce(Worker) -> CaseCommand,
+) -> Result<Response, ApiError> {
+    let known = writer.state().workers.find(&named.id).await?;
+    writer
+        .run(
+            Target::Case(case, Action::Assign),
+            digest,
+            Vec::new(),
+            |file| {
+                let file = file.ok_or(ApiError::NotFound)?;
+                Ok(command(assignable(&named, known.as_ref(), file)?))
+            },
+        )
+        .await
+}
+
+/// Assign the case lead or the process lead
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/leads",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = LeadAssignment,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn leads(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<LeadAssignment>,
+) -> Result<Response, ApiError> {
+    let role = body.value.role;
+    assign(writer, case, body.digest, body.value.lead, |lead| {
+        CaseCommand::AssignLead(LeadAssignment { role, lead })
+    })
+    .await
+}
+
+/// Assign a worker
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/assignments",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = Worker,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn assignments(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<Worker>,
+) -> Result<Response, ApiError> {
+    assign(
+        writer,
+        case,
+        body.digest,
+        body.value,
+        CaseCommand::AssignWorker,
+    )
+    .await
+}
+
+/// Hand a worker's assignment and leads on this case to another worker
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/reassign",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = Reassignment,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn reassign(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<Reassignment>,
+) -> Result<Response, ApiError> {
+    let Reassignment { from, to, reason } = body.value;
+    assign(writer, case, body.digest, to, |to| {
+        CaseCommand::ReassignWorker(Reassignment { from, to, reason })
+    })
+    .await
+}
+
+/// Accept a proposed handover into a focus area and team of your organisation (a supervisor of the receiving municipality)
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/handover/accept",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = AcceptanceBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn accept_handover(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<AcceptanceBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let command = CaseCommand::AcceptHandover(HandoverAcceptance {
+        focus_area: b.focus_area,
+        team: b.team,
+        organisation: writer.caller.organisation.clone(),
+        accepted_on: b.accepted_on,
+    });
+    writer
+        .record(
+            case,
+            Action::AcceptHandover,
+            body.digest,
+            Vec::new(),
+            command,
+        )
         .await
 }
 

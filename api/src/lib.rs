@@ -20,6 +20,7 @@ mod privacy;
 mod problem;
 mod reader;
 mod statistics;
+mod workers;
 mod write;
 
 use std::sync::Arc;
@@ -37,6 +38,7 @@ use utoipa_axum::routes;
 
 pub use auth::Authenticator;
 pub use problem::Problem;
+pub use workers::Registry;
 
 /// The largest request body Casus reads.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -50,11 +52,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Opens personal data for the audit history and exports.
     pub keyring: Keyring,
+    /// The workers Casus knows, from their tokens.
+    pub workers: Arc<Registry>,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Registry> {
+    fn from_ref(state: &AppState) -> Self {
+        state.workers.clone()
     }
 }
 

@@ -37,6 +37,8 @@ pub struct CaseFile {
     pub focus_area: FocusAreaCode,
     pub team: TeamId,
     pub domain: Domain,
+    /// The holding team's organisation.
+    pub organisation: OrganisationId,
     pub triage: Option<TriageDecision>,
     pub process_lead: Option<WorkerId>,
     pub case_lead: Option<WorkerId>,
@@ -166,6 +168,7 @@ impl Aggregate for YouthCase {
                 focus_area: referral.focus_area.clone(),
                 team: referral.team.clone(),
                 domain: referral.domain,
+                organisation: referral.organisation.clone(),
                 triage: None,
                 process_lead: None,
                 case_lead: None,
@@ -283,6 +286,7 @@ impl CaseFile {
                 self.municipality = handover.municipality;
                 self.focus_area = handover.focus_area;
                 self.team = handover.team;
+                self.organisation = handover.organisation;
                 self.handover_to = None;
             }
             HandoverDeclined(_) => self.handover_to = None,

@@ -296,6 +296,7 @@ impl CaseFile {
                     municipality,
                     focus_area: acceptance.focus_area,
                     team: acceptance.team,
+                    organisation: acceptance.organisation,
                     accepted_on: acceptance.accepted_on,
                 })]
             }

@@ -23,6 +23,9 @@ pub struct Referral {
     pub team: TeamId,
     /// The domain of the team that holds the case.
     pub domain: Domain,
+    /// The organisation of the team that holds the case: a team is known by
+    /// its municipality, organisation, domain and name together.
+    pub organisation: OrganisationId,
     pub referred_by: OrganisationId,
     pub reason: Personal<Text>,
     pub goal: Personal<Text>,
@@ -249,6 +252,8 @@ pub struct HandoverProposal {
 pub struct HandoverAcceptance {
     pub focus_area: FocusAreaCode,
     pub team: TeamId,
+    /// The receiving team's organisation: the accepting supervisor's.
+    pub organisation: OrganisationId,
     pub accepted_on: NaiveDate,
 }
 
@@ -259,6 +264,7 @@ pub struct Handover {
     pub municipality: MunicipalityCode,
     pub focus_area: FocusAreaCode,
     pub team: TeamId,
+    pub organisation: OrganisationId,
     pub accepted_on: NaiveDate,
 }
 
@@ -415,7 +421,7 @@ impl CaseEvent {
     /// changes, and add an upcaster (see `upcasters`) for the older one.
     pub fn version(&self) -> &'static str {
         match self {
-            Self::SignalRecorded(_) => "2.0",
+            Self::SignalRecorded(_) | Self::CaseReferred(_) => "2.0",
             _ => "1.0",
         }
     }

@@ -466,6 +466,7 @@ fn into_zuidoost() -> HandoverAcceptance {
     HandoverAcceptance {
         focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
         team: TeamId::parse("zuidoost-2").unwrap(),
+        organisation: org("gemeente-amsterdam"),
         accepted_on: day(2026, 3, 2),
     }
 }
@@ -506,6 +507,7 @@ fn a_handover_is_proposed_and_then_accepted_into_the_receiving_focus_area() {
             municipality: MunicipalityCode::parse("GM0363").unwrap(),
             focus_area: FocusAreaCode::parse("amsterdam-zuidoost").unwrap(),
             team: TeamId::parse("zuidoost-2").unwrap(),
+            organisation: org("gemeente-amsterdam"),
             accepted_on: day(2026, 3, 2),
         })],
     );

@@ -150,22 +150,26 @@ fn rss_kib() -> u64 {
 
 /// p99 of the caseload and case-list queries for the busiest team.
 async fn queries_p99(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
-    let (municipality, team, domain): (String, String, String) = sqlx::query_as(
-        "select municipality, team, domain from caseload group by 1, 2, 3 order by count(*) desc limit 1",
-    )
-    .fetch_one(pool)
-    .await?;
+    let (municipality, team, domain, organisation): (String, String, String, String) =
+        sqlx::query_as(
+            "select municipality, team, domain, organisation from caseload
+              group by 1, 2, 3, 4 order by count(*) desc limit 1",
+        )
+        .fetch_one(pool)
+        .await?;
     let today = casus_store::clock::today();
     let filter = CaseloadFilter {
         municipality: municipality.clone(),
         team: Some(team.clone()),
         domain: Some(domain.clone()),
+        organisation: Some(organisation.clone()),
         worker: None,
     };
     let reach = Reach {
         municipality: Some(municipality),
         team: Some(team),
         domain: Some(domain),
+        organisation: Some(organisation),
         worker: Some("nobody".into()),
         ..Reach::default()
     };
@@ -312,6 +316,7 @@ fn bench_referral(programme: &casus_domain::Programme) -> casus_domain::Referral
         focus_area: area.code,
         team: casus_domain::TeamId::parse("bench").expect("an id"),
         domain: casus_domain::Domain::Social,
+        organisation: casus_domain::OrganisationId::parse("bench").expect("an id"),
         referred_by: casus_domain::OrganisationId::parse("bench").expect("an id"),
         reason: Personal::new(Text::parse("bench").expect("a text")),
         goal: Personal::new(Text::parse("bench").expect("a text")),

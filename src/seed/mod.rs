@@ -8,10 +8,10 @@ mod script;
 
 use std::time::Instant;
 
-use casus_domain::{CaseId, Command, YouthCase};
+use casus_domain::{CaseCommand, CaseId, Command, YouthCase};
 use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
-use casus_store::EventBatch;
+use casus_store::{EventBatch, Metadata};
 use cqrs_es::Aggregate;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
@@ -57,12 +57,14 @@ pub async fn write(
     let mut events = 0_u64;
     let mut pending: Option<tokio::task::JoinHandle<anyhow::Result<()>>> = None;
     let mut done = 0;
+    let mut workers = Workers::default();
     while done < cases {
         let mut batch = EventBatch::new(keyring.clone(), signer.clone());
         for _ in 0..BATCH.min(cases - done) {
             let case = CaseId::new();
             let mut state = YouthCase::default();
             for (action, metadata) in script::case(&mut rng, &programme) {
+                workers.note(&action, &metadata);
                 let Ok(decided) = state.decide(Command::new(action, today), &programme) else {
                     continue;
                 };
@@ -101,9 +103,67 @@ pub async fn write(
     if let Some(last) = pending {
         last.await??;
     }
+    workers.write(pool).await?;
     // A million fresh rows without statistics: the projectors' queries on
     // `events` would scan it whole until autovacuum got round to it.
     sqlx::query("analyze events").execute(pool).await?;
     bar.finish_and_clear();
     Ok((events, started.elapsed().as_secs_f64()))
+}
+
+/// The seeded workers, as if each had signed in once: so that a supervisor
+/// trying Casus on seeded data can assign them.
+#[derive(Default)]
+struct Workers {
+    ids: Vec<String>,
+    names: Vec<String>,
+    organisations: Vec<String>,
+    domains: Vec<String>,
+    municipalities: Vec<Option<String>>,
+    teams: Vec<String>,
+    roles: Vec<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Workers {
+    /// Notes the worker `action` assigns, of the assigning worker's place.
+    fn note(&mut self, action: &CaseCommand, metadata: &Metadata) {
+        let (worker, role) = match action {
+            CaseCommand::AssignWorker(worker) => (worker, "case_worker"),
+            CaseCommand::AssignLead(lead) => (&lead.lead, "case_lead"),
+            _ => return,
+        };
+        if !self.seen.insert(worker.id.to_string()) {
+            return;
+        }
+        let actor = &metadata.actor;
+        self.ids.push(worker.id.to_string());
+        self.names.push(worker.name.as_str().to_owned());
+        self.organisations.push(actor.organisation.to_string());
+        self.domains.push(actor.domain.to_string());
+        self.municipalities
+            .push(actor.municipality.as_ref().map(|m| m.to_string()));
+        self.teams.push(worker.team.to_string());
+        self.roles.push(role.to_owned());
+    }
+
+    async fn write(self, pool: &PgPool) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "insert into workers (id, name, organisation, domain, municipality, team, roles)
+             select id, name, organisation, domain, municipality, team, array[role]
+               from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                           $7::text[]) as w(id, name, organisation, domain, municipality, team, role)
+             on conflict (id) do nothing",
+        )
+        .bind(&self.ids)
+        .bind(&self.names)
+        .bind(&self.organisations)
+        .bind(&self.domains)
+        .bind(&self.municipalities)
+        .bind(&self.teams)
+        .bind(&self.roles)
+        .execute(pool)
+        .await?;
+        Ok(())
+    }
 }

@@ -94,19 +94,24 @@ impl Team {
         }
     }
 
+    /// The municipality's own organisation holds its teams' cases.
+    fn organisation(&self) -> OrganisationId {
+        code(
+            OrganisationId::parse,
+            format!(
+                "gemeente-{}",
+                self.area.municipality.as_str().to_lowercase()
+            ),
+        )
+    }
+
     fn by(&self, worker: &Worker, role: Role) -> Metadata {
         Metadata::new(
             Actor {
                 id: worker.id.clone(),
                 name: worker.name.as_str().to_owned(),
                 role,
-                organisation: code(
-                    OrganisationId::parse,
-                    format!(
-                        "gemeente-{}",
-                        self.area.municipality.as_str().to_lowercase()
-                    ),
-                ),
+                organisation: self.organisation(),
                 domain: self.domain,
                 municipality: Some(self.area.municipality.clone()),
             },
@@ -154,6 +159,7 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
             focus_area: team.area.code.clone(),
             team: team.id.clone(),
             domain: team.domain,
+            organisation: team.organisation(),
             referred_by: code(OrganisationId::parse, "politie".into()),
             reason: personal("repeated nuisance and school absence"),
             goal: personal("stop the nuisance, back to school"),

@@ -512,6 +512,21 @@ async fn seed_writes_reproducible_cases_through_the_chain() {
             .unwrap();
     assert!(report.ok, "{report:?}");
     assert_eq!(report.streams, 60);
+    // Every worker a seeded case names is known, so a supervisor can assign them.
+    let unknown: i64 = sqlx::query_scalar(
+        "select count(*) from events e
+          where e.event_type = 'WorkerAssigned'
+            and not exists (select from workers w
+                             where w.id = e.payload->'WorkerAssigned'->>'id'
+                               and w.municipality = (select c.payload->'CaseReferred'->>'municipality'
+                                                       from events c
+                                                      where c.aggregate_id = e.aggregate_id
+                                                        and c.sequence = 1))",
+    )
+    .fetch_one(&first.pool)
+    .await
+    .unwrap();
+    assert_eq!(unknown, 0);
 
     let rebuilt = casus().arg("rebuild").envs(first.env()).output().unwrap();
     assert_succeeded(&rebuilt);

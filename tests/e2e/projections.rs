@@ -757,6 +757,7 @@ async fn the_caseload_shows_overdue_reviews_contact_gaps_and_unassigned_cases() 
         municipality: "GM0599".into(),
         team: Some("zuid-1".into()),
         domain: Some("social".into()),
+        organisation: Some("gemeente-rotterdam".into()),
         worker: None,
     };
 

@@ -79,6 +79,7 @@ impl<S> FromRequestParts<S> for Principal
 where
     S: Send + Sync,
     Arc<Authenticator>: axum::extract::FromRef<S>,
+    Arc<crate::workers::Registry>: axum::extract::FromRef<S>,
 {
     type Rejection = Problem;
 
@@ -93,10 +94,17 @@ where
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .ok_or_else(|| unauthorized("Send a bearer token in the Authorization header."))?;
-        authenticator
+        let principal = authenticator
             .authenticate(token.trim())
             .await
-            .map_err(unauthorized)
+            .map_err(unauthorized)?;
+        // Casus learns its workers from their tokens.
+        let registry: Arc<crate::workers::Registry> = axum::extract::FromRef::from_ref(state);
+        registry
+            .record(&principal)
+            .await
+            .map_err(|e| crate::error::ApiError::from(e).into_problem())?;
+        Ok(principal)
     }
 }
 

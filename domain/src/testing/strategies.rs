@@ -194,6 +194,11 @@ pub fn command() -> impl Strategy<Value = CaseCommand> {
                     })
                     .unwrap(),
                     team: TeamId::parse("zuid-1").unwrap(),
+                    organisation: org(if amsterdam {
+                        "gemeente-amsterdam"
+                    } else {
+                        "gemeente-rotterdam"
+                    }),
                     accepted_on: d,
                 }
             )),

@@ -12,8 +12,10 @@ use uuid::Uuid;
 pub struct CaseloadFilter {
     pub municipality: String,
     pub team: Option<String>,
-    /// The domain of `team`: a team is known by its name and domain.
+    /// The domain and organisation of `team`: a team is known by its
+    /// municipality, organisation, domain and name together.
     pub domain: Option<String>,
+    pub organisation: Option<String>,
     pub worker: Option<String>,
 }
 
@@ -58,6 +60,7 @@ select c.case_id, c.version, c.focus_area, c.team, c.stage, c.risk_level, c.case
    and c.stage <> 'closed'
    and ($2::text is null or c.team = $2)
    and ($5::text is null or c.domain = $5)
+   and ($6::text is null or c.organisation = $6)
    and ($3::text is null or exists (select from caseload_assignments w
                                      where w.case_id = c.case_id and w.worker_id = $3))
  group by c.case_id, r.next_review_on, g.next_target_date
@@ -76,6 +79,7 @@ pub async fn caseload(
         .bind(&filter.worker)
         .bind(today)
         .bind(&filter.domain)
+        .bind(&filter.organisation)
         .fetch_all(pool)
         .await
 }
@@ -106,6 +110,7 @@ select a.worker_id, max(a.worker_name) as worker_name, a.team,
    and c.stage <> 'closed'
    and ($2::text is null or a.team = $2)
    and ($5::text is null or c.domain = $5)
+   and ($6::text is null or c.organisation = $6)
    and ($3::text is null or a.worker_id = $3)
  group by a.worker_id, a.team
  order by a.team, a.worker_id";
@@ -123,6 +128,7 @@ pub async fn workload(
         .bind(&filter.worker)
         .bind(today)
         .bind(&filter.domain)
+        .bind(&filter.organisation)
         .fetch_all(pool)
         .await
 }
@@ -133,11 +139,13 @@ pub async fn cases_of_worker(
     municipality: &str,
     team: &str,
     domain: &str,
+    organisation: &str,
     worker: &str,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "select c.case_id from caseload c
-          where c.municipality = $1 and c.team = $2 and c.domain = $4 and c.stage <> 'closed'
+          where c.municipality = $1 and c.team = $2 and c.domain = $4 and c.organisation = $5
+            and c.stage <> 'closed'
             and (c.case_lead_id = $3 or c.process_lead_id = $3
                  or exists (select from caseload_assignments a
                              where a.case_id = c.case_id and a.worker_id = $3))
@@ -147,6 +155,7 @@ pub async fn cases_of_worker(
     .bind(team)
     .bind(worker)
     .bind(domain)
+    .bind(organisation)
     .fetch_all(pool)
     .await
 }

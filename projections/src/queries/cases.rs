@@ -245,16 +245,16 @@ pub async fn list(
            left join lateral (select min(target_date) as next_target_date from case_goals
                                where case_id = v.case_id and achieved_on is null) g on true
           where {reach}
-            and ($9::text is null or v.stage = $9)
-            and ($10::text is null or c.case_lead_id = $10
-                 or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $10))
-            and ($11::text is null or c.team = $11)
-            and ($12::text is null or c.focus_area = $12)
-            and ($13::boolean is null or coalesce(r.next_review_on < $1, false) = $13)
-            and ($14::date is null or g.next_target_date <= $14)
-            and ($15::uuid is null or v.case_id > $15)
+            and ($10::text is null or v.stage = $10)
+            and ($11::text is null or c.case_lead_id = $11
+                 or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $11))
+            and ($12::text is null or c.team = $12)
+            and ($13::text is null or c.focus_area = $13)
+            and ($14::boolean is null or coalesce(r.next_review_on < $1, false) = $14)
+            and ($15::date is null or g.next_target_date <= $15)
+            and ($16::uuid is null or v.case_id > $16)
           order by v.case_id
-          limit $16",
+          limit $17",
         view = view_table(domain),
         reach = reach_condition(2, "$1"),
     );
@@ -264,6 +264,7 @@ pub async fn list(
         .bind(reach.whole_municipality)
         .bind(&reach.team)
         .bind(&reach.domain)
+        .bind(&reach.organisation)
         .bind(&reach.worker)
         .bind(&reach.partner)
         .bind(&reach.receiving)

@@ -12,8 +12,9 @@ use uuid::Uuid;
 pub struct CaseScope {
     pub municipality: String,
     pub team: String,
-    /// The holding team's domain.
+    /// The holding team's domain and organisation.
     pub domain: String,
+    pub organisation: String,
     /// Assigned workers, the case lead and the process lead.
     pub workers: Vec<String>,
     /// Involved partner organisations whose basis holds today.
@@ -59,7 +60,7 @@ pub async fn scope(
 ) -> Result<Option<CaseScope>, sqlx::Error> {
     let sharing = sharing("$2");
     sqlx::query_as(&format!(
-        "select c.municipality, c.team, c.domain,
+        "select c.municipality, c.team, c.domain, c.organisation,
                 array(select a.worker_id from caseload_assignments a where a.case_id = c.case_id
                       union select c.case_lead_id where c.case_lead_id is not null
                       union select c.process_lead_id where c.process_lead_id is not null) as workers,
@@ -87,8 +88,10 @@ pub struct Reach {
     pub whole_municipality: bool,
     /// Cases held by this team of `domain`.
     pub team: Option<String>,
-    /// The domain of `team`: a team is known by its name and domain.
+    /// The domain and organisation of `team`: a team is known by its
+    /// municipality, organisation, domain and name together.
     pub domain: Option<String>,
+    pub organisation: Option<String>,
     /// Cases this worker is assigned to or leads.
     pub worker: Option<String>,
     /// Cases this partner organisation is involved with.
@@ -109,18 +112,18 @@ impl Reach {
 }
 
 /// The SQL condition for `Reach` on `caseload c`, with its parameters from `$first` on:
-/// municipality, whole municipality, team, domain, worker, partner,
-/// receiving; `today` names the parameter with the day a partner's basis
+/// municipality, whole municipality, team, domain, organisation, worker,
+/// partner, receiving; `today` names the parameter with the day a partner's basis
 /// must hold on. It grants what `authorize` grants a reader, relation by
 /// relation.
 pub(crate) fn reach_condition(first: usize, today: &str) -> String {
-    let [m, whole, team, domain, worker, partner, receiving] =
+    let [m, whole, team, domain, organisation, worker, partner, receiving] =
         std::array::from_fn(|i| format!("${}", first + i));
     let sharing = sharing(today);
     format!(
         "((({m}::text is null or c.municipality = {m})
           and ({whole}::boolean
-               or (c.team = {team} and c.domain = {domain})
+               or (c.team = {team} and c.domain = {domain} and c.organisation = {organisation})
                or c.case_lead_id = {worker} or c.process_lead_id = {worker}
                or exists (select from caseload_assignments a
                            where a.case_id = c.case_id and a.worker_id = {worker})

@@ -26,6 +26,8 @@ struct Row {
     team: String,
     /// The domain of the holding team.
     domain: String,
+    /// The organisation of the holding team.
+    organisation: String,
     stage: String,
     risk_level: Option<String>,
     case_lead_id: Option<String>,
@@ -127,6 +129,7 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             focus_area: referral.focus_area.to_string(),
             team: referral.team.to_string(),
             domain: referral.domain.to_string(),
+            organisation: referral.organisation.to_string(),
             stage: "referred".into(),
             risk_level: None,
             case_lead_id: None,
@@ -174,6 +177,9 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             row.focus_area = focus_area.to_string();
             row.team = team.to_string();
             row.handover_to = None;
+            if let HandoverAccepted(handover) = &recorded.event {
+                row.organisation = handover.organisation.to_string();
+            }
         }
         HandoverProposed(proposal) => row.handover_to = Some(proposal.municipality.to_string()),
         HandoverDeclined(_) => row.handover_to = None,

@@ -183,6 +183,13 @@ impl TestApp {
             .await
     }
 
+    /// A request as `user`, so that Casus knows them as its token says (a
+    /// worker is assignable once known).
+    pub async fn sign_in(&self, user: &User) {
+        let answer = self.get(user, "/api/v1/cases").await;
+        assert_ne!(answer.status, 401, "{}", answer.body);
+    }
+
     /// Posts and insists on success; answers the new version.
     pub async fn record(&self, user: &User, path: &str, body: Value) -> Answer {
         let answer = self.post(user, path, body).await;
@@ -240,5 +247,6 @@ pub async fn router(db: &TestDb, key: &DevKey) -> axum::Router {
         )),
         settings: std::sync::Arc::new(Settings::default()),
         keyring: db.keyring.clone(),
+        workers: std::sync::Arc::new(casus_api::Registry::new(db.pool.clone())),
     })
 }

@@ -366,7 +366,12 @@ async fn open(app: &TestApp, by: &User, focus_area: &str) -> String {
 }
 
 async fn fixture(app: &TestApp) -> Cases {
-    let zuid1 = User::worker("w-setup-1", "zuid-1");
+    // The caller's team is wijkteam-zuid's zuid-1; gemeente-rotterdam's
+    // zuid-2 holds the other team's case and involves wijkteam-zuid.
+    let zuid1 = User {
+        org: "wijkteam-zuid",
+        ..User::worker("w-setup-1", "zuid-1")
+    };
     let zuid2 = User::worker("w-setup-2", "zuid-2");
     let amsterdam = User {
         municipality: Some(AMSTERDAM),
@@ -379,6 +384,13 @@ async fn fixture(app: &TestApp) -> Cases {
         other_municipality: open(app, &amsterdam, "amsterdam-zuidoost").await,
         partner: open(app, &zuid2, "rotterdam-zuid").await,
     };
+    // Assignable once known: the caller, and the worker the writes name.
+    app.sign_in(&caller("case_worker")).await;
+    app.sign_in(&User {
+        org: "wijkteam-zuid",
+        ..User::worker("w-other", "zuid-1")
+    })
+    .await;
     app.record(
         &zuid1,
         &format!("/api/v1/cases/{}/assignments", cases.own),

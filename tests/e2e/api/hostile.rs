@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use proptest::sample::select;
+use proptest::strategy::{Strategy, ValueTree};
 use reqwest::Method;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -256,9 +258,62 @@ async fn the_caseload_read_is_in_the_access_log_and_auditors_give_a_reason() {
     assert_eq!(denied, 1);
 }
 
-/// A team is known by its domain as well as its name, and an assignment's
-/// free-text team gives nobody rights: for every caller, the cases listed
-/// are exactly the cases readable.
+/// The roles a random caller has.
+const ROLE_SETS: &[&[&str]] = &[
+    &["case_worker"],
+    &["case_lead"],
+    &["supervisor"],
+    &["auditor"],
+    &["case_worker", "supervisor"],
+];
+
+/// What `caller` lists is exactly what they may read, of `cases` (an
+/// auditor giving a reason).
+async fn listed_is_readable(app: &TestApp, caller: &User, cases: &[String]) {
+    let get = |path: String| async move {
+        app.send(
+            Some(caller),
+            Method::GET,
+            &path,
+            None,
+            &[("x-audit-reason", "inquiry 9")],
+        )
+        .await
+    };
+    let page = get("/api/v1/cases?limit=200".into()).await;
+    if page.status == 403 {
+        // A role that lists nothing reads nothing either.
+        for case in cases {
+            let read = get(format!("/api/v1/cases/{case}")).await;
+            assert_ne!(
+                read.status, 200,
+                "{caller:?} reads {case} but lists nothing"
+            );
+        }
+        return;
+    }
+    assert_eq!(page.status, 200, "{caller:?}: {}", page.body);
+    let mut listed: Vec<String> = page.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap().to_owned())
+        .filter(|case| cases.contains(case))
+        .collect();
+    listed.sort();
+    let mut readable = Vec::new();
+    for case in cases {
+        if get(format!("/api/v1/cases/{case}")).await.status == 200 {
+            readable.push(case.clone());
+        }
+    }
+    readable.sort();
+    assert_eq!(listed, readable, "{caller:?} lists what it can read");
+}
+
+/// A team is known by its municipality, organisation, domain and name
+/// together, and an assignment's free-text team gives nobody rights: for
+/// every caller, the cases listed are exactly the cases readable.
 #[tokio::test]
 async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     let app = TestApp::spawn().await;
@@ -284,6 +339,7 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     let first = format!("/api/v1/cases/{}", cases[0].0);
     // Someone named as of team zuid-2 on zuid-1's case, and Halt on a legal task.
     let supervisor = User::worker("s-1", "zuid-1").with_roles(&["supervisor"]);
+    app.sign_in(&User::worker("w-9", "zuid-2")).await;
     app.record(
         &supervisor,
         &format!("{first}/assignments"),
@@ -312,40 +368,94 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
         roles: &["supervisor"],
         ..police.clone()
     };
-    let callers = [
+    // A team of another organisation with the same name, and an Amsterdam
+    // case whose handover to Rotterdam is proposed.
+    let wijkteam = User {
+        org: "wijkteam-zuid",
+        ..User::worker("k-1", "zuid-1")
+    };
+    let opened = app
+        .record(
+            &wijkteam,
+            "/api/v1/cases",
+            referral("Mo Haddou", "2010-02-02"),
+        )
+        .await;
+    cases.push((
+        opened.body["case_id"].as_str().unwrap().to_owned(),
+        &wijkteam,
+    ));
+    let mut theirs = referral("Sem de Jong", "2011-01-01");
+    theirs["focus_area"] = json!("amsterdam-zuidoost");
+    let amsterdam = User {
+        municipality: Some(AMSTERDAM),
+        org: "gemeente-amsterdam",
+        ..User::worker("w-a", "zuidoost-1")
+    };
+    let opened = app.record(&amsterdam, "/api/v1/cases", theirs).await;
+    let moving = opened.body["case_id"].as_str().unwrap().to_owned();
+    let proposed = app
+        .record(
+            &amsterdam_supervisor(),
+            &format!("/api/v1/cases/{moving}/handover"),
+            json!({"municipality": "GM0599", "reason": "moved", "proposed_on": "2026-11-10"}),
+        )
+        .await;
+    let settled = app
+        .get(
+            &amsterdam,
+            &format!("/api/v1/cases/{moving}?min_version={}", proposed.version()),
+        )
+        .await;
+    assert_eq!(settled.status, 200, "{}", settled.body);
+    cases.push((moving, &amsterdam));
+    let cases: Vec<String> = cases.into_iter().map(|(case, _)| case).collect();
+
+    for caller in [
         &social,
         &other_team,
         &police,
         &halt,
         &supervisor,
         &police_supervisor,
-    ];
-    for caller in callers {
-        let page = app.get(caller, "/api/v1/cases?limit=200").await;
-        assert_eq!(page.status, 200, "{}: {}", caller.sub, page.body);
-        let mut listed: Vec<String> = page.body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["case_id"].as_str().unwrap().to_owned())
-            .collect();
-        listed.sort();
-        let mut readable = Vec::new();
-        for (case, _) in &cases {
-            if app
-                .get(caller, &format!("/api/v1/cases/{case}"))
-                .await
-                .status
-                == 200
-            {
-                readable.push(case.clone());
-            }
-        }
-        readable.sort();
-        assert_eq!(listed, readable, "{} lists what it can read", caller.sub);
+        &wijkteam,
+    ] {
+        listed_is_readable(&app, caller, &cases).await;
     }
-    // The police officer of a team also called zuid-1 has no part in it.
+    // And for callers of any organisation, domain, municipality, team and roles.
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let callers = (
+        select(&["w-1", "w-9", "k-1", "s-1", "x-1"][..]),
+        select(
+            &[
+                "gemeente-rotterdam",
+                "wijkteam-zuid",
+                "politie-rotterdam",
+                "halt-rotterdam",
+            ][..],
+        ),
+        select(&["social", "justice"][..]),
+        select(&[Some("GM0599"), Some("GM0363")][..]),
+        select(&[Some("zuid-1"), Some("zuid-2"), Some("zuidoost-1"), None][..]),
+        select(ROLE_SETS),
+    );
+    for _ in 0..40 {
+        let (sub, org, domain, municipality, team, roles) =
+            callers.new_tree(&mut runner).unwrap().current();
+        let caller = User {
+            sub,
+            org,
+            domain,
+            roles,
+            municipality,
+            team,
+        };
+        listed_is_readable(&app, &caller, &cases).await;
+    }
+    // The police officer of a team also called zuid-1 has no part in it,
+    // nor the wijkteam's zuid-1.
     assert_eq!(app.get(&police, &first).await.status, 404);
+    assert_eq!(app.get(&wijkteam, &first).await.status, 404);
     let escalation = json!({"to": "police", "reason": "no progress", "escalated_on": "2026-11-05"});
     let refused = app
         .post(&police, &format!("{first}/escalations"), escalation)
@@ -354,7 +464,7 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     let load = app.get(&police_supervisor, "/api/v1/caseload").await;
     assert_eq!(load.status, 200, "{}", load.body);
     assert!(
-        !load.body["cases"].to_string().contains(&cases[0].0),
+        !load.body["cases"].to_string().contains(&cases[0]),
         "{}",
         load.body
     );
@@ -596,4 +706,93 @@ async fn a_handed_over_case_lets_the_receiving_municipality_refer_the_person() {
         .post(&utrecht, "/api/v1/cases", again("utrecht-overvecht"))
         .await;
     assert_eq!(refused.status, 404, "{}", refused.body);
+}
+
+/// Casus learns its workers from their tokens (and again when their claims
+/// change); an assignment names a known worker of the case's municipality,
+/// organisation and domain, recorded as Casus knows them. A justice worker
+/// assigned by name got full work rights on a social case with no basis.
+#[tokio::test]
+async fn only_a_known_worker_of_the_cases_place_is_assigned() {
+    let app = TestApp::spawn().await;
+    let worker = User::worker("w-1", "zuid-1");
+    let case = included_case(&app, &worker).await;
+    let assign = |id: &str| json!({"id": id, "name": "Typed Name", "team": "zuid-9"});
+
+    let before = app.events().await;
+    let unknown = app
+        .post(&worker, &format!("{case}/assignments"), assign("w-new"))
+        .await;
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+    assert!(unknown.body["detail"].as_str().unwrap().contains("w-new"));
+    let elsewhere = [
+        User {
+            org: "politie-rotterdam",
+            domain: "justice",
+            ..User::worker("p-1", "zuid-1")
+        },
+        User {
+            org: "wijkteam-zuid",
+            ..User::worker("k-1", "zuid-1")
+        },
+        User {
+            municipality: Some(AMSTERDAM),
+            org: "gemeente-amsterdam",
+            ..User::worker("a-1", "zuidoost-1")
+        },
+    ];
+    for other in &elsewhere {
+        app.sign_in(other).await;
+        for route in ["assignments", "reassign", "leads"] {
+            let body = match route {
+                "assignments" => assign(other.sub),
+                "reassign" => json!({"from": "w-1", "to": assign(other.sub), "reason": null}),
+                _ => json!({"role": "case_lead", "lead": assign(other.sub)}),
+            };
+            let refused = app.post(&worker, &format!("{case}/{route}"), body).await;
+            assert_eq!(
+                refused.status, 422,
+                "{route} {}: {}",
+                other.sub, refused.body
+            );
+        }
+    }
+    assert_eq!(app.events().await, before, "nothing was recorded");
+
+    // A colleague of the case's place, recorded with the name and team of their token.
+    let colleague = User::worker("w-2", "zuid-2");
+    app.sign_in(&colleague).await;
+    let assigned = app
+        .record(&worker, &format!("{case}/assignments"), assign("w-2"))
+        .await;
+    let recorded: Value = sqlx::query_scalar(
+        "select payload->'WorkerAssigned' from events where aggregate_id = $1 and sequence = $2",
+    )
+    .bind(case.trim_start_matches("/api/v1/cases/"))
+    .bind(assigned.version() as i64)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded["team"], "zuid-2", "{recorded}");
+    assert_eq!(recorded["name"], "User w-2", "{recorded}");
+
+    // A change of claims is recorded at the next request.
+    let moved_team = User::worker("w-2", "zuid-3");
+    app.sign_in(&moved_team).await;
+    let (team, organisation, domain, municipality): (String, String, String, String) =
+        sqlx::query_as(
+            "select team, organisation, domain, municipality from workers where id = 'w-2'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            team.as_str(),
+            organisation.as_str(),
+            domain.as_str(),
+            municipality.as_str()
+        ),
+        ("zuid-3", "gemeente-rotterdam", "social", "GM0599")
+    );
 }

@@ -55,6 +55,10 @@ async fn a_case_from_referral_to_closure() {
     let app = TestApp::spawn().await;
     let sanne = User::worker("w-sanne", "zuid-1");
     let (lead, supervisor, halt) = (lead(), supervisor(), halt());
+    // The workers assigned below have signed in before.
+    for user in [&lead, &User::worker("w-noor", "zuid-1")] {
+        app.sign_in(user).await;
+    }
 
     // Referral: the worker opens the case; the social view has the young person.
     let opened = app

@@ -31,6 +31,7 @@ async fn lists_filter_and_page_within_the_callers_scope() {
     }
     // Case 0 is taken on and assigned to Noor; case 1 has a review that is overdue.
     let noor = json!({ "id": "w-noor", "name": "Noor", "team": "zuid-1" });
+    app.sign_in(&User::worker("w-noor", "zuid-1")).await;
     app.record(
         &sanne,
         &format!("/api/v1/cases/{}/triage", cases[0]),
