@@ -6,14 +6,22 @@
 //! collide with, nobody else to reach it), with trust authentication. When
 //! Casus runs as root, the cluster runs as the unprivileged `postgres` (or
 //! `nobody`) user, since PostgreSQL refuses to run as root.
+//!
+//! Several `casus` processes may share one cluster (two servers on one data
+//! directory, or a server and `casus verify`). Each holds a shared lock on
+//! `<dir>.lock` while it uses the cluster; the one that leaves last (it gets
+//! the lock exclusively) stops it. The kernel drops the lock of a process
+//! that dies, even by SIGKILL: the cluster then runs on, and the next
+//! `casus` finds it running, uses it, and stops it when it leaves last.
 
 use std::ffi::OsStr;
-use std::fs;
+use std::fs::{self, File};
 use std::os::unix::fs::{chown, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use nix::fcntl::{Flock, FlockArg};
 use nix::unistd::{Gid, Uid, User};
 use sqlx::postgres::PgConnectOptions;
 
@@ -55,7 +63,9 @@ pub struct Cluster {
     dir: PathBuf,
     bin: PathBuf,
     owner: Option<(Uid, Gid)>,
-    started_here: bool,
+    /// This process's share of the cluster: a shared lock, held while it
+    /// uses it.
+    lease: Flock<File>,
 }
 
 impl Cluster {
@@ -70,23 +80,40 @@ impl Cluster {
         if dir.as_os_str().len() > MAX_SOCKET_DIR {
             return Err(ClusterError::PathTooLong(dir));
         }
-        let mut cluster = Self {
+        // Waits while a last user stops the cluster, then shares it.
+        let lock = dir.with_extension("lock");
+        let file =
+            File::create(&lock).map_err(|e| io(format!("cannot create {}", lock.display()), e))?;
+        let lease = Flock::lock(file, FlockArg::LockShared).map_err(|(_, errno)| {
+            io(
+                format!("cannot lock {}", lock.display()),
+                std::io::Error::from(errno),
+            )
+        })?;
+        let cluster = Self {
             dir,
             bin,
             owner,
-            started_here: false,
+            lease,
         };
         cluster.prepare_directory()?;
         if !cluster.dir.join("PG_VERSION").exists() {
             cluster.init(durability)?;
+            tracing::info!(dir = %cluster.dir.display(), "created the private PostgreSQL cluster");
         }
         cluster.write_settings()?;
-        if !cluster.is_running() {
+        if cluster.is_running() {
+            tracing::info!(
+                dir = %cluster.dir.display(),
+                "found the private PostgreSQL cluster running: another casus uses it, or one \
+                 ended without stopping it; the last casus to leave stops it"
+            );
+        } else {
             cluster.pg_ctl(
                 ["start", "-w", "-t", "60", "-l"],
                 Some(&cluster.dir.join("server.log")),
             )?;
-            cluster.started_here = true;
+            tracing::info!(dir = %cluster.dir.display(), "started the private PostgreSQL cluster");
         }
         Ok(cluster)
     }
@@ -95,9 +122,20 @@ impl Cluster {
         &self.dir
     }
 
-    /// Whether this process started the cluster (and so should stop it).
-    pub fn started_here(&self) -> bool {
-        self.started_here
+    /// Leaves the cluster: stops it if no other `casus` uses it, and
+    /// otherwise leaves it running for them.
+    pub fn leave(self) -> Result<(), ClusterError> {
+        match self.lease.relock(FlockArg::LockExclusiveNonblock) {
+            Ok(()) => {
+                self.stop()?;
+                tracing::info!(dir = %self.dir.display(), "stopped the private PostgreSQL cluster");
+            }
+            Err(_) => tracing::info!(
+                dir = %self.dir.display(),
+                "left the private PostgreSQL cluster running: another casus uses it"
+            ),
+        }
+        Ok(())
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {

@@ -71,10 +71,10 @@ impl Database {
         Ok(pool)
     }
 
-    /// Stops the private cluster if this process started it.
+    /// Leaves the private cluster: stopped if no other `casus` uses it.
     pub async fn close(self) -> anyhow::Result<()> {
-        if let Some(cluster) = self.cluster.filter(Cluster::started_here) {
-            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        if let Some(cluster) = self.cluster {
+            tokio::task::spawn_blocking(move || cluster.leave()).await??;
         }
         Ok(())
     }

@@ -71,6 +71,87 @@ fn without_a_database_url_casus_runs_its_own_cluster() {
     );
 }
 
+/// A free TCP port on the loopback address.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Two servers on one data directory share its private cluster: stopping
+/// either leaves the other serving, and the last one stops the cluster.
+/// (The first to stop used to stop the cluster under the second, which
+/// answered 503 for good.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_share_one_private_cluster_and_the_last_stops_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let serve = |port: u16| {
+        casus()
+            .arg("serve")
+            .env("CASUS_DATA_DIR", data.path())
+            .env("CASUS_LISTEN", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "info")
+            .env("CASUS_LOG_FORMAT", "json")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let ready = |port: u16| async move {
+        for _ in 0..300 {
+            if http_get(port, "/ready").await.starts_with("HTTP/1.1 200") {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    };
+    let stop = |server: std::process::Child| {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(server.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .unwrap();
+        let output = server.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned()
+    };
+    let (a, b) = (free_port(), free_port());
+    let first = serve(a);
+    assert!(ready(a).await, "the first server is ready");
+    let second = serve(b);
+    assert!(ready(b).await, "the second server is ready");
+
+    let first_log = stop(first);
+    assert!(
+        first_log.contains("left the private PostgreSQL cluster running"),
+        "{first_log}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(ready(b).await, "the second server still serves");
+    let pid = data.path().join("postgres/postmaster.pid");
+    assert!(pid.exists(), "the cluster runs on");
+
+    let second_log = stop(second);
+    assert!(
+        second_log.contains("found the private PostgreSQL cluster running"),
+        "{second_log}"
+    );
+    assert!(
+        second_log.contains("stopped the private PostgreSQL cluster"),
+        "{second_log}"
+    );
+    assert!(!pid.exists(), "the last server stopped the cluster");
+}
+
 #[tokio::test]
 async fn rebuild_replays_a_view_and_reports_its_rate() {
     let db = TestDb::new().await;
