@@ -92,6 +92,17 @@ fn check_place(
 }
 
 impl CaseFile {
+    fn require_nothing_running(&self) -> Result<(), CaseError> {
+        let running = self
+            .interventions
+            .iter()
+            .find(|(_, status)| **status == InterventionStatus::Running);
+        match running {
+            Some((id, _)) => Err(CaseError::InterventionRunning(*id)),
+            None => Ok(()),
+        }
+    }
+
     fn decide(&self, action: CaseCommand, version: u64, programme: &Programme) -> Decision {
         use CaseCommand::*;
         let describe = action.describe();
@@ -308,16 +319,13 @@ impl CaseFile {
             }
             StartAftercare(aftercare) => {
                 self.require_stage(&[Stage::Active], describe)?;
+                // Aftercare leads to closing, which a running intervention
+                // stands in the way of: refuse where the worker can act.
+                self.require_nothing_running()?;
                 vec![CaseEvent::AftercareStarted(aftercare)]
             }
             CloseCase(closure) => {
-                let running = self
-                    .interventions
-                    .iter()
-                    .find(|(_, status)| **status == InterventionStatus::Running);
-                if let Some((id, _)) = running {
-                    return Err(CaseError::InterventionRunning(*id));
-                }
+                self.require_nothing_running()?;
                 vec![CaseEvent::CaseClosed(closure)]
             }
             ReopenCase(reopening) => {

@@ -62,7 +62,7 @@ pub enum CaseError {
     HaltNeedsConsent,
     #[error("the young person is under 16: a Halt intervention also needs the consent of a parent or guardian")]
     HaltNeedsParentalConsent,
-    #[error("intervention {0} is still running: complete or cancel it before closing the case")]
+    #[error("intervention {0} is still running: complete or cancel it before aftercare or closing the case")]
     InterventionRunning(InterventionId),
     #[error("worker {0} is already assigned to this case")]
     AlreadyAssigned(WorkerId),

@@ -1101,7 +1101,7 @@ fn a_withdrawn_consent_no_longer_counts() {
 }
 
 #[test]
-fn closing_needs_no_running_intervention() {
+fn aftercare_and_closing_need_no_running_intervention() {
     let running = with(
         active(),
         [
@@ -1113,8 +1113,16 @@ fn closing_needs_no_running_intervention() {
         ],
     );
     refuses(
-        running,
+        running.clone(),
         CaseCommand::CloseCase(closure(CaseResult::GoalsAchieved)),
+        CaseError::InterventionRunning(id(30)),
+    );
+    // Aftercare leads to closing: refused where the worker can still act.
+    refuses(
+        running,
+        CaseCommand::StartAftercare(Aftercare {
+            started_on: day(2026, 7, 1),
+        }),
         CaseError::InterventionRunning(id(30)),
     );
 }

@@ -237,7 +237,7 @@ pub async fn list(
         "select v.case_id, v.version, v.stage, v.municipality, v.focus_area, v.team, v.subject_name,
                 v.erased, v.case_lead_id, v.case_lead_name, v.risk_level, v.referred_on,
                 v.last_contact_on, r.next_review_on,
-                coalesce(r.next_review_on < $1, false) as review_overdue, g.next_target_date
+                (v.stage <> 'closed' and coalesce(r.next_review_on < $1, false)) as review_overdue, g.next_target_date
            from {view} v
            join caseload c on c.case_id = v.case_id
            left join lateral (select min(due_on) as next_review_on from case_reviews
@@ -250,7 +250,8 @@ pub async fn list(
                  or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $11))
             and ($12::text is null or c.team = $12)
             and ($13::text is null or c.focus_area = $13)
-            and ($14::boolean is null or coalesce(r.next_review_on < $1, false) = $14)
+            and ($14::boolean is null
+                 or (v.stage <> 'closed' and coalesce(r.next_review_on < $1, false)) = $14)
             and ($15::date is null or g.next_target_date <= $15)
             and ($16::uuid is null or v.case_id > $16)
           order by v.case_id

@@ -119,6 +119,20 @@ async fn lists_filter_and_page_within_the_callers_scope() {
     );
     assert_eq!(only("target_before=2027-02-01").await, [cases[0].clone()]);
     assert_eq!(only("target_before=2027-01-01").await, Vec::<String>::new());
+    // A closed case has no overdue review, though one was never held.
+    let closed = app
+        .record(
+            &sanne,
+            &format!("/api/v1/cases/{}/close", cases[1]),
+            json!({ "result": "moved", "summary": null, "closed_on": "2026-11-06" }),
+        )
+        .await;
+    app.get(
+        &sanne,
+        &format!("/api/v1/cases/{}?min_version={}", cases[1], closed.version()),
+    )
+    .await;
+    assert_eq!(only("review_overdue=true").await, Vec::<String>::new());
 
     // Another team sees none of them; an auditor of the municipality sees all.
     assert_eq!(
