@@ -148,16 +148,18 @@ pub fn signer(
     Ok(Signer::new(SigningKey::from_bytes(&bytes)))
 }
 
-/// Prints the export of one case, and logs it in the access log.
+/// Prints the export of one case, and logs it in the access log with who
+/// exported it and why.
 pub async fn export(
     pool: &PgPool,
     keyring: &Keyring,
     signer: &Signer,
     case: &str,
+    user: &str,
+    reason: &str,
 ) -> anyhow::Result<()> {
     let case: CaseId = case.parse().context("--case takes a case id (a UUID)")?;
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    casus_api::audit::log_cli_export(pool, case, &user).await?;
+    casus_api::audit::log_cli_export(pool, case, user, reason).await?;
     let export = casus_api::audit::build_export(
         pool,
         keyring,

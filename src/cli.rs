@@ -198,6 +198,12 @@ pub enum Commands {
         /// The case id.
         #[arg(long)]
         case: String,
+        /// Why you export it (e.g. the inquiry's reference), for the access log.
+        #[arg(long)]
+        reason: String,
+        /// Who exports it, for the access log (default: the operating-system user).
+        #[arg(long = "as", value_name = "NAME")]
+        operator: Option<String>,
     },
 }
 
@@ -264,7 +270,21 @@ impl Cli {
                 Commands::Verify(args) => audit::verify(&pool, args, &signer).await,
                 Commands::RotateMasterKey { to } => privacy::rotate(&pool, &keyring, &to).await,
                 Commands::Retention(args) => retention::run(&pool, &keyring, &signer, args).await,
-                Commands::Export { case } => audit::export(&pool, &keyring, &signer, &case).await,
+                Commands::Export {
+                    case,
+                    reason,
+                    operator,
+                } => {
+                    let operator = operator
+                        .or_else(|| std::env::var("USER").ok())
+                        .or_else(|| std::env::var("LOGNAME").ok())
+                        .filter(|name| !name.trim().is_empty());
+                    let Some(operator) = operator else {
+                        anyhow::bail!("name who exports the case with --as (no USER is set)");
+                    };
+                    anyhow::ensure!(!reason.trim().is_empty(), "give the reason with --reason");
+                    audit::export(&pool, &keyring, &signer, &case, &operator, &reason).await
+                }
                 Commands::Seed { cases, seed } => {
                     seed::run(&pool, &keyring, &signer, cases, seed).await
                 }

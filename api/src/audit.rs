@@ -390,6 +390,7 @@ pub async fn log_cli_export(
     pool: &sqlx::PgPool,
     case: CaseId,
     user: &str,
+    reason: &str,
 ) -> Result<(), sqlx::Error> {
     let entry = access::Access {
         action: "export",
@@ -399,11 +400,11 @@ pub async fn log_cli_export(
         role: None,
         organisation: "casus operator".into(),
         domain: "none".into(),
-        purpose: "export on the command line".into(),
+        purpose: reason.to_owned(),
         network_address: None,
         view: "export",
         sensitivity: "audit",
-        basis: "server access".into(),
+        basis: format!("audit: {reason} (server access)"),
         request_id: Uuid::now_v7(),
         municipality: None,
     };

@@ -1,6 +1,8 @@
 //! The read routes of cases: the list, one case and its timeline, each as
 //! the caller's domain sees it.
 
+use std::time::Instant;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -73,18 +75,21 @@ pub struct ReadParams {
     min_version: Option<u64>,
 }
 
-/// Waits for `tables` to reflect `version` of `case`, or answers 503.
+/// Waits until `deadline` for `tables` to reflect `version` of `case`, or
+/// answers 503.
 pub(crate) async fn wait(
     state: &AppState,
     case: CaseId,
     version: Option<u64>,
     tables: &[Versioned],
+    deadline: Instant,
 ) -> Result<(), ApiError> {
     let Some(version) = version else {
         return Ok(());
     };
     for table in tables {
-        if !wait_for_version(&state.pool, *table, case, version, state.settings.read_wait).await? {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if !wait_for_version(&state.pool, *table, case, version, left).await? {
             return Err(view_behind(version));
         }
     }

@@ -41,7 +41,11 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     }
     span.in_scope(|| {
         let latency_ms = elapsed.as_secs_f64() * 1000.0;
-        if status.is_server_error() {
+        // A 503 (a view behind, the database out of reach) says when to try
+        // again and is expected now and then; anything else of 5xx is a fault.
+        if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+            tracing::warn!(status = status.as_u16(), latency_ms, "answered");
+        } else if status.is_server_error() {
             tracing::error!(status = status.as_u16(), latency_ms, "answered");
         } else {
             tracing::info!(status = status.as_u16(), latency_ms, "answered");

@@ -3,6 +3,8 @@
 //! privacy officers read on the ground of a reason they give in
 //! `X-Audit-Reason`; without one they are refused (and that is logged too).
 
+use std::time::Instant;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use casus_domain::{CaseId, Role};
@@ -191,9 +193,11 @@ impl Reader {
         min_version: Option<u64>,
         tables: &[Versioned],
     ) -> Result<Grant, ApiError> {
-        match self.authorize(case, action, min_version).await {
+        // One wait in all, for the access facts and the views.
+        let deadline = Instant::now() + self.state.settings.read_wait;
+        match self.authorize(case, action, min_version, deadline).await {
             Ok((grant, basis)) => {
-                crate::cases::wait(&self.state, case, min_version, tables).await?;
+                crate::cases::wait(&self.state, case, min_version, tables, deadline).await?;
                 self.shown(seen, grant.role, basis, &[case.as_uuid()])
                     .await?;
                 Ok(grant)
@@ -207,6 +211,7 @@ impl Reader {
         case: CaseId,
         action: Action,
         min_version: Option<u64>,
+        deadline: Instant,
     ) -> Result<(Grant, String), ApiError> {
         require_role(&self.caller, action)?;
         let pool = &self.state.pool;
@@ -217,7 +222,7 @@ impl Reader {
         if logged == 0 {
             return Err(ApiError::NotFound);
         }
-        let wait = self.state.settings.read_wait;
+        let wait = deadline.saturating_duration_since(Instant::now());
         if !wait_for_version(pool, Versioned::Caseload, case, logged, wait).await? {
             return Err(crate::cases::view_behind(logged));
         }

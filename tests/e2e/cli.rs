@@ -510,11 +510,32 @@ async fn verify_receipts_and_export_on_the_command_line() {
     assert_succeeded(&later);
     assert!(String::from_utf8_lossy(&later.stdout).contains("extends the receipt"));
 
-    let export = run(&["export", "--case", &case.to_string()]);
+    // An export says who and why, as the access log needs.
+    let unexplained = run(&["export", "--case", &case.to_string()]);
+    assert!(!unexplained.status.success());
+    assert!(String::from_utf8_lossy(&unexplained.stderr).contains("--reason"));
+    let export = run(&[
+        "export",
+        "--case",
+        &case.to_string(),
+        "--reason",
+        "inquiry 2026-17",
+        "--as",
+        "Auditor Rotterdam",
+    ]);
     assert_succeeded(&export);
     let document: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(document["events"].as_array().unwrap().len(), 2);
     assert_eq!(document["verification"]["ok"], true);
+    let logged = document["access_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|entry| entry["action"] == "export")
+        .expect("the export is in the access log")
+        .clone();
+    assert_eq!(logged["user_name"], "Auditor Rotterdam", "{logged}");
+    assert_eq!(logged["purpose"], "inquiry 2026-17", "{logged}");
 
     let mut tx = db.pool.begin().await.unwrap();
     sqlx::query("set local session_replication_role = replica")
