@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::secret;
+use crate::words::plural;
 use casus_domain::CaseId;
 use casus_store::audit::chain;
 use casus_store::audit::receipt::{self, Receipt};
@@ -30,16 +31,17 @@ pub struct VerifyArgs {
 pub async fn verify(pool: &PgPool, args: VerifyArgs, signer: &Signer) -> anyhow::Result<()> {
     let total = chain::count(pool).await?;
     let bar = ProgressBar::new(total as u64).with_style(
-        ProgressStyle::with_template("verify {bar:40} {pos}/{len} events ({per_sec})")
-            .expect("a valid template"),
+        ProgressStyle::with_template("verify {bar:40} {pos}/{len} events ({rate})")
+            .expect("a valid template")
+            .with_key("rate", crate::words::rate("events")),
     );
     let key = signer.verifying_key();
     let report = chain::verify(pool, &key, None, |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
     println!(
-        "{} streams, {} events: {}",
-        report.streams,
-        report.events,
+        "{}, {}: {}",
+        plural(report.streams as i64, "case", "cases"),
+        plural(report.events as i64, "event", "events"),
         if report.broken.is_empty() {
             "every chain and signature holds"
         } else {

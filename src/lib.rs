@@ -14,3 +14,4 @@ mod secret;
 mod seed;
 pub mod serve;
 mod token;
+mod words;

@@ -26,8 +26,9 @@ pub async fn run(pool: &PgPool, keyring: &Keyring, only: Option<&str>) -> anyhow
         );
     }
     let style = ProgressStyle::with_template(
-        "{prefix:>18} [{bar:30}] {human_pos}/{human_len} events, {per_sec}, {elapsed_precise}",
+        "{prefix:>18} [{bar:30}] {human_pos}/{human_len} events, {rate}, {elapsed_precise}",
     )?
+    .with_key("rate", crate::words::rate("events"))
     .progress_chars("=> ");
     let bars = MultiProgress::new();
     let started = Instant::now();

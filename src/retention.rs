@@ -9,6 +9,8 @@ use casus_domain::{
 use casus_projections::queries::retention::{due, Due};
 use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
+
+use crate::words::plural;
 use casus_store::{Actor, CaseStore, CommandError, Metadata};
 use chrono::NaiveDate;
 use sqlx::PgPool;
@@ -40,9 +42,9 @@ pub async fn run(
     let mut cases = 0;
     for subject in &subjects {
         println!(
-            "{verb} subject {}: {} case(s), last closed {} ({}), kept until {}",
+            "{verb} young person {}: {}: last closed {} ({}), kept until {}",
             subject.subject_id,
-            subject.cases,
+            plural(subject.cases, "case", "cases") + ": " + &subject.case_ids.join(", "),
             subject.last_closed,
             subject.results.join(", "),
             subject.kept_until
@@ -51,8 +53,9 @@ pub async fn run(
     }
     if args.dry_run {
         println!(
-            "retention on {as_of}: {} subject(s) with {cases} case(s) are due; nothing changed (dry run)",
-            subjects.len()
+            "retention on {as_of}: {} with {} due; nothing changed (dry run)",
+            plural(subjects.len() as i64, "young person", "young people"),
+            plural(cases, "case", "cases")
         );
         return Ok(());
     }
@@ -67,7 +70,7 @@ pub async fn run(
             }
             // A case reopened since the view was read: the subject stays.
             Err(CommandError::Rejected(refusal)) => {
-                println!("kept subject {}: {refusal}", subject.subject_id);
+                println!("kept young person {}: {refusal}", subject.subject_id);
             }
             Err(error) => {
                 return Err(error)
@@ -76,8 +79,9 @@ pub async fn run(
         }
     }
     println!(
-        "retention on {as_of}: {} subject(s) due, {erased} case(s) erased",
-        subjects.len()
+        "retention on {as_of}: {} due, {} erased",
+        plural(subjects.len() as i64, "young person", "young people"),
+        plural(erased as i64, "case", "cases")
     );
     Ok(())
 }

@@ -50,8 +50,9 @@ pub async fn write(
     let today = casus_store::clock::today();
     let mut rng = StdRng::seed_from_u64(seed);
     let bar = ProgressBar::new(cases as u64).with_style(
-        ProgressStyle::with_template("seed {bar:40} {pos}/{len} cases, {msg} ({per_sec})")
-            .expect("a valid template"),
+        ProgressStyle::with_template("seed {bar:40} {pos}/{len} cases, {msg} ({rate})")
+            .expect("a valid template")
+            .with_key("rate", crate::words::rate("cases")),
     );
     let started = Instant::now();
     let mut events = 0_u64;

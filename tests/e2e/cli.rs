@@ -494,7 +494,7 @@ async fn verify_receipts_and_export_on_the_command_line() {
     assert_succeeded(&made);
     let stdout = String::from_utf8_lossy(&made.stdout);
     assert!(
-        stdout.contains("1 streams, 1 events: every chain and signature holds"),
+        stdout.contains("1 case, 1 event: every chain and signature holds"),
         "{stdout}"
     );
     store

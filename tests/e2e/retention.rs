@@ -95,7 +95,9 @@ async fn only_subjects_past_their_period_are_erased() {
     // advice_given is kept 5 years: on 2031-11-05 only the early one is due.
     let dry = retention(&app, &["--dry-run", "--as-of", "2031-11-05"]);
     assert!(
-        dry.contains(&format!("would erase subject {early}")),
+        dry.contains(&format!(
+            "would erase young person {early}: 1 case: {early_case} (GM0599)"
+        )),
         "{dry}"
     );
     assert!(
@@ -103,7 +105,7 @@ async fn only_subjects_past_their_period_are_erased() {
         "{dry}"
     );
     assert!(
-        dry.contains("1 subject(s) with 1 case(s) are due; nothing changed"),
+        dry.contains("1 young person with 1 case due; nothing changed"),
         "{dry}"
     );
     assert_eq!(app.events().await, events_before, "a dry run wrote events");
@@ -111,13 +113,13 @@ async fn only_subjects_past_their_period_are_erased() {
 
     let one_day_early = retention(&app, &["--as-of", "2031-11-04"]);
     assert!(
-        one_day_early.contains("0 subject(s) due, 0 case(s) erased"),
+        one_day_early.contains("0 young people due, 0 cases erased"),
         "{one_day_early}"
     );
     assert!(erased(&app).await.is_empty());
 
     let run = retention(&app, &["--as-of", "2031-11-05"]);
-    assert!(run.contains("1 subject(s) due, 1 case(s) erased"), "{run}");
+    assert!(run.contains("1 young person due, 1 case erased"), "{run}");
     assert_eq!(erased(&app).await, vec![early]);
     assert_eq!(erasure_events(&app, &early_case).await, 1);
     assert_eq!(erasure_events(&app, &late_case).await, 0);
@@ -125,7 +127,7 @@ async fn only_subjects_past_their_period_are_erased() {
     // Years later the late one goes too; a young person with an open case never.
     let later = retention(&app, &["--as-of", "2040-01-01"]);
     assert!(
-        later.contains("1 subject(s) due, 1 case(s) erased"),
+        later.contains("1 young person due, 1 case erased"),
         "{later}"
     );
     let mut expected = vec![early, late];

@@ -10,6 +10,8 @@ use uuid::Uuid;
 pub struct Due {
     pub subject_id: Uuid,
     pub cases: i64,
+    /// Each case as `<case id> (<municipality>)`, for the operator to recognise.
+    pub case_ids: Vec<String>,
     pub last_closed: NaiveDate,
     /// The day the last case's period ended.
     pub kept_until: NaiveDate,
@@ -21,7 +23,9 @@ pub struct Due {
 /// subject; so does a result without a period.
 pub async fn due(pool: &PgPool, as_of: NaiveDate) -> Result<Vec<Due>, sqlx::Error> {
     sqlx::query_as(
-        "select s.subject_id, count(*) as cases, max(v.closed_on) as last_closed,
+        "select s.subject_id, count(*) as cases,
+                array_agg(s.case_id::text || ' (' || s.municipality || ')' order by s.case_id) as case_ids,
+                max(v.closed_on) as last_closed,
                 max((v.closed_on + p.keep)::date) as kept_until,
                 array_agg(distinct v.result) as results
            from case_subjects s

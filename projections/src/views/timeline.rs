@@ -45,6 +45,11 @@ impl Entry {
     }
 }
 
+/// "1 goal", "2 goals".
+fn goal_count(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "goal" } else { "goals" })
+}
+
 /// A domain code as words: `police_contact` → "police contact".
 fn words<T: serde::Serialize>(value: &T) -> String {
     code(value).replace('_', " ")
@@ -115,12 +120,12 @@ fn entry(event: &CaseEvent) -> Entry {
         )),
         PlanAgreed(p) => Entry::new(
             p.agreed_on,
-            format!("Plan agreed with {} goals", p.goals.len()),
+            format!("Plan agreed with {}", goal_count(p.goals.len())),
         )
         .detail(goals(&p.goals)),
         PlanRevised(r) => Entry::new(
             r.plan.agreed_on,
-            format!("Plan revised: {} goals", r.plan.goals.len()),
+            format!("Plan revised: {}", goal_count(r.plan.goals.len())),
         )
         .detail(format!("{}\n{}", personal(&r.reason), goals(&r.plan.goals))),
         GoalAchieved(g) => Entry::new(g.achieved_on, "Goal achieved"),

@@ -129,7 +129,11 @@ async fn lists_filter_and_page_within_the_callers_scope() {
         .await;
     app.get(
         &sanne,
-        &format!("/api/v1/cases/{}?min_version={}", cases[1], closed.version()),
+        &format!(
+            "/api/v1/cases/{}?min_version={}",
+            cases[1],
+            closed.version()
+        ),
     )
     .await;
     assert_eq!(only("review_overdue=true").await, Vec::<String>::new());
