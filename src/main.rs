@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use casus::cli::{Cli, Commands, LogFormat};
@@ -11,8 +12,10 @@ async fn main() -> ExitCode {
     let quiet = matches!(cli.command, Some(Commands::Bench(_)));
     let fallback = if quiet { "warn" } else { "info,sqlx=warn" };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(fallback));
+    // Colour for a person at a terminal, never into files and pipes.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match cli.log_format {
         LogFormat::Json => logs.json().init(),

@@ -36,7 +36,8 @@ pub struct View {
     view: String,
     global_position: i64,
     events_applied: i64,
-    /// Commit-to-applied lag of the last batch, in milliseconds.
+    /// How far behind the log, in milliseconds: 0 when every committed
+    /// event is applied; else the lag of the last batch plus the time since.
     lag_ms: Option<i64>,
     /// Why the view is stopped, if it is.
     error: Option<String>,

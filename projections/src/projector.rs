@@ -330,6 +330,8 @@ pub struct ViewStatus {
     pub view: String,
     pub global_position: i64,
     pub events_applied: i64,
+    /// How far behind the log the view is: 0 when it has applied every
+    /// committed event; else the lag of its last batch plus the time since.
     pub lag_ms: Option<i64>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub error: Option<String>,
@@ -338,7 +340,12 @@ pub struct ViewStatus {
 
 pub async fn status(pool: &PgPool) -> Result<Vec<ViewStatus>, sqlx::Error> {
     sqlx::query_as(
-        "select view, global_position, events_applied, lag_ms, updated_at, error, failed_at
+        "select view, global_position, events_applied,
+                case when global_position >= (select coalesce(max(global_position), 0) from events)
+                     then 0
+                     else lag_ms + (extract(epoch from clock_timestamp() - updated_at) * 1000)::bigint
+                end as lag_ms,
+                updated_at, error, failed_at
            from projection_checkpoints order by view",
     )
     .fetch_all(pool)

@@ -63,6 +63,17 @@ fn without_a_database_url_casus_runs_its_own_cluster() {
     for _ in 0..2 {
         assert_succeeded(&migrate("CASUS_DATA_DIR", data.path()));
     }
+    // The log goes to a pipe here: plain text, no colour codes.
+    let logged = casus()
+        .arg("migrate")
+        .env("CASUS_DATA_DIR", data.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert_succeeded(&logged);
+    let stderr = String::from_utf8_lossy(&logged.stderr);
+    assert!(stderr.contains("private PostgreSQL cluster"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
     let cluster = data.path().join("postgres");
     assert!(cluster.join("PG_VERSION").exists());
     assert!(

@@ -294,3 +294,56 @@ async fn tokens_that_do_not_hold_are_401() {
     }
     app.stop().await;
 }
+
+/// `/ready` reports a view caught up with the log as 0 ms behind, not the
+/// lag of its last batch long after (it showed 1.5 s for good).
+#[tokio::test]
+async fn ready_reports_no_lag_once_the_views_caught_up() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let opened = app
+        .record(
+            &sanne,
+            "/api/v1/cases",
+            referral("Jayden Bakker", "2011-03-14"),
+        )
+        .await;
+    let case = opened.body["case_id"].as_str().unwrap();
+    let timeline = app
+        .get(
+            &sanne,
+            &format!(
+                "/api/v1/cases/{case}/timeline?min_version={}",
+                opened.version()
+            ),
+        )
+        .await;
+    assert_eq!(timeline.status, 200, "{timeline:?}");
+    // Every view applies the referral; then none is behind.
+    let mut lags = Vec::new();
+    for _ in 0..100 {
+        let ready = app.send(None, Method::GET, "/ready", None, &[]).await;
+        assert_eq!(ready.status, 200, "{ready:?}");
+        lags = ready.body["views"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["lag_ms"].as_i64())
+            .collect();
+        if lags.iter().all(|lag| *lag == Some(0)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(lags.iter().all(|lag| *lag == Some(0)), "{lags:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let later = app.send(None, Method::GET, "/ready", None, &[]).await;
+    assert!(
+        later.body["views"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["lag_ms"] == 0),
+        "{later:?}"
+    );
+}
