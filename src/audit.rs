@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::secret;
+use crate::secret::KeyFile;
 use crate::words::plural;
 use casus_domain::CaseId;
 use casus_store::audit::chain;
@@ -118,30 +118,29 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, signer: &Signer) -> anyhow:
     Ok(())
 }
 
-/// The audit key from `CASUS_AUDIT_KEY`, or in development from a key Casus
-/// makes under the data directory: the Ed25519 key that signs every event
+/// Where the audit key is: `CASUS_AUDIT_KEY`, or in development a key Casus
+/// makes under the data directory when first needed. It signs every event
 /// and snapshot Casus writes, and receipts.
-pub fn signer(
+pub fn audit_key_file(
     configured: Option<&Path>,
     data_dir: &Path,
     production: bool,
-) -> anyhow::Result<Signer> {
-    let path = match configured {
-        Some(path) => path.to_owned(),
-        None => {
-            anyhow::ensure!(
-                !production,
-                "CASUS_ENV=production needs CASUS_AUDIT_KEY: the file with the Ed25519 key \
-                 (64 hexadecimal characters) that signs every event Casus appends"
-            );
-            let path = data_dir.join("audit-signing-key");
-            secret::create(&path, "audit key", || {
-                hex::encode(SigningKey::generate(&mut rand::rngs::OsRng).as_bytes())
-            })?;
-            path
-        }
-    };
-    let text = std::fs::read_to_string(&path)
+) -> anyhow::Result<KeyFile> {
+    KeyFile::resolve(
+        configured,
+        data_dir,
+        production,
+        "CASUS_AUDIT_KEY",
+        "Ed25519 key (64 hexadecimal characters) that signs every event Casus appends",
+        "audit-signing-key",
+        || hex::encode(SigningKey::generate(&mut rand::rngs::OsRng).as_bytes()),
+    )
+}
+
+/// The signer of the audit key in `file`.
+pub fn signer(file: &KeyFile) -> anyhow::Result<Signer> {
+    let path = file.open()?;
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the audit key {}", path.display()))?;
     let bytes = hex::decode(text.trim())
         .ok()

@@ -24,6 +24,11 @@ pub struct Cli {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
 
+    /// Let DATABASE_URL name the server's maintenance or template database (`postgres`,
+    /// `template0`, `template1`), which Casus otherwise refuses to fill with its tables.
+    #[arg(long, env = "CASUS_ALLOW_MAINTENANCE_DATABASE", global = true)]
+    pub allow_maintenance_database: bool,
+
     /// Where Casus keeps its local state (the private cluster in `postgres/`, the development key).
     #[arg(long, env = "CASUS_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
@@ -228,11 +233,29 @@ impl Cli {
             ),
             _ => None,
         };
-        let keyring = privacy::keyring(self.master_key.as_deref(), &self.data_dir, production)?;
-        let signer = audit::signer(self.audit_key.as_deref(), &self.data_dir, production)?;
-        let database = Database::open(self.database_url.as_deref(), &self.data_dir).await?;
+        if let Commands::Bench(args) = command {
+            // The bench works in a scratch database of its own, with keys of its own.
+            let database =
+                Database::open(self.database_url.as_deref(), &self.data_dir, true).await?;
+            let outcome = bench::run(database.options().clone(), args).await;
+            let closed = database.close().await;
+            return outcome.and(closed);
+        }
+        let master_key =
+            privacy::master_key_file(self.master_key.as_deref(), &self.data_dir, production)?;
+        let audit_key =
+            audit::audit_key_file(self.audit_key.as_deref(), &self.data_dir, production)?;
+        let database = Database::open(
+            self.database_url.as_deref(),
+            &self.data_dir,
+            self.allow_maintenance_database,
+        )
+        .await?;
         let outcome = async {
             let pool = database.migrated_pool().await?;
+            // Made (in development) only now that they are needed.
+            let keyring = privacy::keyring(&master_key)?;
+            let signer = audit::signer(&audit_key)?;
             check_master_key(&pool, &keyring).await.context(
                 "CASUS_MASTER_KEY is not the key the stored data keys were wrapped with",
             )?;
@@ -288,7 +311,7 @@ impl Cli {
                 Commands::Seed { cases, seed } => {
                     seed::run(&pool, &keyring, &signer, cases, seed).await
                 }
-                Commands::Bench(args) => bench::run(database.options().clone(), args).await,
+                Commands::Bench(_) => unreachable!("handled above"),
                 Commands::Token(_) => unreachable!("handled above"),
             }
         }

@@ -11,6 +11,9 @@ use crate::cluster::{Cluster, Durability};
 /// The database Casus keeps its data in, inside the private cluster.
 const DATABASE: &str = "casus";
 
+/// A server's own databases, which Casus does not fill unless told to.
+const MAINTENANCE: [&str; 3] = ["postgres", "template0", "template1"];
+
 pub struct Database {
     options: PgConnectOptions,
     /// The private cluster, when Casus runs one.
@@ -18,7 +21,13 @@ pub struct Database {
 }
 
 impl Database {
-    pub async fn open(database_url: Option<&str>, data_dir: &Path) -> anyhow::Result<Self> {
+    /// The database of `database_url`, or the private cluster's. A server's
+    /// maintenance and template databases are refused unless `allow_maintenance`.
+    pub async fn open(
+        database_url: Option<&str>,
+        data_dir: &Path,
+        allow_maintenance: bool,
+    ) -> anyhow::Result<Self> {
         use anyhow::Context;
         if let Some(url) = database_url {
             let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
@@ -29,6 +38,12 @@ impl Database {
             let options: PgConnectOptions = url
                 .parse()
                 .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+            let name = options.get_database().unwrap_or(options.get_username());
+            anyhow::ensure!(
+                allow_maintenance || !MAINTENANCE.contains(&name),
+                "DATABASE_URL names the database `{name}`, the server's own: create one for Casus \
+                 (e.g. `createdb casus`) and name it, or pass --allow-maintenance-database"
+            );
             return Ok(Self {
                 options,
                 cluster: None,

@@ -4,30 +4,29 @@ use std::path::Path;
 
 use casus_store::privacy::{Keyring, MasterKey};
 
-use crate::secret;
+use crate::secret::KeyFile;
 
-/// The keyring from `CASUS_MASTER_KEY`, or in development from a key Casus
-/// makes under the data directory.
-pub fn keyring(
+/// Where the master key is: `CASUS_MASTER_KEY`, or in development a key
+/// Casus makes under the data directory when first needed.
+pub fn master_key_file(
     configured: Option<&Path>,
     data_dir: &Path,
     production: bool,
-) -> anyhow::Result<Keyring> {
-    let path = match configured {
-        Some(path) => path.to_owned(),
-        None => {
-            anyhow::ensure!(
-                !production,
-                "CASUS_ENV=production needs CASUS_MASTER_KEY: the file with the master key \
-                 (64 hexadecimal characters) that seals personal data"
-            );
-            let path = data_dir.join("master-key");
-            secret::create(&path, "master key", MasterKey::generate_hex)?;
-            path
-        }
-    };
-    let master = MasterKey::read(&path)?;
-    Ok(Keyring::new(master))
+) -> anyhow::Result<KeyFile> {
+    KeyFile::resolve(
+        configured,
+        data_dir,
+        production,
+        "CASUS_MASTER_KEY",
+        "master key (64 hexadecimal characters) that seals personal data",
+        "master-key",
+        MasterKey::generate_hex,
+    )
+}
+
+/// The keyring of the master key in `file`.
+pub fn keyring(file: &KeyFile) -> anyhow::Result<Keyring> {
+    Ok(Keyring::new(MasterKey::read(file.open()?)?))
 }
 
 /// `casus rotate-master-key --to FILE`: wraps every data key with the new

@@ -1,6 +1,7 @@
-//! Key files that Casus makes for development.
+//! Key files: configured, or in development made by Casus under its data
+//! directory, when first needed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -23,4 +24,52 @@ pub fn create(path: &Path, what: &str, make: impl FnOnce() -> String) -> anyhow:
         .with_context(|| format!("cannot write the {what} {}", path.display()))?;
     writeln!(file, "{}", make())?;
     Ok(())
+}
+
+/// A key file Casus reads: the configured one, or in development one it
+/// makes under the data directory when first opened (so a command that
+/// fails before it needs its keys leaves none behind).
+pub struct KeyFile {
+    path: PathBuf,
+    what: &'static str,
+    make: Option<fn() -> String>,
+}
+
+impl KeyFile {
+    /// `configured` (from `variable`), or in development `data_dir/name`,
+    /// made with `make`; production needs it configured.
+    pub fn resolve(
+        configured: Option<&Path>,
+        data_dir: &Path,
+        production: bool,
+        variable: &str,
+        what: &'static str,
+        name: &str,
+        make: fn() -> String,
+    ) -> anyhow::Result<Self> {
+        if let Some(path) = configured {
+            return Ok(Self {
+                path: path.to_owned(),
+                what,
+                make: None,
+            });
+        }
+        anyhow::ensure!(
+            !production,
+            "CASUS_ENV=production needs {variable}: the file with the {what}"
+        );
+        Ok(Self {
+            path: data_dir.join(name),
+            what,
+            make: Some(make),
+        })
+    }
+
+    /// The file's path, made first if it is Casus's to make and missing.
+    pub fn open(&self) -> anyhow::Result<&Path> {
+        if let Some(make) = self.make {
+            create(&self.path, self.what, make)?;
+        }
+        Ok(&self.path)
+    }
 }

@@ -341,6 +341,28 @@ fn without_a_postgresql_installation_casus_says_what_to_do() {
         "{stderr}"
     );
     assert!(stderr.contains("set DATABASE_URL"), "{stderr}");
+    // A command that fails before it needs its keys makes none.
+    assert!(!data.path().join("master-key").exists());
+    assert!(!data.path().join("audit-signing-key").exists());
+}
+
+/// `DATABASE_URL` naming the server's own database is refused before a
+/// table is made there (it migrated two dozen tables into `postgres`).
+#[tokio::test]
+async fn the_servers_maintenance_database_is_refused() {
+    let db = TestDb::new().await;
+    let mut url = url::Url::parse(&db.url()).unwrap();
+    url.set_path("/postgres");
+    let refused = migrate("DATABASE_URL", url.as_str());
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("names the database `postgres`"), "{stderr}");
+    let (tables,): (i64,) =
+        sqlx::query_as("select count(*) from pg_tables where tablename = 'events'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(tables, 1, "the test's own database has its tables");
 }
 
 #[test]
