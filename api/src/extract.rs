@@ -90,24 +90,31 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     }
     let mut unknown = Vec::new();
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value =
-        serde_ignored::deserialize(&mut deserializer, |path| unknown.push(path.to_string()))
-            .and_then(|value| deserializer.end().map(|()| value))
-            .map_err(|error| {
-                if error.is_data() {
-                    Problem::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "Invalid request",
-                        error.to_string(),
-                    )
-                } else {
-                    Problem::new(
-                        StatusCode::BAD_REQUEST,
-                        "Malformed JSON",
-                        format!("The body is not valid JSON: {error}"),
-                    )
-                }
-            })?;
+    let mut note_unknown = |path: serde_ignored::Path| unknown.push(path.to_string());
+    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        &mut deserializer,
+        &mut note_unknown,
+    ))
+    .map_err(|error| {
+        let field = error.path().to_string();
+        let error = error.into_inner();
+        if error.is_data() {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid request",
+                invalid_value(&field, &error),
+            )
+            .with("field", &field)
+        } else {
+            malformed(&error)
+        }
+    })
+    .and_then(|value| {
+        deserializer
+            .end()
+            .map(|()| value)
+            .map_err(|e| malformed(&e))
+    })?;
     if !unknown.is_empty() {
         return Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -117,6 +124,37 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         .with("unknown_fields", &unknown));
     }
     Ok(value)
+}
+
+fn malformed(error: &serde_json::Error) -> Problem {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "Malformed JSON",
+        format!("The body is not valid JSON: {error}"),
+    )
+}
+
+/// What is wrong with the value of `field`, in words: serde's message
+/// without its position in the text, and for a date the form it takes
+/// (chrono's own messages, such as "trailing input", do not say).
+fn invalid_value(field: &str, error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(text, _)| text);
+    const DATE_ERRORS: [&str; 5] = [
+        "input contains invalid characters",
+        "trailing input",
+        "premature end of input",
+        "input is out of range",
+        "input is not enough for unique date and time",
+    ];
+    let date = DATE_ERRORS.iter().any(|e| message.contains(e));
+    match (field, date) {
+        (".", _) | ("", _) => message.to_owned(),
+        (_, true) => format!("`{field}`: {message}: a date is written YYYY-MM-DD, e.g. 2026-11-30"),
+        (_, false) => format!("`{field}`: {message}"),
+    }
 }
 
 /// Path parameters; a malformed one (e.g. an id that is not a UUID) is 400.

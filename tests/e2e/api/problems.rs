@@ -347,3 +347,28 @@ async fn ready_reports_no_lag_once_the_views_caught_up() {
         "{later:?}"
     );
 }
+
+/// A value of the wrong form is refused naming its field, and a date says
+/// how it is written (it answered "trailing input at line 1 column 75").
+#[tokio::test]
+async fn a_wrong_value_names_its_field_and_a_date_its_form() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let mut body = referral("Jayden Bakker", "2011-03-14");
+    body["referred_on"] = json!("02-11-2026");
+    let refused = app.post(&sanne, "/api/v1/cases", body).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(detail.starts_with("`referred_on`: "), "{detail}");
+    assert!(detail.contains("YYYY-MM-DD"), "{detail}");
+    assert!(!detail.contains("line 1"), "{detail}");
+    assert_eq!(refused.body["field"], "referred_on");
+
+    let mut body = referral("Jayden Bakker", "2011-03-14");
+    body["subject"]["name"] = json!(42);
+    let refused = app.post(&sanne, "/api/v1/cases", body).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(detail.starts_with("`subject.name`: "), "{detail}");
+    assert!(!detail.contains("YYYY-MM-DD"), "{detail}");
+}
