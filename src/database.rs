@@ -67,6 +67,17 @@ impl Database {
         &self.options
     }
 
+    /// Where the database is, for messages: host and port (or socket) and name.
+    fn describe(&self) -> String {
+        let options = &self.options;
+        let place = match options.get_socket() {
+            Some(socket) => socket.display().to_string(),
+            None => format!("{}:{}", options.get_host(), options.get_port()),
+        };
+        let database = options.get_database().unwrap_or(options.get_username());
+        format!("{place}, database {database}")
+    }
+
     /// A pool on the database, with every migration applied.
     pub async fn migrated_pool(&self) -> anyhow::Result<sqlx::PgPool> {
         use anyhow::Context;
@@ -74,7 +85,13 @@ impl Database {
         self.options
             .connect()
             .await
-            .context("cannot connect to PostgreSQL")?
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "cannot connect to PostgreSQL at {}: {}",
+                    self.describe(),
+                    deepest(&error)
+                )
+            })?
             .close()
             .await?;
         let pool = casus_store::connect(self.options.clone(), 16)
@@ -109,4 +126,13 @@ async fn create_database(cluster: &Cluster) -> anyhow::Result<()> {
     }
     admin.close().await?;
     Ok(())
+}
+
+/// The innermost cause of `error`: sqlx wraps an I/O error and repeats it.
+fn deepest(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }

@@ -22,7 +22,7 @@ pub struct RetentionArgs {
     #[arg(long)]
     dry_run: bool,
     /// The day to judge the periods on (default: today), e.g. to see what next month brings.
-    #[arg(long)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::words::date)]
     as_of: Option<NaiveDate>,
 }
 

@@ -18,3 +18,9 @@ pub fn rate(
         );
     }
 }
+
+/// A date on the command line, or what form it takes.
+pub fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: write it YYYY-MM-DD, e.g. 2026-11-30"))
+}

@@ -365,6 +365,19 @@ async fn the_servers_maintenance_database_is_refused() {
     assert_eq!(tables, 1, "the test's own database has its tables");
 }
 
+/// A date on the command line that is not one says how it is written; a
+/// wrong argument is a usage error (exit 2), as every clap program's.
+#[test]
+fn a_wrong_date_on_the_command_line_says_its_form() {
+    let output = casus()
+        .args(["retention", "--as-of", "tomorrow"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("write it YYYY-MM-DD"), "{stderr}");
+}
+
 #[test]
 fn an_unreachable_database_says_why() {
     let output = migrate("DATABASE_URL", "postgres://postgres@127.0.0.1:1/casus");
@@ -372,9 +385,12 @@ fn an_unreachable_database_says_why() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.starts_with("casus: cannot connect to PostgreSQL:") && stderr.contains("refused"),
+        stderr.starts_with("casus: cannot connect to PostgreSQL at 127.0.0.1:1, database casus:"),
         "{stderr}"
     );
+    // The cause once, on one line.
+    assert_eq!(stderr.matches("refused").count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 /// `casus token` signs with the key under the data directory; production
