@@ -184,9 +184,13 @@ pub enum Commands {
         /// How many cases.
         #[arg(long)]
         cases: usize,
-        /// The random seed; the same seed gives the same cases.
+        /// The random seed; the same seed (and day) gives the same cases.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The day the cases stand on (default: today): open cases have recent contacts
+        /// and reviews due around it.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::words::date)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Measure Casus beside PostgreSQL's own limits on this machine (in a scratch database).
     Bench(bench::BenchArgs),
@@ -308,8 +312,8 @@ impl Cli {
                     anyhow::ensure!(!reason.trim().is_empty(), "give the reason with --reason");
                     audit::export(&pool, &keyring, &signer, &case, &operator, &reason).await
                 }
-                Commands::Seed { cases, seed } => {
-                    seed::run(&pool, &keyring, &signer, cases, seed).await
+                Commands::Seed { cases, seed, as_of } => {
+                    seed::run(&pool, &keyring, &signer, cases, seed, as_of).await
                 }
                 Commands::Bench(_) => unreachable!("handled above"),
                 Commands::Token(_) => unreachable!("handled above"),

@@ -55,7 +55,8 @@ pub async fn measure(
     run: Duration,
 ) -> anyhow::Result<Vec<Figure>> {
     let mut figures = Vec::new();
-    let (events, seconds) = seed::write(pool, keyring, signer, cases, 1).await?;
+    let seeded = seed::write(pool, keyring, signer, cases, 1, casus_store::clock::today()).await?;
+    let (events, seconds) = (seeded.events, seeded.seconds);
     figures.push(figure(
         format!("seed {cases} cases ({events} events), events/s"),
         format!("{:.0}", events as f64 / seconds),

@@ -8,6 +8,8 @@ mod script;
 
 use std::time::Instant;
 
+use chrono::NaiveDate;
+
 use casus_domain::{CaseCommand, CaseId, Command, YouthCase};
 use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
@@ -28,26 +30,83 @@ pub async fn run(
     signer: &Signer,
     cases: usize,
     seed: u64,
+    as_of: Option<NaiveDate>,
 ) -> anyhow::Result<()> {
-    let (events, seconds) = write(pool, keyring, signer, cases, seed).await?;
+    let today = casus_store::clock::today();
+    let as_of = as_of.unwrap_or(today);
+    anyhow::ensure!(as_of <= today, "--as-of {as_of} lies after today ({today})");
+    let seeded = write(pool, keyring, signer, cases, seed, as_of).await?;
     println!(
-        "seeded {cases} cases, {events} events in {seconds:.1} s ({:.0} events/s); \
+        "seeded {cases} cases as of {as_of}, {} events in {:.1} s ({:.0} events/s); \
          the views catch up when casus serves, or run `casus rebuild`",
-        events as f64 / seconds
+        seeded.events,
+        seeded.seconds,
+        seeded.events as f64 / seconds(seeded.seconds)
     );
+    println!("the busiest teams (every seeded worker is known, so a supervisor can assign them):");
+    let mut teams: Vec<_> = seeded.teams.iter().collect();
+    teams.sort_by_key(|(id, team)| (std::cmp::Reverse(team.open), (*id).clone()));
+    for (id, team) in teams.iter().take(3) {
+        println!(
+            "  team {id} ({} domain, {} in {}): {} open of {}, e.g. worker {}",
+            team.domain, team.organisation, team.municipality, team.open, team.cases, team.worker
+        );
+    }
+    if let Some((id, team)) = teams.first() {
+        println!(
+            "a supervisor of team {id}:\n  casus token --sub demo-supervisor --name \"Teamleider\" \
+             --org {} --domain {} --roles supervisor --municipality {} --team {id}",
+            team.organisation, team.domain, team.municipality
+        );
+    }
     Ok(())
 }
 
-/// Writes the cases with a progress bar; answers the events written and the seconds taken.
+fn seconds(s: f64) -> f64 {
+    s.max(1e-3)
+}
+
+/// What a seed wrote.
+pub struct Seeded {
+    pub events: u64,
+    pub seconds: f64,
+    /// Each team's cases.
+    pub teams: std::collections::BTreeMap<String, TeamLoad>,
+}
+
+/// A seeded team and its cases.
+pub struct TeamLoad {
+    pub municipality: String,
+    pub organisation: String,
+    pub domain: String,
+    pub open: usize,
+    pub cases: usize,
+    /// One of its workers with a case.
+    pub worker: String,
+}
+
+/// Writes the cases as of `as_of` with a progress bar.
 pub async fn write(
     pool: &PgPool,
     keyring: &Keyring,
     signer: &Signer,
     cases: usize,
     seed: u64,
-) -> anyhow::Result<(u64, f64)> {
+    as_of: NaiveDate,
+) -> anyhow::Result<Seeded> {
     let programme = casus_store::load_programme(pool).await?;
-    let today = casus_store::clock::today();
+    let places: script::Places =
+        sqlx::query_as::<_, (String, String)>("select code, name from municipalities")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .filter_map(|(code, name)| {
+                let code = casus_domain::MunicipalityCode::parse(code).ok()?;
+                Some((code, script::municipality_organisation(&name)))
+            })
+            .collect();
+    let today = as_of;
+    let mut teams = std::collections::BTreeMap::new();
     let mut rng = StdRng::seed_from_u64(seed);
     let bar = ProgressBar::new(cases as u64).with_style(
         ProgressStyle::with_template("seed {bar:40} {pos}/{len} cases, {msg} ({rate})")
@@ -64,7 +123,7 @@ pub async fn write(
         for _ in 0..BATCH.min(cases - done) {
             let case = CaseId::new();
             let mut state = YouthCase::default();
-            for (action, metadata) in script::case(&mut rng, &programme) {
+            for (action, metadata) in script::case(&mut rng, &programme, &places, today) {
                 workers.note(&action, &metadata);
                 let Ok(decided) = state.decide(Command::new(action, today), &programme) else {
                     continue;
@@ -73,6 +132,30 @@ pub async fn write(
                     batch.push(case, state.version() + 1, &event, &metadata)?;
                     state.apply(event);
                     events += 1;
+                }
+            }
+            if let Some(file) = state.file() {
+                let team = teams
+                    .entry(file.team.to_string())
+                    .or_insert_with(|| TeamLoad {
+                        municipality: file.municipality.to_string(),
+                        organisation: file.organisation.to_string(),
+                        domain: file.domain.to_string(),
+                        open: 0,
+                        cases: 0,
+                        worker: String::new(),
+                    });
+                team.cases += 1;
+                if file.stage != casus_domain::Stage::Closed {
+                    team.open += 1;
+                }
+                if let Some(worker) = file
+                    .workers
+                    .iter()
+                    .next()
+                    .filter(|_| team.worker.is_empty())
+                {
+                    team.worker = worker.to_string();
                 }
             }
             done += 1;
@@ -109,7 +192,11 @@ pub async fn write(
     // `events` would scan it whole until autovacuum got round to it.
     sqlx::query("analyze events").execute(pool).await?;
     bar.finish_and_clear();
-    Ok((events, started.elapsed().as_secs_f64()))
+    Ok(Seeded {
+        events,
+        seconds: started.elapsed().as_secs_f64(),
+        teams,
+    })
 }
 
 /// The seeded workers, as if each had signed in once: so that a supervisor

@@ -53,6 +53,9 @@ fn personal(s: &str) -> Personal<Text> {
     Personal::new(text(s))
 }
 
+/// Each municipality's own organisation.
+pub type Places = std::collections::BTreeMap<MunicipalityCode, OrganisationId>;
+
 fn code<T>(parse: fn(String) -> Result<T, ValueError>, s: String) -> T {
     parse(s).expect("seed codes are valid")
 }
@@ -62,14 +65,28 @@ struct Team {
     id: TeamId,
     area: FocusArea,
     domain: Domain,
+    organisation: OrganisationId,
     workers: Vec<Worker>,
 }
 
+/// The municipality's own organisation, which holds its teams' cases:
+/// `gemeente-<name>`, e.g. `gemeente-den-haag`.
+pub fn municipality_organisation(name: &str) -> OrganisationId {
+    let slug: String = name
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    code(OrganisationId::parse, format!("gemeente-{slug}"))
+}
+
 impl Team {
-    fn pick(rng: &mut StdRng, programme: &Programme) -> Self {
+    fn pick(rng: &mut StdRng, programme: &Programme, places: &Places) -> Self {
         let areas: Vec<&FocusArea> = programme.areas().collect();
         let area = (*areas.choose(rng).expect("the programme has areas")).clone();
         let number = rng.gen_range(1..=3);
+        // Teams 1 and 2 of a focus area are social, team 3 is justice's.
         let id = code(TeamId::parse, format!("{}-{number}", area.code));
         let workers = (1..=6)
             .map(|n| Worker {
@@ -82,10 +99,15 @@ impl Team {
                 team: id.clone(),
             })
             .collect();
+        let organisation = places
+            .get(&area.municipality)
+            .cloned()
+            .unwrap_or_else(|| municipality_organisation(area.municipality.as_str()));
         Self {
             id,
             area,
-            domain: if rng.gen_bool(0.8) {
+            organisation,
+            domain: if number < 3 {
                 Domain::Social
             } else {
                 Domain::Justice
@@ -94,15 +116,8 @@ impl Team {
         }
     }
 
-    /// The municipality's own organisation holds its teams' cases.
     fn organisation(&self) -> OrganisationId {
-        code(
-            OrganisationId::parse,
-            format!(
-                "gemeente-{}",
-                self.area.municipality.as_str().to_lowercase()
-            ),
-        )
+        self.organisation.clone()
     }
 
     fn by(&self, worker: &Worker, role: Role) -> Metadata {
@@ -124,16 +139,31 @@ fn uuid_from(rng: &mut StdRng) -> Uuid {
     uuid::Builder::from_random_bytes(rng.gen()).into_uuid()
 }
 
-/// The commands of one case, in order. A few will be refused by the case's
-/// rules; the caller skips those, as a worker would correct a mistake.
-pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
-    let team = Team::pick(rng, programme);
+/// The commands of one case as of the day `as_of`, in order. About a third
+/// of the cases are open: referred up to ten months before, with contacts
+/// until the last days and a review due soon (some overdue), as a real
+/// caseload looks; the others were closed in the five years before. A few
+/// commands will be refused by the case's rules (or fall after `as_of`);
+/// the caller skips those, as a worker would correct a mistake.
+pub fn case(
+    rng: &mut StdRng,
+    programme: &Programme,
+    places: &Places,
+    as_of: NaiveDate,
+) -> Vec<Step> {
+    let team = Team::pick(rng, programme, places);
     let worker = team.workers[rng.gen_range(0..team.workers.len())].clone();
     let lead = team.workers[rng.gen_range(0..team.workers.len())].clone();
     let as_worker = team.by(&worker, Role::CaseWorker);
     let as_lead = team.by(&lead, Role::CaseLead);
-    let start =
-        NaiveDate::from_ymd_opt(2021, 1, 4).expect("a date") + Days::new(rng.gen_range(0..1800));
+    let open = rng.gen_bool(0.35);
+    // A closed case's whole life (at most about 420 days) lies before `as_of`.
+    let start = as_of
+        - Days::new(if open {
+            rng.gen_range(30..=240)
+        } else {
+            rng.gen_range(430..=1800)
+        });
     let mut day = start;
     let mut next = |rng: &mut StdRng, gap: u64| {
         day = day + Days::new(rng.gen_range(1..=gap));
@@ -233,6 +263,7 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
         .choose(rng)
         .expect("levels");
     let assessed_on = next(rng, 10);
+    let first_review = ReviewId::from_uuid(uuid_from(rng));
     let score = |rng: &mut StdRng| Score::parse(rng.gen_range(0..=4)).expect("a score");
     steps.push((
         CaseCommand::AssessRisk {
@@ -250,7 +281,7 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
                 assessed_on,
             },
             next_review: Some(Review {
-                review_id: ReviewId::from_uuid(uuid_from(rng)),
+                review_id: first_review,
                 due_on: assessed_on + Days::new(21),
             }),
         },
@@ -311,7 +342,13 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
         ));
         running.push(id);
     }
-    for n in 0..rng.gen_range(3..=15) {
+    // An open case is visited until these last days; a closed one was a while.
+    let contacts = if open { 40 } else { rng.gen_range(3..=15) };
+    for n in 0..contacts {
+        let contacted_on = next(rng, 14);
+        if contacted_on > as_of {
+            break;
+        }
         steps.push((
             CaseCommand::LogContact(Contact {
                 kind: *[
@@ -323,7 +360,7 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
                 .choose(rng)
                 .expect("kinds"),
                 with_whom: vec![ContactParty::Youth],
-                contacted_on: next(rng, 14),
+                contacted_on,
                 summary: personal(SUMMARIES[n % SUMMARIES.len()]),
             }),
             as_worker.clone(),
@@ -354,8 +391,26 @@ pub fn case(rng: &mut StdRng, programme: &Programme) -> Vec<Step> {
             as_lead.clone(),
         ));
     }
-    if rng.gen_bool(0.3) {
-        // Still open: the caseload has work in it.
+    if open {
+        // Still open: the last review held lately, the next due within four
+        // weeks of it, so some are due soon and a few overdue.
+        let held = as_of - Days::new(rng.gen_range(0..=21));
+        if assessed_on + Days::new(21) <= held {
+            steps.push((
+                CaseCommand::CompleteReview {
+                    completion: ReviewCompletion {
+                        review_id: first_review,
+                        completed_on: held,
+                        summary: personal("going better at school, keep the mentoring on"),
+                    },
+                    next_review: Some(Review {
+                        review_id: ReviewId::from_uuid(uuid_from(rng)),
+                        due_on: held + Days::new(rng.gen_range(7..=28)),
+                    }),
+                },
+                as_lead.clone(),
+            ));
+        }
         return steps;
     }
     let end = next(rng, 30);

@@ -641,7 +641,15 @@ async fn seed_writes_reproducible_cases_through_the_chain() {
     let (first, second) = (TestDb::new().await, TestDb::new().await);
     for db in [&first, &second] {
         let output = casus()
-            .args(["seed", "--cases", "60", "--seed", "7"])
+            .args([
+                "seed",
+                "--cases",
+                "60",
+                "--seed",
+                "7",
+                "--as-of",
+                "2026-11-20",
+            ])
             .envs(db.env())
             .output()
             .unwrap();
@@ -690,6 +698,31 @@ async fn seed_writes_reproducible_cases_through_the_chain() {
     assert!(
         open > 0 && open < 60,
         "a mix of open and closed cases: {open}"
+    );
+    // As of its day, a seeded caseload looks like a real one: nothing after
+    // that day, most open cases seen lately, reviews due soon and a few overdue.
+    let (active, future, recent, due_soon, overdue): (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where c.last_contact_on > $1),
+                count(*) filter (where c.last_contact_on >= $1 - 30),
+                count(*) filter (where r.due between $1 and $1 + 28),
+                count(*) filter (where r.due < $1)
+           from caseload c
+           left join lateral (select min(due_on) as due from case_reviews
+                               where case_id = c.case_id and completed_on is null) r on true
+          where c.stage not in ('closed', 'referred', 'triaged')",
+    )
+    .bind(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap())
+    .fetch_one(&first.pool)
+    .await
+    .unwrap();
+    assert_eq!(future, 0);
+    assert!(
+        recent * 2 > active,
+        "{recent} of {active} open cases seen in 30 days"
+    );
+    assert!(
+        due_soon > overdue,
+        "{due_soon} reviews due soon, {overdue} overdue"
     );
 }
 

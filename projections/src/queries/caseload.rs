@@ -98,6 +98,7 @@ pub struct WorkerLoad {
 }
 
 const WORKLOAD: &str = "
+with busy as (
 select a.worker_id, max(a.worker_name) as worker_name, a.team,
        count(*) as open_cases,
        count(*) filter (where exists (select from case_reviews r where r.case_id = c.case_id
@@ -112,11 +113,23 @@ select a.worker_id, max(a.worker_name) as worker_name, a.team,
    and ($5::text is null or c.domain = $5)
    and ($6::text is null or c.organisation = $6)
    and ($3::text is null or a.worker_id = $3)
- group by a.worker_id, a.team
- order by a.team, a.worker_id";
+ group by a.worker_id, a.team)
+select * from busy
+union all
+select w.id, w.name, w.team, 0, 0, 0, 0
+  from workers w
+ where w.municipality = $1 and w.team is not null
+   and ($2::text is null or w.team = $2)
+   and ($5::text is null or w.domain = $5)
+   and ($6::text is null or w.organisation = $6)
+   and ($3::text is null or w.id = $3)
+   and w.roles && array['case_worker', 'case_lead']
+   and not exists (select from busy b where b.worker_id = w.id)
+ order by team, worker_id";
 
-/// The load of each worker with open cases in the municipality, optionally
-/// of one team or one worker, on `today`.
+/// The load of each worker in the municipality, optionally of one team or
+/// one worker, on `today`: those with open cases, and the known workers of
+/// the team (from their tokens) with none.
 pub async fn workload(
     pool: &PgPool,
     filter: &CaseloadFilter,

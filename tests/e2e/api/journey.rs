@@ -248,6 +248,15 @@ async fn a_case_from_referral_to_closure() {
     view(&app, &supervisor, &case, after_move).await;
     let load = app.get(&supervisor, "/api/v1/caseload").await;
     assert_eq!(load.body["cases"][0]["workers"], json!(["w-noor"]));
+    // Sanne is still on the team, with no open case: listed with 0.
+    let sanne_now = load.body["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["worker_id"] == "w-sanne")
+        .expect("a worker without open cases is on the caseload too")
+        .clone();
+    assert_eq!(sanne_now["open_cases"], 0, "{sanne_now}");
     // Sanne no longer works on the case: the team still sees it, but not as hers.
     let mine = app.get(&sanne, "/api/v1/cases?assignee=w-sanne").await;
     assert_eq!(mine.body["items"], json!([]));
