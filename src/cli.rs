@@ -21,16 +21,33 @@ use crate::{audit, bench, privacy, rebuild, retention, seed, serve, token};
 )]
 pub struct Cli {
     /// PostgreSQL to use. Without it, Casus runs a private cluster under the data directory.
-    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        global = true,
+        hide_env_values = true,
+        help_heading = "Global options"
+    )]
     pub database_url: Option<String>,
 
     /// Let DATABASE_URL name the server's maintenance or template database (`postgres`,
     /// `template0`, `template1`), which Casus otherwise refuses to fill with its tables.
-    #[arg(long, env = "CASUS_ALLOW_MAINTENANCE_DATABASE", global = true)]
+    #[arg(
+        long,
+        env = "CASUS_ALLOW_MAINTENANCE_DATABASE",
+        global = true,
+        help_heading = "Global options"
+    )]
     pub allow_maintenance_database: bool,
 
     /// Where Casus keeps its local state (the private cluster in `postgres/`, the development key).
-    #[arg(long, env = "CASUS_DATA_DIR", default_value = "data", global = true)]
+    #[arg(
+        long,
+        env = "CASUS_DATA_DIR",
+        default_value = "data",
+        global = true,
+        help_heading = "Global options"
+    )]
     pub data_dir: PathBuf,
 
     /// `production` refuses development mode (tokens signed by Casus itself).
@@ -39,102 +56,29 @@ pub struct Cli {
         env = "CASUS_ENV",
         value_enum,
         default_value = "development",
-        global = true
+        global = true,
+        help_heading = "Global options"
     )]
     pub env: Environment,
 
-    /// The address `casus serve` listens on.
-    #[arg(
-        long,
-        env = "CASUS_LISTEN",
-        default_value = "127.0.0.1:8080",
-        global = true
-    )]
-    pub listen: std::net::SocketAddr,
-
-    /// The identity provider's keys: a JWKS file or an http(s) URL. Without it, development mode.
-    #[arg(long, env = "CASUS_JWKS", global = true)]
-    pub jwks: Option<String>,
-
-    /// The issuer tokens must name (required with --jwks).
-    #[arg(long, env = "CASUS_JWT_ISSUER", global = true)]
-    pub jwt_issuer: Option<String>,
-
-    /// The audience tokens must name.
-    #[arg(
-        long,
-        env = "CASUS_JWT_AUDIENCE",
-        default_value = "casus",
-        global = true
-    )]
-    pub jwt_audience: String,
-
-    /// Snapshot a case every this many events (0: never).
-    #[arg(
-        long,
-        env = "CASUS_SNAPSHOT_EVERY",
-        default_value_t = 50,
-        global = true
-    )]
-    pub snapshot_every: usize,
-
-    /// How long answers to requests with an Idempotency-Key are kept, in hours.
-    #[arg(
-        long,
-        env = "CASUS_IDEMPOTENCY_HOURS",
-        default_value_t = 24,
-        global = true
-    )]
-    pub idempotency_hours: u64,
-
-    /// Requests that take longer (in seconds) are answered 408.
-    #[arg(
-        long,
-        env = "CASUS_REQUEST_TIMEOUT",
-        default_value_t = 30,
-        global = true
-    )]
-    pub request_timeout: u64,
-
-    /// Connections served at once, in all; a few more answer only `/health`.
-    #[arg(
-        long,
-        env = "CASUS_MAX_CONNECTIONS",
-        default_value_t = 1_000,
-        global = true
-    )]
-    pub max_connections: usize,
-
-    /// Connections served at once from one client address.
-    #[arg(
-        long,
-        env = "CASUS_MAX_CONNECTIONS_PER_ADDRESS",
-        default_value_t = 100,
-        global = true
-    )]
-    pub max_connections_per_address: usize,
-
-    /// Seconds a connection may carry no bytes before it is closed (at least the request timeout and 5 s).
-    #[arg(long, env = "CASUS_IDLE_TIMEOUT", default_value_t = 60, global = true)]
-    pub idle_timeout: u64,
-
-    /// Programme statistics suppress counts from 1 to one under this (and what would give them away).
-    #[arg(
-        long,
-        env = "CASUS_STATS_THRESHOLD",
-        default_value_t = 5,
-        global = true
-    )]
-    pub stats_threshold: i64,
-
     /// The file with the Ed25519 key (64 hex characters) that signs every event and snapshot Casus
     /// writes, and audit receipts; the database never holds it. In development, made on first use.
-    #[arg(long, env = "CASUS_AUDIT_KEY", global = true)]
+    #[arg(
+        long,
+        env = "CASUS_AUDIT_KEY",
+        global = true,
+        help_heading = "Global options"
+    )]
     pub audit_key: Option<PathBuf>,
 
     /// The file with the master key (64 hex characters) that wraps every young person's data key.
     /// In development, made under the data directory on first use.
-    #[arg(long, env = "CASUS_MASTER_KEY", global = true)]
+    #[arg(
+        long,
+        env = "CASUS_MASTER_KEY",
+        global = true,
+        help_heading = "Global options"
+    )]
     pub master_key: Option<PathBuf>,
 
     /// Log lines as text or as JSON.
@@ -143,13 +87,66 @@ pub struct Cli {
         env = "CASUS_LOG_FORMAT",
         value_enum,
         default_value = "text",
-        global = true
+        global = true,
+        help_heading = "Global options"
     )]
     pub log_format: LogFormat,
+
+    /// The server's options, for `casus` without a command.
+    #[command(flatten, next_help_heading = "Server options")]
+    pub serve: ServeArgs,
 
     /// Without a command, Casus serves.
     #[command(subcommand)]
     pub command: Option<Commands>,
+}
+
+/// What `casus serve` alone takes (the other commands do not list them).
+#[derive(Clone, Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address `casus serve` listens on.
+    #[arg(long, env = "CASUS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// The identity provider's keys: a JWKS file or an http(s) URL. Without it, development mode.
+    #[arg(long, env = "CASUS_JWKS")]
+    pub jwks: Option<String>,
+
+    /// The issuer tokens must name (required with --jwks).
+    #[arg(long, env = "CASUS_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+
+    /// The audience tokens must name.
+    #[arg(long, env = "CASUS_JWT_AUDIENCE", default_value = "casus")]
+    pub jwt_audience: String,
+
+    /// Snapshot a case every this many events (0: never).
+    #[arg(long, env = "CASUS_SNAPSHOT_EVERY", default_value_t = 50)]
+    pub snapshot_every: usize,
+
+    /// How long answers to requests with an Idempotency-Key are kept, in hours.
+    #[arg(long, env = "CASUS_IDEMPOTENCY_HOURS", default_value_t = 24)]
+    pub idempotency_hours: u64,
+
+    /// Requests that take longer (in seconds) are answered 408.
+    #[arg(long, env = "CASUS_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+
+    /// Connections served at once, in all; a few more answer only `/health`.
+    #[arg(long, env = "CASUS_MAX_CONNECTIONS", default_value_t = 1_000)]
+    pub max_connections: usize,
+
+    /// Connections served at once from one client address.
+    #[arg(long, env = "CASUS_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 100)]
+    pub max_connections_per_address: usize,
+
+    /// Seconds a connection may carry no bytes before it is closed (at least the request timeout and 5 s).
+    #[arg(long, env = "CASUS_IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout: u64,
+
+    /// Programme statistics suppress counts from 1 to one under this (and what would give them away).
+    #[arg(long, env = "CASUS_STATS_THRESHOLD", default_value_t = 5)]
+    pub stats_threshold: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -167,7 +164,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Commands {
     /// Apply the migrations, then serve HTTP and keep every view up to date until stopped (Ctrl-C).
-    Serve,
+    Serve(ServeArgs),
     /// Apply the database migrations (the event store, reference data, views).
     Migrate,
     /// Rebuild a view (or all) from the whole log, while the live one keeps serving.
@@ -219,17 +216,17 @@ pub enum Commands {
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let production = self.env == Environment::Production;
-        let command = self.command.unwrap_or(Commands::Serve);
+        let command = self.command.unwrap_or(Commands::Serve(self.serve));
         if let Commands::Token(args) = command {
             return token::run(args, &self.data_dir, production);
         }
         // Check the configuration before starting anything.
-        let auth = match command {
-            Commands::Serve => Some(
+        let auth = match &command {
+            Commands::Serve(args) => Some(
                 authenticator(
-                    self.jwks.as_deref(),
-                    self.jwt_issuer,
-                    self.jwt_audience,
+                    args.jwks.as_deref(),
+                    args.jwt_issuer.clone(),
+                    args.jwt_audience.clone(),
                     &self.data_dir,
                     production,
                 )
@@ -264,26 +261,26 @@ impl Cli {
                 "CASUS_MASTER_KEY is not the key the stored data keys were wrapped with",
             )?;
             match command {
-                Commands::Serve => {
+                Commands::Serve(args) => {
                     let options = serve::Options {
                         auth: auth.expect("made above"),
                         settings: Settings {
-                            request_timeout: Duration::from_secs(self.request_timeout),
-                            stats_threshold: self.stats_threshold,
+                            request_timeout: Duration::from_secs(args.request_timeout),
+                            stats_threshold: args.stats_threshold,
                             ..Settings::default()
                         },
                         keyring,
                         signer,
-                        snapshot_every: self.snapshot_every,
-                        idempotency_keep: Duration::from_secs(self.idempotency_hours * 3600),
+                        snapshot_every: args.snapshot_every,
+                        idempotency_keep: Duration::from_secs(args.idempotency_hours * 3600),
                         connections: crate::http::Limits {
-                            total: self.max_connections,
-                            per_address: self.max_connections_per_address,
-                            idle: Duration::from_secs(self.idle_timeout),
+                            total: args.max_connections,
+                            per_address: args.max_connections_per_address,
+                            idle: Duration::from_secs(args.idle_timeout),
                             ..crate::http::Limits::default()
                         },
                     };
-                    serve::run(pool, self.listen, options).await
+                    serve::run(pool, args.listen, options).await
                 }
                 Commands::Migrate => {
                     let applied: i64 =

@@ -378,6 +378,25 @@ fn a_wrong_date_on_the_command_line_says_its_form() {
     assert!(stderr.contains("write it YYYY-MM-DD"), "{stderr}");
 }
 
+/// A command's help shows its own options, then the few that every
+/// command takes; the server's options only where the server is started.
+#[test]
+fn a_commands_help_lists_what_it_takes() {
+    let help = |args: &[&str]| {
+        let output = casus().args(args).arg("--help").output().unwrap();
+        assert_succeeded(&output);
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let token = help(&["token"]);
+    let (own, global) = token.split_once("Global options:").expect("a heading");
+    assert!(own.contains("--sub") && !own.contains("--data-dir"), "{token}");
+    assert!(global.contains("--data-dir"), "{token}");
+    assert!(!token.contains("--listen") && !token.contains("--jwks"), "{token}");
+    for serving in [help(&["serve"]), help(&[])] {
+        assert!(serving.contains("--listen") && serving.contains("--jwks"), "{serving}");
+    }
+}
+
 #[test]
 fn an_unreachable_database_says_why() {
     let output = migrate("DATABASE_URL", "postgres://postgres@127.0.0.1:1/casus");
