@@ -42,6 +42,8 @@ pub fn command(kind: &'static str, outcome: &'static str) {
     get,
     path = "/metrics",
     tag = "operations",
+    // Open to anyone who reaches the server: no token.
+    security(()),
     responses(
         (status = 200, description = "Metrics in the Prometheus text format", content_type = "text/plain", body = String),
         (status = 503, description = "The database does not answer", body = crate::Problem, content_type = "application/problem+json"),

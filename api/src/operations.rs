@@ -24,6 +24,8 @@ pub struct Health {
     get,
     path = "/health",
     tag = "operations",
+    // Open to anyone who reaches the server: no token.
+    security(()),
     responses((status = 200, description = "The process answers", body = Health))
 )]
 pub async fn health() -> Json<Health> {
@@ -66,6 +68,8 @@ pub struct Ready {
     get,
     path = "/ready",
     tag = "operations",
+    // Open to anyone who reaches the server: no token.
+    security(()),
     responses(
         (status = 200, description = "The database answers and every view is applying events", body = Ready),
         (status = 503, description = "The database does not answer, or a view is stopped", body = Problem, content_type = "application/problem+json"),
@@ -112,6 +116,8 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     get,
     path = "/openapi.json",
     tag = "operations",
+    // Open to anyone who reaches the server: no token.
+    security(()),
     responses((status = 200, description = "This document", body = Object))
 )]
 pub async fn openapi_json() -> Response {

@@ -73,15 +73,28 @@ macro_rules! code_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
+
+        #[cfg(feature = "openapi")]
+        crate::values::string_schema!(
+            $name,
+            "A code of the identity provider: 1 to 200 characters, no control characters, \
+             no spaces at either end",
+            1,
+            200,
+            r"^[^\s\u0000-\u001f\u007f-\u009f]([^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f])?$",
+            "zuid-1"
+        );
 
         impl $name {
             pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
                 let value = value.into();
                 let trimmed = value.trim();
-                if trimmed.is_empty() || trimmed.len() > 200 || trimmed.chars().any(char::is_control) {
+                if trimmed.is_empty()
+                    || trimmed.chars().count() > 200
+                    || trimmed.chars().any(char::is_control)
+                {
                     return Err(ValueError::new(
                         stringify!($name),
                         "must be 1 to 200 characters without control characters",

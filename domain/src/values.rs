@@ -55,6 +55,31 @@ macro_rules! string_value {
 }
 pub(crate) use string_value;
 
+/// The OpenAPI schema of a constrained string: what `parse` checks, as far
+/// as a JSON Schema can say it, so that generated clients and validators
+/// agree with the server.
+#[cfg(feature = "openapi")]
+macro_rules! string_schema {
+    ($name:ident, $description:expr, $min:expr, $max:expr, $pattern:expr, $example:expr) => {
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some($description))
+                    .min_length(Some($min))
+                    .max_length(Some($max))
+                    .pattern(Some($pattern))
+                    .examples([$example])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+#[cfg(feature = "openapi")]
+pub(crate) use string_schema;
+
 /// The two domains that share a case and see it through different views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -136,9 +161,18 @@ impl fmt::Display for Role {
 
 /// Free text written by a worker: trimmed, not empty, at most 10,000 characters.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Text(String);
+
+#[cfg(feature = "openapi")]
+string_schema!(
+    Text,
+    "Free text: not only spaces, at most 10,000 characters, no NUL",
+    1,
+    Text::MAX_CHARS,
+    r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
+    "home visit, mother present"
+);
 
 impl Text {
     pub const MAX_CHARS: usize = 10_000;
@@ -171,9 +205,18 @@ impl fmt::Debug for Text {
 
 /// A CBS municipality code, `GM` and four digits (e.g. `GM0599` for Rotterdam).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct MunicipalityCode(String);
+
+#[cfg(feature = "openapi")]
+string_schema!(
+    MunicipalityCode,
+    "A CBS municipality code: GM and four digits",
+    6,
+    6,
+    "^GM[0-9]{4}$",
+    "GM0599"
+);
 
 impl MunicipalityCode {
     pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
@@ -193,9 +236,18 @@ string_value!(MunicipalityCode, Display);
 
 /// A focus area's code: lower-case letters, digits and hyphens (e.g. `rotterdam-zuid`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct FocusAreaCode(String);
+
+#[cfg(feature = "openapi")]
+string_schema!(
+    FocusAreaCode,
+    "A focus area of the programme: lower-case letters, digits and inner hyphens",
+    2,
+    64,
+    "^[a-z0-9][a-z0-9-]*[a-z0-9]$",
+    "rotterdam-zuid"
+);
 
 impl FocusAreaCode {
     pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {
@@ -251,9 +303,18 @@ impl From<Score> for u8 {
 
 /// A Dutch citizen service number (BSN): nine digits that pass the eleven test.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Bsn(String);
+
+#[cfg(feature = "openapi")]
+string_schema!(
+    Bsn,
+    "A citizen service number (BSN): nine digits that pass the eleven test",
+    9,
+    9,
+    "^[0-9]{9}$",
+    "111222333"
+);
 
 impl Bsn {
     pub fn parse(value: impl Into<String>) -> Result<Self, ValueError> {

@@ -389,11 +389,20 @@ fn a_commands_help_lists_what_it_takes() {
     };
     let token = help(&["token"]);
     let (own, global) = token.split_once("Global options:").expect("a heading");
-    assert!(own.contains("--sub") && !own.contains("--data-dir"), "{token}");
+    assert!(
+        own.contains("--sub") && !own.contains("--data-dir"),
+        "{token}"
+    );
     assert!(global.contains("--data-dir"), "{token}");
-    assert!(!token.contains("--listen") && !token.contains("--jwks"), "{token}");
+    assert!(
+        !token.contains("--listen") && !token.contains("--jwks"),
+        "{token}"
+    );
     for serving in [help(&["serve"]), help(&[])] {
-        assert!(serving.contains("--listen") && serving.contains("--jwks"), "{serving}");
+        assert!(
+            serving.contains("--listen") && serving.contains("--jwks"),
+            "{serving}"
+        );
     }
 }
 

@@ -58,6 +58,14 @@ async fn the_document_is_served_whole() {
         }
     }
     assert_eq!(operations, 49, "operations documented");
+    // The operations endpoints need no token, and the document says so.
+    for path in ["/health", "/ready", "/metrics", "/openapi.json"] {
+        assert_eq!(
+            document["paths"][path]["get"]["security"],
+            serde_json::json!([{}]),
+            "{path}"
+        );
+    }
     let mut targets = Vec::new();
     refs(&document, &mut targets);
     for target in targets {
@@ -98,4 +106,52 @@ async fn metrics_count_requests_commands_and_views() {
         assert!(text.contains(expected), "no {expected} in\n{text}");
     }
     app.stop().await;
+}
+
+/// What the document says a constrained string may be, the server accepts:
+/// strings drawn from each documented pattern and length parse.
+#[tokio::test]
+async fn every_value_the_document_allows_is_accepted() {
+    use casus_domain::{FocusAreaCode, MunicipalityCode, OrganisationId, TeamId, Text, WorkerId};
+    use proptest::strategy::{Strategy, ValueTree};
+    let app = TestApp::spawn().await;
+    let document = app
+        .send(None, reqwest::Method::GET, "/openapi.json", None, &[])
+        .await
+        .body;
+    let parsers: [(&str, fn(String) -> bool); 6] = [
+        ("Text", |s| Text::parse(s).is_ok()),
+        ("MunicipalityCode", |s| MunicipalityCode::parse(s).is_ok()),
+        ("FocusAreaCode", |s| FocusAreaCode::parse(s).is_ok()),
+        ("OrganisationId", |s| OrganisationId::parse(s).is_ok()),
+        ("WorkerId", |s| WorkerId::parse(s).is_ok()),
+        ("TeamId", |s| TeamId::parse(s).is_ok()),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for (name, parses) in parsers {
+        let schema = &document["components"]["schemas"][name];
+        let pattern = schema["pattern"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {schema}"));
+        let (min, max) = (
+            schema["minLength"].as_u64().unwrap() as usize,
+            schema["maxLength"].as_u64().unwrap() as usize,
+        );
+        // JSON Schema patterns match anywhere, so ours are anchored; the
+        // generator makes whole strings and takes no anchors.
+        let anchored = pattern.trim_start_matches('^').trim_end_matches('$');
+        let strings = proptest::string::string_regex(anchored).unwrap();
+        let mut tried = 0;
+        while tried < 300 {
+            let value = strings.new_tree(&mut runner).unwrap().current();
+            if !(min..=max).contains(&value.chars().count()) {
+                continue;
+            }
+            tried += 1;
+            assert!(
+                parses(value.clone()),
+                "{name} refuses {value:?}, which its schema allows"
+            );
+        }
+    }
 }
