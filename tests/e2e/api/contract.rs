@@ -119,7 +119,8 @@ async fn every_value_the_document_allows_is_accepted() {
         .send(None, reqwest::Method::GET, "/openapi.json", None, &[])
         .await
         .body;
-    let parsers: [(&str, fn(String) -> bool); 6] = [
+    type Parses = fn(String) -> bool;
+    let parsers: [(&str, Parses); 6] = [
         ("Text", |s| Text::parse(s).is_ok()),
         ("MunicipalityCode", |s| MunicipalityCode::parse(s).is_ok()),
         ("FocusAreaCode", |s| FocusAreaCode::parse(s).is_ok()),
