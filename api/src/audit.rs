@@ -267,6 +267,7 @@ pub struct AccessLogParams {
     /// The `next_cursor` of the previous page.
     cursor: Option<i64>,
     /// 1 to 1000; 100 if left out.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 

@@ -202,8 +202,10 @@ pub struct ListParams {
     /// Only cases with an open goal due on or before this date.
     target_before: Option<NaiveDate>,
     /// Where to continue: the `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
     cursor: Option<String>,
     /// How many cases per page (1 to 200; 50 if left out).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 

@@ -48,6 +48,75 @@ impl Modify for BearerScheme {
     }
 }
 
+/// What the server checks beyond the types, stated once for the whole
+/// document (applied to it whole, once the routes added their schemas): no
+/// object takes members it does not name (the server refuses unknown
+/// fields; a problem+json answer may carry more), a parameter is never JSON
+/// `null` (an optional one is left out), and no string parameter holds a
+/// NUL character (refused before any lookup).
+pub struct WhatTheServerChecks;
+
+impl Modify for WhatTheServerChecks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AdditionalProperties, Schema, SchemaType, Type};
+        use utoipa::openapi::RefOr;
+        if let Some(components) = openapi.components.as_mut() {
+            for (name, schema) in components.schemas.iter_mut() {
+                if let RefOr::T(Schema::Object(object)) = schema {
+                    let an_object = object.schema_type == SchemaType::Type(Type::Object);
+                    if an_object && name != "Problem" && object.additional_properties.is_none() {
+                        object.additional_properties =
+                            Some(Box::new(AdditionalProperties::FreeForm(false)));
+                    }
+                }
+            }
+        }
+        let strings = |t: &SchemaType| match t {
+            SchemaType::Type(t) => *t == Type::String,
+            SchemaType::Array(types) => types.contains(&Type::String),
+            SchemaType::AnyValue => false,
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    // An optional enum is `oneOf: [null, its schema]`: its schema.
+                    if let Some(RefOr::T(Schema::OneOf(one_of))) = parameter.schema.as_ref() {
+                        let not_null = one_of.items.iter().find(|item| {
+                            !matches!(item, RefOr::T(Schema::Object(o))
+                                if o.schema_type == SchemaType::Type(Type::Null))
+                        });
+                        parameter.schema = not_null.cloned();
+                    }
+                    if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                        if let SchemaType::Array(types) = &object.schema_type {
+                            let types: Vec<Type> = types
+                                .iter()
+                                .filter(|t| **t != Type::Null)
+                                .cloned()
+                                .collect();
+                            object.schema_type = match types.as_slice() {
+                                [single] => SchemaType::Type(single.clone()),
+                                _ => SchemaType::Array(types),
+                            };
+                        }
+                        let plain = object.pattern.is_none() && object.format.is_none();
+                        if plain && strings(&object.schema_type) {
+                            object.pattern = Some("^[^\\u0000]*$".into());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn document() -> utoipa::openapi::OpenApi {
     Frame::openapi()
 }

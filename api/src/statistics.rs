@@ -22,11 +22,14 @@ const MAX_MONTHS: u32 = 120;
 #[into_params(parameter_in = Query)]
 pub struct StatisticsParams {
     /// The first month, `YYYY-MM` (default: eleven months before `to`).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     from: Option<String>,
     /// The last month, `YYYY-MM` (default: this month).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     to: Option<String>,
     /// One municipality (CBS code, e.g. `GM0599`). An analyst of a
     /// municipality reads only their own.
+    #[param(pattern = "^GM[0-9]{4}$")]
     municipality: Option<String>,
 }
 

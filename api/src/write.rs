@@ -107,11 +107,11 @@ pub enum WriteProblems {
 pub struct WriteHeaders {
     /// The case version the caller last saw (as an entity tag, e.g. `"7"`):
     /// the write is refused with 412 if the case has moved on.
-    #[param(rename = "If-Match")]
+    #[param(rename = "If-Match", pattern = r#"^(W/)?"[0-9]{1,19}"$"#)]
     if_match: Option<String>,
     /// Makes the request safe to repeat: the same key and body get the first
     /// answer again, without a second event; the same key with another body is 422.
-    #[param(rename = "Idempotency-Key")]
+    #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,255}$")]
     idempotency_key: Option<String>,
 }
 

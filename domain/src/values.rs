@@ -272,9 +272,23 @@ string_value!(FocusAreaCode, Display);
 
 /// A risk score for one area of life, 0 (no concern) to 4 (severe concern).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Score(u8);
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Score {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Integer)
+            .description(Some("0 (no concern) to 4 (severe concern)"))
+            .minimum(Some(0))
+            .maximum(Some(Score::MAX))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Score {}
 
 impl Score {
     pub const MAX: u8 = 4;

@@ -58,6 +58,29 @@ async fn the_document_is_served_whole() {
         }
     }
     assert_eq!(operations, 49, "operations documented");
+    // What the server checks beyond the types: no unknown members, no JSON
+    // null for a parameter, no NUL in a string parameter, an entity tag.
+    assert_eq!(
+        document["components"]["schemas"]["Worker"]["additionalProperties"],
+        false
+    );
+    let assign = &document["paths"]["/api/v1/cases/{id}/assignments"]["post"];
+    let if_match = assign["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "If-Match")
+        .unwrap();
+    assert_eq!(if_match["schema"]["type"], "string", "{if_match}");
+    assert!(if_match["schema"]["pattern"].is_string(), "{if_match}");
+    let list = &document["paths"]["/api/v1/cases"]["get"]["parameters"];
+    for parameter in list.as_array().unwrap() {
+        let schema = &parameter["schema"];
+        assert!(!schema.to_string().contains("null"), "{parameter}");
+        if schema["type"] == "string" && schema["format"].is_null() {
+            assert!(schema["pattern"].is_string(), "{parameter}");
+        }
+    }
     // The operations endpoints need no token, and the document says so.
     for path in ["/health", "/ready", "/metrics", "/openapi.json"] {
         assert_eq!(
