@@ -303,6 +303,7 @@ pub struct Reopening {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Correction {
     /// The sequence number of the corrected event in this case.
+    #[serde(deserialize_with = "crate::values::whole_number")]
     pub sequence: u64,
     pub correction: Personal<Text>,
 }

@@ -270,10 +270,52 @@ impl FocusAreaCode {
 
 string_value!(FocusAreaCode, Display);
 
+/// A whole number as JSON may write it, `3` or `3.0`: JSON Schema's
+/// `integer` takes both, so a client that writes either is understood.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Whole;
+
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number, 0 or more")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u64, E> {
+            u64::try_from(n).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<u64, E> {
+            if n.fract() == 0.0 && (0.0..=u64::MAX as f64).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(n), &self))
+            }
+        }
+    }
+
+    deserializer.deserialize_any(Whole)
+}
+
 /// A risk score for one area of life, 0 (no concern) to 4 (severe concern).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(into = "u8")]
 pub struct Score(u8);
+
+impl<'de> Deserialize<'de> for Score {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = whole_number(deserializer)?;
+        u8::try_from(n)
+            .map_err(|_| ValueError::new("score", "must be 0 to 4"))
+            .and_then(Self::parse)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Score {
@@ -298,14 +340,6 @@ impl Score {
             return Err(ValueError::new("score", "must be 0 to 4"));
         }
         Ok(Self(value))
-    }
-}
-
-impl TryFrom<u8> for Score {
-    type Error = ValueError;
-
-    fn try_from(value: u8) -> Result<Self, Self::Error> {
-        Self::parse(value)
     }
 }
 
