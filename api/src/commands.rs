@@ -61,31 +61,11 @@ macro_rules! step {
             let $b = body.value;
             let command = $build;
             writer
+                .items_in_path()
                 .record(case, Action::$action, body.digest, Vec::new(), command)
                 .await
-                .map_err(not_on_this_case)
         }
     };
-}
-
-/// A goal, intervention, consent or review named in the path that the case
-/// does not hold is not found (404, with the case's words), as any path that
-/// names nothing; named in a body it stays 422.
-fn not_on_this_case(error: ApiError) -> ApiError {
-    use casus_store::CommandError::Rejected;
-    match error {
-        ApiError::Command(Rejected(
-            refusal @ (CaseError::UnknownGoal(_)
-            | CaseError::UnknownIntervention(_)
-            | CaseError::UnknownConsent(_)
-            | CaseError::UnknownReview(_)),
-        )) => ApiError::Problem(crate::problem::Problem::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "Not found",
-            refusal.to_string(),
-        )),
-        other => other,
-    }
 }
 
 record!(
@@ -579,9 +559,9 @@ pub async fn complete_review(
         next_review,
     };
     writer
+        .items_in_path()
         .record(case, Action::Work, body.digest, ids, command)
         .await
-        .map_err(not_on_this_case)
 }
 
 step!(

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use casus_domain::{CaseCommand, CaseFile, CaseId, Command, Role};
+use casus_domain::{CaseCommand, CaseError, CaseFile, CaseId, Command, Role};
 use casus_store::idempotency::{self, Idempotency, StoredAnswer};
 use casus_store::{Actor, CommandError, Metadata};
 use serde::Serialize;
@@ -123,6 +123,8 @@ pub struct Writer {
     address: Option<String>,
     if_match: Option<u64>,
     key: Option<String>,
+    /// The route names a goal, intervention, consent or review in its path.
+    items_in_path: bool,
 }
 
 impl FromRequestParts<AppState> for Writer {
@@ -150,6 +152,7 @@ impl FromRequestParts<AppState> for Writer {
                 .map(|a| a.0.clone()),
             if_match: if_match.map(|m| m.0),
             key: key.map(|k| k.0),
+            items_in_path: false,
         })
     }
 }
@@ -186,6 +189,12 @@ impl Writer {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// For a route whose path names a goal, intervention, consent or review.
+    pub fn items_in_path(mut self) -> Self {
+        self.items_in_path = true;
+        self
     }
 
     pub fn request_id(&self) -> RequestId {
@@ -299,7 +308,12 @@ impl Writer {
             Err(error) => {
                 crate::metrics::command(kind, outcome_label(&error));
                 let refusal = matches!(error, ApiError::Command(CommandError::Rejected(_)));
-                let problem = error.into_problem();
+                let problem = match error {
+                    ApiError::Command(CommandError::Rejected(refusal)) if self.items_in_path => {
+                        missing_item(refusal)
+                    }
+                    error => error.into_problem(),
+                };
                 if let (true, Some(request)) = (refusal, &request) {
                     idempotency::keep(
                         &self.state.pool,
@@ -312,6 +326,21 @@ impl Writer {
                 Err(problem.into())
             }
         }
+    }
+}
+
+/// A refusal on a route whose path names an item of the case: an item the
+/// case does not hold is not found (404, in the case's words), as any path
+/// that names nothing; named in a body it stays 422.
+fn missing_item(refusal: CaseError) -> Problem {
+    match refusal {
+        CaseError::UnknownGoal(_)
+        | CaseError::UnknownIntervention(_)
+        | CaseError::UnknownConsent(_)
+        | CaseError::UnknownReview(_) => {
+            Problem::new(StatusCode::NOT_FOUND, "Not found", refusal.to_string())
+        }
+        other => ApiError::Command(CommandError::Rejected(other)).into_problem(),
     }
 }
 

@@ -372,3 +372,35 @@ async fn a_wrong_value_names_its_field_and_a_date_its_form() {
     assert!(detail.starts_with("`subject.name`: "), "{detail}");
     assert!(!detail.contains("YYYY-MM-DD"), "{detail}");
 }
+
+/// An item named in the path that the case does not hold is not found, as
+/// any path that names nothing (it answered 422), in the case's words.
+#[tokio::test]
+async fn an_item_the_case_does_not_hold_is_404() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let opened = app
+        .record(
+            &sanne,
+            "/api/v1/cases",
+            referral("Jayden Bakker", "2011-03-14"),
+        )
+        .await;
+    let case = opened.body["case_id"].as_str().unwrap();
+    let missing = uuid::Uuid::now_v7();
+    let answer = app
+        .post(
+            &sanne,
+            &format!("/api/v1/cases/{case}/interventions/{missing}/start"),
+            json!({ "started_on": "2026-11-10" }),
+        )
+        .await;
+    assert_eq!(answer.status, 404, "{answer:?}");
+    assert!(
+        answer.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("there is no intervention {missing}")),
+        "{answer:?}"
+    );
+}
