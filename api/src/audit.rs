@@ -34,6 +34,10 @@ pub struct History {
 }
 
 /// Every event of a case with its metadata, position, time and hashes
+///
+/// Auditors and privacy officers of the case's municipality (or with a national scope), giving
+/// their reason in `X-Audit-Reason`; the read is logged. A municipality the case was handed
+/// over from reads up to the handover.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}/history",
@@ -95,6 +99,9 @@ pub struct PointInTime {
 }
 
 /// The case as it was at a moment or a version, rebuilt from its events
+///
+/// Auditors and privacy officers of the case's municipality (or with a national scope), giving
+/// their reason in `X-Audit-Reason`; the read is logged. Give `at` or `version`.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}/state",
@@ -167,6 +174,11 @@ sequence, event type, event version, recorded_at (UTC, microseconds), payload an
 stored.";
 
 /// One case as a self-contained document for an inquiry
+///
+/// Auditors and privacy officers of the case's municipality (or with a national scope), giving
+/// their reason in `X-Audit-Reason`; the read is logged. The document holds the events with
+/// their canonical texts and hashes, the chain's verification and the case's access log, this
+/// export included.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}/export",
@@ -279,6 +291,9 @@ pub struct AccessLogPage {
 }
 
 /// Who read, searched, exported or was refused what, oldest first
+///
+/// Auditors and privacy officers, giving a reason; their own municipality's entries (a national
+/// scope: all). The search itself is logged.
 #[utoipa::path(
     get,
     path = "/api/v1/audit/access-log",
@@ -340,6 +355,10 @@ fn acting(reader: &Reader) -> Role {
 }
 
 /// Recompute every case's hash chain and name the first broken link of each
+///
+/// Auditors and privacy officers, giving a reason. Also checks every event's signature, every
+/// snapshot and the access log's chain; a municipal auditor sees the broken links of their
+/// municipality.
 #[utoipa::path(
     get,
     path = "/api/v1/audit/verify",

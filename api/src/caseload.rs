@@ -48,6 +48,9 @@ pub struct Caseload {
 }
 
 /// The open cases of a team, per worker
+///
+/// Supervisors see their own team (its known workers, those without open cases too); auditors a
+/// municipality, giving a reason. Each case named is logged.
 #[utoipa::path(
     get,
     path = "/api/v1/caseload",
@@ -165,6 +168,10 @@ pub struct BulkReassignment {
 }
 
 /// Hand every open case of a worker in the supervisor's team to another worker
+///
+/// Supervisors only. One step per case, tied by a correlation id; a case that changed meanwhile
+/// is reported in `not_moved`. The worker taking over must be known to Casus in the team's
+/// municipality, organisation and domain.
 #[utoipa::path(
     post,
     path = "/api/v1/workers/{worker_id}/reassign",

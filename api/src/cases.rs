@@ -116,6 +116,11 @@ fn view_of(domain: Domain) -> Versioned {
 }
 
 /// One case as the caller's domain sees it, with its plan
+///
+/// Case workers and leads of the case or its team, a partner involved on a basis that holds, a
+/// supervisor of its team, an auditor (with a reason). The social and the justice view differ
+/// in what they show. With `min_version` the read waits (up to 5 s in all) for the view to
+/// reflect that version; a version the case does not have is 422. Every read is logged.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}",
@@ -156,6 +161,9 @@ pub struct Timeline {
 }
 
 /// The case's history as the caller's domain may see it
+///
+/// Who may read the case reads its timeline; an entry's content shows only to the domains that
+/// may see it, and a domain learns that the other's entries exist, never what they say.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}/timeline",
@@ -218,6 +226,10 @@ pub struct CasePage {
 }
 
 /// The cases in the caller's scope, filtered, a page at a time
+///
+/// Exactly the cases the caller may read (their own, their team's, a partner's on its basis, a
+/// supervisor's incoming handovers; an auditor's whole municipality), in the caller's domain's
+/// view. Each case listed is logged.
 #[utoipa::path(
     get,
     path = "/api/v1/cases",

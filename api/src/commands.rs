@@ -70,70 +70,132 @@ macro_rules! step {
 
 record!(
     /// Record a signal (police contact, school absence, nuisance, ...)
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). A police contact comes from the justice domain; its summary is
+    /// for the social domain only.
     signals, "/api/v1/cases/{id}/signals", Signal, Work, CaseCommand::RecordSignal
 );
 record!(
     /// Add information from a partner, with its legal basis
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). Information from the other domain needs its legal basis
+    /// (consent or a legal task).
     information, "/api/v1/cases/{id}/information", Information, Work, CaseCommand::AddInformation
 );
 record!(
     /// Include the case after a triage that took it on
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). Refused (409) before a triage that took the case on.
     include, "/api/v1/cases/{id}/include", Inclusion, Work, CaseCommand::IncludeCase
 );
 record!(
     /// Unassign a worker
+    ///
+    /// Case workers and leads of the case, or a supervisor of its team. The reason is personal
+    /// data and sealed.
     unassignments, "/api/v1/cases/{id}/unassignments", Unassignment, Assign, CaseCommand::UnassignWorker
 );
 record!(
     /// Log a contact (home visit, school, phone, ...)
+    ///
+    /// The case's own workers, and a partner organisation involved on a basis that holds,
+    /// record it. The date lies between 1900-01-01 and today; the summary is visible to the
+    /// social domain.
     contacts, "/api/v1/cases/{id}/contacts", Contact, Contribute, CaseCommand::LogContact
 );
 record!(
     /// Add a note, readable by the social domain, the justice domain or both
+    ///
+    /// The case's own workers, and a partner organisation involved on a basis that holds,
+    /// record it. Its confidentiality decides which domain's view shows its text.
     notes, "/api/v1/cases/{id}/notes", Note, Contribute, CaseCommand::AddNote
 );
 record!(
     /// Involve a partner organisation; one of the other domain needs a legal basis
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). The partner then reads the case and logs contacts and notes, as
+    /// long as the basis holds (a withdrawn or expired consent ends it).
     partners, "/api/v1/cases/{id}/partners", PartnerInvolvement, Work, CaseCommand::InvolvePartner
 );
 record!(
     /// Record a case conference
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads).
     conferences, "/api/v1/cases/{id}/conferences", Conference, Work, CaseCommand::HoldConference
 );
 record!(
     /// Escalate the case (to the administrators, police, prosecutor or Child Protection Board)
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads).
     escalations, "/api/v1/cases/{id}/escalations", Escalation, Work, CaseCommand::Escalate
 );
 record!(
     /// Transfer the case to another focus area and team
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). Within the case's municipality only; to another municipality a
+    /// case moves by a handover (422 otherwise).
     transfer, "/api/v1/cases/{id}/transfer", Transfer, Work, CaseCommand::TransferCase
 );
 record!(
     /// Propose to hand the case over to another municipality (the case lead or a supervisor)
+    ///
+    /// The case lead assigned to the case, or a supervisor of its team. One handover at a time;
+    /// the receiving municipality's supervisors of the case's domain then find the case in
+    /// their list and may read it.
     handover, "/api/v1/cases/{id}/handover", HandoverProposal, ProposeHandover, CaseCommand::ProposeHandover
 );
 record!(
     /// Decline a proposed handover (the receiving municipality's supervisor), or withdraw it (the sending side)
+    ///
+    /// A supervisor of the receiving municipality declines; the case lead or a supervisor of
+    /// the sending team withdraws. The case stays where it is.
     decline_handover, "/api/v1/cases/{id}/handover/decline", HandoverDecline, DeclineHandover, CaseCommand::DeclineHandover
 );
 record!(
     /// Start aftercare
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). Refused (409) while an intervention runs: complete or cancel it
+    /// first.
     aftercare, "/api/v1/cases/{id}/aftercare", Aftercare, Work, CaseCommand::StartAftercare
 );
 record!(
     /// Close the case with its result
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). Refused (409) while an intervention runs. The result starts the
+    /// retention period.
     close, "/api/v1/cases/{id}/close", Closure, Work, CaseCommand::CloseCase
 );
 record!(
     /// Reopen a closed case, with the reason
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). A reopened case needs a new plan.
     reopen, "/api/v1/cases/{id}/reopen", Reopening, Work, CaseCommand::ReopenCase
 );
 record!(
     /// Correct an earlier entry (the entry stays; this one says what was wrong)
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). The corrected entry is named by its sequence; the correction is
+    /// seen by those who see that entry.
     corrections, "/api/v1/cases/{id}/corrections", Correction, Work, CaseCommand::CorrectEntry
 );
 
 /// Open a case with a referral
+///
+/// Case workers and case leads open a case in their own municipality, team, domain and
+/// organisation. A referral may name a young person Casus knows by `subject_id` only where a
+/// case about them lies in that municipality (404 otherwise). The young person is 8 to 27 on
+/// the referral date.
 #[utoipa::path(
     post,
     path = "/api/v1/cases",
@@ -199,6 +261,10 @@ async fn assign(
 }
 
 /// Assign the case lead or the process lead
+///
+/// Case workers and leads of the case, or a supervisor of its team; the worker named must be
+/// known to Casus (signed in once, or seeded) in the case's municipality, organisation and
+/// domain, else 422.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/leads",
@@ -220,6 +286,10 @@ pub async fn leads(
 }
 
 /// Assign a worker
+///
+/// Case workers and leads of the case, or a supervisor of its team; the worker named must be
+/// known to Casus (signed in once, or seeded) in the case's municipality, organisation and
+/// domain, else 422.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/assignments",
@@ -244,6 +314,10 @@ pub async fn assignments(
 }
 
 /// Hand a worker's assignment and leads on this case to another worker
+///
+/// Case workers and leads of the case, or a supervisor of its team; the worker named must be
+/// known to Casus (signed in once, or seeded) in the case's municipality, organisation and
+/// domain, else 422.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/reassign",
@@ -265,6 +339,10 @@ pub async fn reassign(
 }
 
 /// Accept a proposed handover into a focus area and team of your organisation (a supervisor of the receiving municipality)
+///
+/// A supervisor of the municipality the handover is proposed to, of the case's domain. The case
+/// then belongs to that municipality, focus area and team; the sending municipality's auditors
+/// keep reading its history up to here.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/handover/accept",
@@ -297,6 +375,10 @@ pub async fn accept_handover(
 }
 
 /// Decide the triage: take the case on, hand it over to a partner, or give advice only
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). Only a hand-over names a `partner`, and a hand-over names one (422
+/// otherwise).
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/triage",
@@ -337,6 +419,9 @@ pub async fn triage(
 }
 
 /// Assess the risk, optionally scheduling the next review
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). A high risk needs a review within four weeks (409 otherwise).
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/risk-assessments",
@@ -366,6 +451,9 @@ pub async fn risk_assessments(
 }
 
 /// Agree the plan of action, or revise it (with a reason)
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). Needs a case lead; a plan has at least one goal, each once.
 #[utoipa::path(
     put,
     path = "/api/v1/cases/{id}/plan",
@@ -414,6 +502,10 @@ pub async fn plan(
 }
 
 /// Plan an intervention (mentoring, Halt, family coaching, ...)
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). Halt needs a confession before the planned date and the young person's
+/// consent for Halt (under 16 a parent's too).
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/interventions",
@@ -462,6 +554,9 @@ pub async fn interventions(
 }
 
 /// Record a consent (for a partner and a purpose, given by the youth or a parent)
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads).
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/consents",
@@ -497,6 +592,9 @@ pub async fn consents(
 }
 
 /// Schedule a review
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). The due date lies at most ten years ahead.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/reviews",
@@ -527,6 +625,9 @@ pub async fn reviews(
 }
 
 /// Complete a review, optionally scheduling the next one
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). A review the case does not hold is 404.
 #[utoipa::path(
     post,
     path = "/api/v1/cases/{id}/reviews/{review_id}/complete",
@@ -566,12 +667,18 @@ pub async fn complete_review(
 
 step!(
     /// Mark a goal of the plan achieved
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). A goal the plan does not hold is 404.
     achieve_goal, "/api/v1/cases/{id}/goals/{goal_id}/achieve", "goal_id", GoalId,
     AchievementBody, Work,
     |goal_id, b| CaseCommand::AchieveGoal(GoalAchievement { goal_id, achieved_on: b.achieved_on })
 );
 step!(
     /// Start a planned intervention
+    ///
+    /// The case's own workers, and a partner organisation involved on a basis that holds,
+    /// record it. An intervention the case does not hold is 404.
     start_intervention, "/api/v1/cases/{id}/interventions/{intervention_id}/start", "intervention_id",
     InterventionId, StartBody, Contribute,
     |intervention_id, b| CaseCommand::StartIntervention(InterventionStart {
@@ -581,6 +688,9 @@ step!(
 );
 step!(
     /// Complete a running intervention with its outcome
+    ///
+    /// The case's own workers, and a partner organisation involved on a basis that holds,
+    /// record it. An intervention the case does not hold is 404.
     complete_intervention, "/api/v1/cases/{id}/interventions/{intervention_id}/complete",
     "intervention_id", InterventionId, CompletionBody, Contribute,
     |intervention_id, b| CaseCommand::CompleteIntervention(InterventionCompletion {
@@ -592,6 +702,9 @@ step!(
 );
 step!(
     /// Cancel an intervention, with the reason
+    ///
+    /// The case's own workers, and a partner organisation involved on a basis that holds,
+    /// record it. An intervention the case does not hold is 404.
     cancel_intervention, "/api/v1/cases/{id}/interventions/{intervention_id}/cancel",
     "intervention_id", InterventionId, CancellationBody, Contribute,
     |intervention_id, b| CaseCommand::CancelIntervention(InterventionCancellation {
@@ -602,6 +715,10 @@ step!(
 );
 step!(
     /// Withdraw a consent
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case
+    /// workers and case leads). The partners involved on it lose their access at once; a
+    /// consent the case does not hold is 404.
     withdraw_consent, "/api/v1/cases/{id}/consents/{consent_id}/withdraw", "consent_id", ConsentId,
     WithdrawalBody, Work,
     |consent_id, b| CaseCommand::WithdrawConsent(ConsentWithdrawal {

@@ -38,6 +38,10 @@ pub fn command(kind: &'static str, outcome: &'static str) {
     metrics::counter!("casus_commands_total", "command" => kind, "outcome" => outcome).increment(1);
 }
 
+/// Metrics for Prometheus
+///
+/// Requests by route and status with their latency, commands by kind and outcome, and each
+/// view's position and lag.
 #[utoipa::path(
     get,
     path = "/metrics",

@@ -20,6 +20,10 @@ pub struct Health {
     status: &'static str,
 }
 
+/// Whether the process answers
+///
+/// For a load balancer's liveness check: answers while the process runs, even when the
+/// database does not, and has a reserve of connections of its own.
 #[utoipa::path(
     get,
     path = "/health",
@@ -64,6 +68,10 @@ pub struct Ready {
     views: Vec<View>,
 }
 
+/// Whether Casus can serve
+///
+/// 200 while the database answers and no view is stopped, with each view's position and how
+/// far behind the log it is (0 when caught up); 503 naming a stopped view and where it stopped.
 #[utoipa::path(
     get,
     path = "/ready",
@@ -112,6 +120,9 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     .into_response()
 }
 
+/// This document
+///
+/// The contract, generated from the code: every route, its parameters, bodies and answers.
 #[utoipa::path(
     get,
     path = "/openapi.json",

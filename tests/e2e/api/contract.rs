@@ -58,6 +58,17 @@ async fn the_document_is_served_whole() {
         }
     }
     assert_eq!(operations, 49, "operations documented");
+    // Each operation says what it does, and who may do it and what refuses it.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for part in ["summary", "description"] {
+                assert!(
+                    operation[part].as_str().is_some_and(|text| text.len() > 10),
+                    "{method} {path} has no {part}"
+                );
+            }
+        }
+    }
     // What the server checks beyond the types: no unknown members, no JSON
     // null for a parameter, no NUL in a string parameter, an entity tag.
     assert_eq!(
