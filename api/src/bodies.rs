@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 /// A referral: the young person, why and by whom. The case gets the
 /// caller's municipality, team and domain.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"subject": {"name": "Jayden Bakker", "date_of_birth": "2011-03-14", "address": null, "bsn": null}, "focus_area": "rotterdam-zuid", "referred_by": "politie-rotterdam", "reason": "repeated nuisance near the metro station", "goal": "back to school", "referred_on": "2026-11-02"}))]
 pub struct ReferralBody {
     /// The young person's id, if Casus knows them from another case; a new one otherwise.
     pub subject_id: Option<SubjectId>,
@@ -29,6 +30,7 @@ pub struct ReferralBody {
 /// A handover accepted into one of the receiving municipality's focus
 /// areas and a team of the accepting supervisor's organisation.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"focus_area": "amsterdam-zuidoost", "team": "zuidoost-1", "accepted_on": "2026-11-11"}))]
 pub struct AcceptanceBody {
     pub focus_area: FocusAreaCode,
     pub team: TeamId,
@@ -44,6 +46,7 @@ pub enum TriageChoice {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"decision": "take_on", "decided_by": "triage meeting Zuid", "decided_on": "2026-11-03"}))]
 pub struct TriageBody {
     pub decision: TriageChoice,
     /// The partner the case is handed over to (with `hand_over` only).
@@ -54,6 +57,7 @@ pub struct TriageBody {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"assessment": {"instrument": "LIJ", "level": "medium", "scores": {"school": 2, "family": 1, "peers": 3, "substance_use": 0, "offending": 2}, "rationale": "truancy and a worrying group of friends", "assessed_on": "2026-11-05"}, "next_review_on": "2026-12-03"}))]
 pub struct RiskBody {
     pub assessment: RiskAssessment,
     /// A review to schedule with it; a high risk needs one within four weeks.
@@ -70,6 +74,7 @@ pub struct GoalBody {
 
 /// The plan of action: agreed the first time, revised after.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"goals": [{"description": "attends school 90% of the time", "target_date": "2027-02-01"}], "agreed_with": {"youth": true, "parent_or_guardian": true}, "agreed_on": "2026-11-05"}))]
 pub struct PlanBody {
     pub goals: Vec<GoalBody>,
     pub agreed_with: AgreedWith,
@@ -79,11 +84,13 @@ pub struct PlanBody {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"achieved_on": "2026-11-20"}))]
 pub struct AchievementBody {
     pub achieved_on: NaiveDate,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"kind": "mentoring", "provider": "jongerenwerk-zuid", "domain": "social", "planned_on": "2026-11-06"}))]
 pub struct InterventionBody {
     pub intervention_id: Option<InterventionId>,
     pub kind: InterventionKind,
@@ -96,11 +103,13 @@ pub struct InterventionBody {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"started_on": "2026-11-06"}))]
 pub struct StartBody {
     pub started_on: NaiveDate,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"outcome": "successful", "summary": "met every week, goals reached", "completed_on": "2026-11-20"}))]
 pub struct CompletionBody {
     pub outcome: InterventionOutcome,
     pub summary: Option<Text>,
@@ -108,12 +117,14 @@ pub struct CompletionBody {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "the young person moved", "cancelled_on": "2026-11-19"}))]
 pub struct CancellationBody {
     pub reason: Text,
     pub cancelled_on: NaiveDate,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"partner": "halt-rotterdam", "purpose": "information_sharing", "given_by": "youth", "given_on": "2026-11-04", "valid_until": "2027-05-04"}))]
 pub struct ConsentBody {
     pub consent_id: Option<ConsentId>,
     pub partner: OrganisationId,
@@ -124,17 +135,20 @@ pub struct ConsentBody {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"withdrawn_on": "2026-11-18"}))]
 pub struct WithdrawalBody {
     pub withdrawn_on: NaiveDate,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"due_on": "2026-12-15"}))]
 pub struct ReviewBody {
     pub review_id: Option<ReviewId>,
     pub due_on: NaiveDate,
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"completed_on": "2026-11-26", "summary": "going better at school", "next_review_on": "2026-12-20"}))]
 pub struct ReviewCompletionBody {
     pub completed_on: NaiveDate,
     pub summary: Text,
@@ -144,6 +158,7 @@ pub struct ReviewCompletionBody {
 
 /// Every open case of one worker to another, e.g. when the first one leaves.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"to": {"id": "w-noor", "name": "Noor Bakker", "team": "zuid-1"}, "reason": "Sanne leaves the team"}))]
 pub struct BulkReassignmentBody {
     pub to: Worker,
     pub reason: Text,

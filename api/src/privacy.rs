@@ -14,6 +14,7 @@ use crate::extract::Body;
 use crate::write::{actor, Writer};
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "request of the young person (AVG art. 17)"}))]
 pub struct ErasureBody {
     /// Why: the request under Art. 17 AVG, or the decision that orders it.
     /// Kept readable in the audit trail for good: do not name the young person.

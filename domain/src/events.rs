@@ -43,6 +43,7 @@ pub struct Triage {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"partner": "halt-rotterdam", "partner_domain": "justice", "basis": {"basis": "legal_task", "provision": "Wetboek van Strafrecht art. 77e"}, "summary": "a Halt referral in 2025, completed", "added_on": "2026-11-05"})))]
 pub struct Information {
     pub partner: OrganisationId,
     pub partner_domain: Domain,
@@ -53,12 +54,14 @@ pub struct Information {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"included_on": "2026-11-04"})))]
 pub struct Inclusion {
     pub included_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"role": "case_lead", "lead": {"id": "w-sanne", "name": "Sanne de Vries", "team": "zuid-1"}})))]
 pub struct LeadAssignment {
     pub role: LeadRole,
     pub lead: Worker,
@@ -66,6 +69,7 @@ pub struct LeadAssignment {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"worker": "w-noor", "reason": "Noor leaves the team"})))]
 pub struct Unassignment {
     pub worker: WorkerId,
     pub reason: Option<Personal<Text>>,
@@ -74,6 +78,7 @@ pub struct Unassignment {
 /// What a reassignment moves: the parts `from` has on the case go to `to`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"from": "w-sanne", "to": {"id": "w-noor", "name": "Noor Bakker", "team": "zuid-1"}, "reason": "Sanne leaves the team"})))]
 pub struct Reassignment {
     pub from: WorkerId,
     pub to: Worker,
@@ -150,6 +155,7 @@ pub struct InterventionCancellation {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"kind": "home_visit", "with_whom": ["youth", "parent_or_guardian"], "contacted_on": "2026-11-07", "summary": "mother worried about the older brother"})))]
 pub struct Contact {
     pub kind: ContactKind,
     pub with_whom: Vec<ContactParty>,
@@ -159,6 +165,7 @@ pub struct Contact {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"confidentiality": "social", "text": "discussed in the team meeting"})))]
 pub struct Note {
     pub confidentiality: Confidentiality,
     pub text: Personal<Text>,
@@ -184,6 +191,7 @@ pub struct ConsentWithdrawal {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"partner": "halt-rotterdam", "partner_domain": "justice", "basis": {"basis": "legal_task", "provision": "Wetboek van Strafrecht art. 77e"}, "involved_on": "2026-11-04"})))]
 pub struct PartnerInvolvement {
     pub partner: OrganisationId,
     pub partner_domain: Domain,
@@ -194,6 +202,7 @@ pub struct PartnerInvolvement {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"held_on": "2026-11-12", "partners_present": ["halt-rotterdam", "wijkteam-zuid"], "agreements": "weekly check at school"})))]
 pub struct Conference {
     pub held_on: NaiveDate,
     pub partners_present: Vec<OrganisationId>,
@@ -217,6 +226,7 @@ pub struct ReviewCompletion {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"to": "administrators", "reason": "no progress after three months", "escalated_on": "2026-11-15"})))]
 pub struct Escalation {
     pub to: EscalationTarget,
     pub reason: Personal<Text>,
@@ -227,6 +237,7 @@ pub struct Escalation {
 /// move to another municipality is a handover (below).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"municipality": "GM0599", "focus_area": "rotterdam-zuid", "team": "zuid-2", "reason": "moved across town", "transferred_on": "2026-11-14"})))]
 pub struct Transfer {
     pub municipality: MunicipalityCode,
     pub focus_area: FocusAreaCode,
@@ -239,6 +250,7 @@ pub struct Transfer {
 /// municipality, e.g. when the young person moved there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"municipality": "GM0363", "reason": "the family moved to Amsterdam", "proposed_on": "2026-11-10"})))]
 pub struct HandoverProposal {
     pub municipality: MunicipalityCode,
     pub reason: Personal<Text>,
@@ -272,6 +284,7 @@ pub struct Handover {
 /// withdraws it; the case stays where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "the family did not move after all", "declined_on": "2026-11-12"})))]
 pub struct HandoverDecline {
     pub reason: Personal<Text>,
     pub declined_on: NaiveDate,
@@ -279,12 +292,14 @@ pub struct HandoverDecline {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"started_on": "2026-11-20"})))]
 pub struct Aftercare {
     pub started_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"result": "goals_achieved", "summary": "back at school, no new police contacts", "closed_on": "2026-11-25"})))]
 pub struct Closure {
     pub result: CaseResult,
     pub summary: Option<Personal<Text>>,
@@ -293,6 +308,7 @@ pub struct Closure {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"reason": "new police contacts", "reopened_on": "2026-11-28"})))]
 pub struct Reopening {
     pub reason: Personal<Text>,
     pub reopened_on: NaiveDate,
@@ -301,6 +317,7 @@ pub struct Reopening {
 /// A correction of an earlier entry: the entry stays, this one says what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"sequence": 7, "correction": "the visit was at school, not at home"})))]
 pub struct Correction {
     /// The sequence number of the corrected event in this case.
     #[serde(deserialize_with = "crate::values::whole_number")]

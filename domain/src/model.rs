@@ -61,6 +61,7 @@ pub enum SignalKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"kind": "police_contact", "source_org": "politie-rotterdam", "source_domain": "justice", "occurred_on": "2026-11-01", "summary": "seen with older boys at the station at night"})))]
 pub struct Signal {
     pub kind: SignalKind,
     pub source_org: OrganisationId,
@@ -112,6 +113,7 @@ pub enum LegalBasis {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"id": "w-noor", "name": "Noor Bakker", "team": "zuid-1"})))]
 pub struct Worker {
     pub id: WorkerId,
     pub name: Text,
