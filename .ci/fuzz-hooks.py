@@ -9,7 +9,7 @@ the rules the document states in words but JSON Schema cannot say:
   yesterday; a date of birth to fourteen years ago, within the target age),
 - a focus area is one of the programme's,
 - only a hand-over triage names a partner, and a hand-over names one,
-- a write's Idempotency-Key is new, and If-Match and min_version name the
+- a write's Idempotency-Key is new, and If-Match and minVersion name the
   case's version (left out here: the other runs try them).
 """
 
@@ -47,5 +47,5 @@ def before_call(context, case, kwargs):
     if "Idempotency-Key" in headers:
         headers["Idempotency-Key"] = str(uuid.uuid4())
     if case.query:
-        case.query.pop("min_version", None)
+        case.query.pop("minVersion", None)
     fix(case.body, datetime.date.today())

@@ -77,8 +77,8 @@ pub struct AuditHeader {
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct StateParams {
     /// The case as it was at this moment (RFC 3339).
     at: Option<DateTime<Utc>>,
@@ -265,8 +265,8 @@ fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct AccessLogParams {
     case_id: Option<Uuid>,
     user_id: Option<String>,

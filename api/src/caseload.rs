@@ -24,8 +24,8 @@ use crate::workers::assignable;
 use crate::write::{actor, WriteHeaders, WriteProblems, Writer};
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct CaseloadParams {
     /// A team; supervisors see their own team only (the default).
     team: Option<String>,

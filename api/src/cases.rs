@@ -54,21 +54,21 @@ pub enum ReadProblems {
     NotFound(Problem),
     #[response(
         status = 422,
-        description = "`min_version` names a version the case does not have",
+        description = "`minVersion` names a version the case does not have",
         content_type = "application/problem+json"
     )]
     Unprocessable(Problem),
     #[response(
         status = 503,
-        description = "The database does not answer, or the view has not reached `min_version` in time; see Retry-After",
+        description = "The database does not answer, or the view has not reached `minVersion` in time; see Retry-After",
         content_type = "application/problem+json"
     )]
     Unavailable(Problem),
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ReadParams {
     /// Wait (a few seconds at most) until the view reflects at least this
     /// version of the case: the version a write answered with.
@@ -119,7 +119,7 @@ fn view_of(domain: Domain) -> Versioned {
 ///
 /// Case workers and leads of the case or its team, a partner involved on a basis that holds, a
 /// supervisor of its team, an auditor (with a reason). The social and the justice view differ
-/// in what they show. With `min_version` the read waits (up to 5 s in all) for the view to
+/// in what they show. With `minVersion` the read waits (up to 5 s in all) for the view to
 /// reflect that version; a version the case does not have is 422. Every read is logged.
 #[utoipa::path(
     get,
@@ -194,8 +194,8 @@ pub async fn timeline(
 }
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ListParams {
     /// Only cases in this stage.
     stage: Option<Stage>,

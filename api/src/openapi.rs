@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
         title = "Casus",
         description = "Case management for the youth-crime prevention line Preventie met gezag. \
             Every write answers with the case id and its new version; every read takes a \
-            `min_version` to wait for. Errors are application/problem+json (RFC 9457).",
+            `minVersion` to wait for. Errors are application/problem+json (RFC 9457).",
         license(name = "EUPL-1.2"),
     ),
     components(schemas(casus_domain::Stage)),

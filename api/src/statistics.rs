@@ -18,8 +18,8 @@ use crate::AppState;
 const MAX_MONTHS: u32 = 120;
 
 #[derive(Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct StatisticsParams {
     /// The first month, `YYYY-MM` (default: eleven months before `to`).
     #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]

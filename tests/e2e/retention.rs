@@ -80,13 +80,13 @@ async fn only_subjects_past_their_period_are_erased() {
     // The views must show the closures before the job reads them.
     let worker = User::worker("w-1", "zuid-1");
     let seen = app
-        .get(&worker, &format!("/api/v1/cases/{late_case}?min_version=3"))
+        .get(&worker, &format!("/api/v1/cases/{late_case}?minVersion=3"))
         .await;
     assert_eq!(seen.status, 200);
     let seen = app
         .get(
             &worker,
-            &format!("/api/v1/cases/{open_case}?min_version={version}"),
+            &format!("/api/v1/cases/{open_case}?minVersion={version}"),
         )
         .await;
     assert_eq!(seen.status, 200);

@@ -94,7 +94,7 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// The server, with reads waiting up to 20 s for `min_version` (a
+    /// The server, with reads waiting up to 20 s for `minVersion` (a
     /// busy CI machine may lag).
     pub async fn spawn() -> Self {
         Self::spawn_with(Settings {

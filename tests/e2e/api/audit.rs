@@ -308,7 +308,7 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     let second = app
         .get(
             &sanne,
-            &format!("/api/v1/cases/{}?min_version={version}", cases[1]),
+            &format!("/api/v1/cases/{}?minVersion={version}", cases[1]),
         )
         .await;
     assert_eq!(second.status, 200, "{second:?}");
@@ -316,7 +316,7 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     let read = app
         .get(
             &sanne,
-            &format!("/api/v1/cases/{case}?min_version={version}"),
+            &format!("/api/v1/cases/{case}?minVersion={version}"),
         )
         .await;
     let timeline = app
@@ -416,7 +416,7 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     assert!(changed.unwrap_err().to_string().contains("append-only"));
     let page = audit_get(
         &app,
-        &format!("/api/v1/audit/access-log?case_id={case}&action=denied"),
+        &format!("/api/v1/audit/access-log?caseId={case}&action=denied"),
     )
     .await;
     assert_eq!(page.status, 200, "{page:?}");
@@ -559,7 +559,7 @@ async fn verify_names_a_changed_or_removed_access_log_entry() {
         )
         .await;
     let case: CaseId = opened.body["case_id"].as_str().unwrap().parse().unwrap();
-    let path = format!("/api/v1/cases/{case}?min_version={}", opened.version());
+    let path = format!("/api/v1/cases/{case}?minVersion={}", opened.version());
     for _ in 0..3 {
         let read = app.get(&sanne, &path).await;
         assert_eq!(read.status, 200, "{read:?}");

@@ -411,7 +411,7 @@ async fn fixture(app: &TestApp) -> Cases {
             1
         };
         let auditor = zuid1.clone().with_roles(&["auditor"]);
-        let path = format!("/api/v1/cases/{case}?min_version={version}");
+        let path = format!("/api/v1/cases/{case}?minVersion={version}");
         let reason = [("x-audit-reason", "fixture")];
         let seen = app
             .send(Some(&auditor), Method::GET, &path, None, &reason)

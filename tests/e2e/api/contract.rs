@@ -92,6 +92,22 @@ async fn the_document_is_served_whole() {
             assert!(schema["pattern"].is_string(), "{parameter}");
         }
     }
+    // Query parameters are lowerCamelCase (the REST API Design Rules).
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                if parameter["in"] == "query" {
+                    assert!(
+                        !name.contains('_') && name.starts_with(|c: char| c.is_ascii_lowercase()),
+                        "{method} {path}: {name}"
+                    );
+                }
+            }
+        }
+    }
+    let read = &document["paths"]["/api/v1/cases/{id}"]["get"]["parameters"];
+    assert!(read.to_string().contains("\"minVersion\""), "{read}");
     // The operations endpoints need no token, and the document says so.
     for path in ["/health", "/ready", "/metrics", "/openapi.json"] {
         assert_eq!(

@@ -190,7 +190,7 @@ async fn a_version_the_case_does_not_have_is_answered_at_once() {
     let worker = User::worker("w-1", "zuid-1");
     let case = included_case(&app, &worker).await;
     let began = Instant::now();
-    let answer = app.get(&worker, &format!("{case}?min_version=99")).await;
+    let answer = app.get(&worker, &format!("{case}?minVersion=99")).await;
     assert_eq!(answer.status, 422, "{}", answer.body);
     assert!(
         began.elapsed() < Duration::from_secs(10),
@@ -359,7 +359,7 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     let settled = app
         .get(
             &social,
-            &format!("{first}?min_version={}", involved.version()),
+            &format!("{first}?minVersion={}", involved.version()),
         )
         .await;
     assert_eq!(settled.status, 200, "{}", settled.body);
@@ -404,7 +404,7 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     let settled = app
         .get(
             &amsterdam,
-            &format!("/api/v1/cases/{moving}?min_version={}", proposed.version()),
+            &format!("/api/v1/cases/{moving}?minVersion={}", proposed.version()),
         )
         .await;
     assert_eq!(settled.status, 200, "{}", settled.body);
@@ -558,7 +558,7 @@ async fn a_case_moves_to_another_municipality_only_by_an_accepted_handover() {
         org: "gemeente-utrecht",
         ..User::worker("s-u", "overvecht-1").with_roles(&["supervisor"])
     };
-    let read = format!("{path}?min_version={}", proposed.version());
+    let read = format!("{path}?minVersion={}", proposed.version());
     assert_eq!(app.get(&receiving, &read).await.status, 200);
     let listed = app.get(&receiving, "/api/v1/cases").await;
     assert!(listed.body.to_string().contains(&case), "{}", listed.body);
@@ -604,7 +604,7 @@ async fn a_case_moves_to_another_municipality_only_by_an_accepted_handover() {
             json!({"confidentiality": "shared", "text": "first visit in Rotterdam"}),
         )
         .await;
-    let now = format!("{path}?min_version={}", note.version());
+    let now = format!("{path}?minVersion={}", note.version());
     assert_eq!(app.get(&rotterdam_worker, &now).await.status, 200);
     assert_eq!(app.get(&worker, &now).await.status, 404);
 

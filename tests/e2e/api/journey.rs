@@ -31,7 +31,7 @@ fn worker_record(id: &str) -> Value {
 }
 
 async fn view(app: &TestApp, user: &User, case: &str, version: u64) -> Answer {
-    app.get(user, &format!("/api/v1/cases/{case}?min_version={version}"))
+    app.get(user, &format!("/api/v1/cases/{case}?minVersion={version}"))
         .await
 }
 
@@ -39,7 +39,7 @@ async fn timeline(app: &TestApp, user: &User, case: &str, version: u64) -> Vec<V
     let answer = app
         .get(
             user,
-            &format!("/api/v1/cases/{case}/timeline?min_version={version}"),
+            &format!("/api/v1/cases/{case}/timeline?minVersion={version}"),
         )
         .await;
     assert_eq!(answer.status, 200, "{}", answer.body);

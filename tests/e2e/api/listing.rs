@@ -76,13 +76,13 @@ async fn lists_filter_and_page_within_the_callers_scope() {
         .await;
     app.get(
         &sanne,
-        &format!("/api/v1/cases/{}?min_version={}", cases[1], last.version()),
+        &format!("/api/v1/cases/{}?minVersion={}", cases[1], last.version()),
     )
     .await;
     app.get(
         &sanne,
         &format!(
-            "/api/v1/cases/{}?min_version={}",
+            "/api/v1/cases/{}?minVersion={}",
             cases[0],
             planned.version()
         ),
@@ -111,14 +111,14 @@ async fn lists_filter_and_page_within_the_callers_scope() {
     };
     assert_eq!(only("stage=active").await, [cases[0].clone()]);
     assert_eq!(only("assignee=w-noor").await, [cases[0].clone()]);
-    assert_eq!(only("review_overdue=true").await, [cases[1].clone()]);
+    assert_eq!(only("reviewOverdue=true").await, [cases[1].clone()]);
     assert_eq!(only("team=zuid-2").await, Vec::<String>::new());
     assert_eq!(
-        only("focus_area=rotterdam-zuid&stage=referred").await.len(),
+        only("focusArea=rotterdam-zuid&stage=referred").await.len(),
         4
     );
-    assert_eq!(only("target_before=2027-02-01").await, [cases[0].clone()]);
-    assert_eq!(only("target_before=2027-01-01").await, Vec::<String>::new());
+    assert_eq!(only("targetBefore=2027-02-01").await, [cases[0].clone()]);
+    assert_eq!(only("targetBefore=2027-01-01").await, Vec::<String>::new());
     // A closed case has no overdue review, though one was never held.
     let closed = app
         .record(
@@ -129,14 +129,10 @@ async fn lists_filter_and_page_within_the_callers_scope() {
         .await;
     app.get(
         &sanne,
-        &format!(
-            "/api/v1/cases/{}?min_version={}",
-            cases[1],
-            closed.version()
-        ),
+        &format!("/api/v1/cases/{}?minVersion={}", cases[1], closed.version()),
     )
     .await;
-    assert_eq!(only("review_overdue=true").await, Vec::<String>::new());
+    assert_eq!(only("reviewOverdue=true").await, Vec::<String>::new());
 
     // Another team sees none of them; an auditor of the municipality sees all.
     assert_eq!(

@@ -71,7 +71,7 @@ async fn personal_data_never_reaches_the_events_table() {
     let view = app
         .get(
             &worker,
-            &format!("/api/v1/cases/{case}?min_version={version}"),
+            &format!("/api/v1/cases/{case}?minVersion={version}"),
         )
         .await;
     assert_eq!(view.status, 200, "{}", view.body);
@@ -164,10 +164,7 @@ async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
     for (case, version) in &versions {
         for user in [worker.clone(), halt.clone()] {
             let view = app
-                .get(
-                    &user,
-                    &format!("/api/v1/cases/{case}?min_version={version}"),
-                )
+                .get(&user, &format!("/api/v1/cases/{case}?minVersion={version}"))
                 .await;
             assert_eq!(view.status, 200, "{}", view.body);
             assert_eq!(view.body["erased"], true);
@@ -177,7 +174,7 @@ async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
             let timeline = app
                 .get(
                     &user,
-                    &format!("/api/v1/cases/{case}/timeline?min_version={version}"),
+                    &format!("/api/v1/cases/{case}/timeline?minVersion={version}"),
                 )
                 .await;
             assert_eq!(timeline.status, 200);
@@ -218,7 +215,7 @@ async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
     let view = app
         .get(
             &worker,
-            &format!("/api/v1/cases/{other}?min_version={other_version}"),
+            &format!("/api/v1/cases/{other}?minVersion={other_version}"),
         )
         .await;
     assert_eq!(view.body["subject_name"], NAME);
@@ -274,10 +271,7 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
         .await;
 
     let read = app
-        .get(
-            &halt,
-            &path(&format!("?min_version={}", involved.version())),
-        )
+        .get(&halt, &path(&format!("?minVersion={}", involved.version())))
         .await;
     assert_eq!(read.status, 200, "{}", read.body);
 
@@ -296,7 +290,7 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
     let refused = app
         .get(
             &halt,
-            &path(&format!("?min_version={}", withdrawn.version())),
+            &path(&format!("?minVersion={}", withdrawn.version())),
         )
         .await;
     assert_eq!(refused.status, 404, "{}", refused.body);
@@ -335,7 +329,7 @@ async fn withdrawn_consent_ends_a_partners_access_at_once() {
         )
         .await;
     let after_expiry = app
-        .get(&halt, &path(&format!("?min_version={}", again.version())))
+        .get(&halt, &path(&format!("?minVersion={}", again.version())))
         .await;
     assert_eq!(after_expiry.status, 404, "{}", after_expiry.body);
 

@@ -313,7 +313,7 @@ async fn ready_reports_no_lag_once_the_views_caught_up() {
         .get(
             &sanne,
             &format!(
-                "/api/v1/cases/{case}/timeline?min_version={}",
+                "/api/v1/cases/{case}/timeline?minVersion={}",
                 opened.version()
             ),
         )

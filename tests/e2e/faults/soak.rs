@@ -95,7 +95,7 @@ async fn many_writers_on_few_cases_lose_and_double_nothing() {
             let read = app
                 .get(
                     &worker,
-                    &format!("/api/v1/cases/{case}{path}?min_version={version}"),
+                    &format!("/api/v1/cases/{case}{path}?minVersion={version}"),
                 )
                 .await;
             assert_eq!(read.status, 200, "{}", read.body);
