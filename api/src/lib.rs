@@ -146,6 +146,7 @@ fn api() -> OpenApiRouter<AppState> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = api().into_openapi();
     utoipa::Modify::modify(&openapi::WhatTheServerChecks, &mut document);
+    utoipa::Modify::modify(&openapi::VersionHeader, &mut document);
     document
 }
 

@@ -68,6 +68,10 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     }
+    headers.insert(
+        crate::openapi::API_VERSION_HEADER,
+        HeaderValue::from_static(crate::openapi::API_VERSION),
+    );
     response
 }
 

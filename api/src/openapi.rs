@@ -4,10 +4,17 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+/// The API's full version, in `info.version` and in the `API-Version` header
+/// of every answer (REST API Design Rules, `/core/version-header`). The
+/// major version is in the path, `/api/v1`.
+pub const API_VERSION: &str = "1.0.0";
+pub const API_VERSION_HEADER: &str = "api-version";
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Casus",
+        version = API_VERSION,
         description = "Case management for the youth-crime prevention line Preventie met gezag. \
             Every write answers with the case id and its new version; every read takes a \
             `minVersion` to wait for. Errors are application/problem+json (RFC 9457).",
@@ -110,6 +117,39 @@ impl Modify for WhatTheServerChecks {
                         if plain && strings(&object.schema_type) {
                             object.pattern = Some("^[^\\u0000]*$".into());
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every successful answer carries the `API-Version` header, and the
+/// document says so.
+pub struct VersionHeader;
+
+impl Modify for VersionHeader {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::Header;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::RefOr;
+        let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String));
+        header.description = Some(format!("The API's full version, {API_VERSION}"));
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let success = status.starts_with('2') || status.starts_with('3');
+                    if let (true, RefOr::T(response)) = (success, response) {
+                        response
+                            .headers
+                            .insert("API-Version".into(), header.clone());
                     }
                 }
             }

@@ -26,7 +26,14 @@ async fn the_document_is_served_whole() {
         .send(None, reqwest::Method::GET, "/openapi.json", None, &[])
         .await;
     assert_eq!(answer.status, 200);
+    // Every answer says the API's full version, as the document does.
+    assert_eq!(answer.header("api-version"), Some("1.0.0"));
+    let health = app
+        .send(None, reqwest::Method::GET, "/health", None, &[])
+        .await;
+    assert_eq!(health.header("api-version"), Some("1.0.0"));
     let document = answer.body;
+    assert_eq!(document["info"]["version"], "1.0.0");
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
     assert_eq!(
         document["components"]["securitySchemes"]["bearer"]["scheme"],
@@ -90,6 +97,18 @@ async fn the_document_is_served_whole() {
         assert!(!schema.to_string().contains("null"), "{parameter}");
         if schema["type"] == "string" && schema["format"].is_null() {
             assert!(schema["pattern"].is_string(), "{parameter}");
+        }
+    }
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('2') {
+                    assert!(
+                        response["headers"]["API-Version"].is_object(),
+                        "{method} {path} {status} documents no API-Version"
+                    );
+                }
+            }
         }
     }
     // Query parameters are lowerCamelCase (the REST API Design Rules).
