@@ -147,6 +147,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = api().into_openapi();
     utoipa::Modify::modify(&openapi::WhatTheServerChecks, &mut document);
     utoipa::Modify::modify(&openapi::VersionHeader, &mut document);
+    utoipa::Modify::modify(&openapi::SchemaNames, &mut document);
     document
 }
 

@@ -124,6 +124,42 @@ impl Modify for WhatTheServerChecks {
     }
 }
 
+/// Schema names are UpperCamelCase (REST API Design Rules): utoipa names
+/// a generic schema `Name_Argument`, e.g. `Personal_Text`; here it becomes
+/// `PersonalText`, and every reference follows.
+pub struct SchemaNames;
+
+impl Modify for SchemaNames {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let renamed: Vec<(String, String)> = components
+            .schemas
+            .keys()
+            .filter(|name| name.contains('_'))
+            .map(|name| (name.clone(), name.replace('_', "")))
+            .collect();
+        if renamed.is_empty() {
+            return;
+        }
+        for (old, new) in &renamed {
+            if let Some(schema) = components.schemas.remove(old) {
+                components.schemas.insert(new.clone(), schema);
+            }
+        }
+        // References are plain strings in the document: rewrite them in its JSON.
+        let mut json = serde_json::to_string(openapi).expect("the document serialises");
+        for (old, new) in &renamed {
+            json = json.replace(
+                &format!("\"#/components/schemas/{old}\""),
+                &format!("\"#/components/schemas/{new}\""),
+            );
+        }
+        *openapi = serde_json::from_str(&json).expect("the document reads back");
+    }
+}
+
 /// Every successful answer carries the `API-Version` header, and the
 /// document says so.
 pub struct VersionHeader;

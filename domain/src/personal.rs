@@ -128,8 +128,9 @@ impl<T: utoipa::ToSchema> utoipa::__dev::ComposeSchema for Personal<T> {
 
 #[cfg(feature = "openapi")]
 impl<T: utoipa::ToSchema> utoipa::ToSchema for Personal<T> {
+    /// utoipa names it `Personal_<T>`; the API's document joins the two.
     fn name() -> std::borrow::Cow<'static, str> {
-        T::name()
+        "Personal".into()
     }
 
     fn schemas(

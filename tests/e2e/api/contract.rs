@@ -111,6 +111,17 @@ async fn the_document_is_served_whole() {
             }
         }
     }
+    // Schema names are UpperCamelCase, and every reference resolves (below).
+    for name in document["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(
+            !name.contains('_') && name.starts_with(|c: char| c.is_ascii_uppercase()),
+            "schema {name}"
+        );
+    }
     // Query parameters are lowerCamelCase (the REST API Design Rules).
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
