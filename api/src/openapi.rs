@@ -57,8 +57,8 @@ impl Modify for BearerScheme {
 
 /// What the server checks beyond the types, stated once for the whole
 /// document (applied to it whole, once the routes added their schemas): no
-/// object takes members it does not name (the server refuses unknown
-/// fields; a problem+json answer may carry more), a parameter is never JSON
+/// object the server reads from a body takes members it does not name (it
+/// refuses unknown fields; what it answers may grow), a parameter is never JSON
 /// `null` (an optional one is left out), and no string parameter holds a
 /// NUL character (refused before any lookup).
 pub struct WhatTheServerChecks;
@@ -67,11 +67,12 @@ impl Modify for WhatTheServerChecks {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::schema::{AdditionalProperties, Schema, SchemaType, Type};
         use utoipa::openapi::RefOr;
+        let read = read_from_bodies(openapi);
         if let Some(components) = openapi.components.as_mut() {
             for (name, schema) in components.schemas.iter_mut() {
-                if let RefOr::T(Schema::Object(object)) = schema {
+                if let (true, RefOr::T(Schema::Object(object))) = (read.contains(name), schema) {
                     let an_object = object.schema_type == SchemaType::Type(Type::Object);
-                    if an_object && name != "Problem" && object.additional_properties.is_none() {
+                    if an_object && object.additional_properties.is_none() {
                         object.additional_properties =
                             Some(Box::new(AdditionalProperties::FreeForm(false)));
                     }
@@ -122,6 +123,33 @@ impl Modify for WhatTheServerChecks {
             }
         }
     }
+}
+
+/// The schemas a request body uses, directly or through others.
+fn read_from_bodies(openapi: &utoipa::openapi::OpenApi) -> std::collections::BTreeSet<String> {
+    let refs = |value: &serde_json::Value, found: &mut Vec<String>| {
+        let text = value.to_string();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("#/components/schemas/") {
+            rest = &rest[at + "#/components/schemas/".len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            found.push(rest[..end].to_owned());
+        }
+    };
+    let document = serde_json::to_value(openapi).expect("the document serialises");
+    let mut pending = Vec::new();
+    for item in document["paths"].as_object().into_iter().flatten() {
+        for operation in item.1.as_object().into_iter().flatten() {
+            refs(&operation.1["requestBody"], &mut pending);
+        }
+    }
+    let mut read = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if read.insert(name.clone()) {
+            refs(&document["components"]["schemas"][&name], &mut pending);
+        }
+    }
+    read
 }
 
 /// Schema names are UpperCamelCase (REST API Design Rules): utoipa names
