@@ -84,45 +84,53 @@ impl Modify for WhatTheServerChecks {
             SchemaType::Array(types) => types.contains(&Type::String),
             SchemaType::AnyValue => false,
         };
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                for parameter in operation.parameters.iter_mut().flatten() {
-                    // An optional enum is `oneOf: [null, its schema]`: its schema.
-                    if let Some(RefOr::T(Schema::OneOf(one_of))) = parameter.schema.as_ref() {
-                        let not_null = one_of.items.iter().find(|item| {
-                            !matches!(item, RefOr::T(Schema::Object(o))
-                                if o.schema_type == SchemaType::Type(Type::Null))
-                        });
-                        parameter.schema = not_null.cloned();
+        for operation in operations(openapi) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                // An optional enum is `oneOf: [null, its schema]`: its schema.
+                if let Some(RefOr::T(Schema::OneOf(one_of))) = parameter.schema.as_ref() {
+                    let not_null = one_of.items.iter().find(|item| {
+                        !matches!(item, RefOr::T(Schema::Object(o))
+                            if o.schema_type == SchemaType::Type(Type::Null))
+                    });
+                    parameter.schema = not_null.cloned();
+                }
+                if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+                    if let SchemaType::Array(types) = &object.schema_type {
+                        let types: Vec<Type> = types
+                            .iter()
+                            .filter(|t| **t != Type::Null)
+                            .cloned()
+                            .collect();
+                        object.schema_type = match types.as_slice() {
+                            [single] => SchemaType::Type(single.clone()),
+                            _ => SchemaType::Array(types),
+                        };
                     }
-                    if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
-                        if let SchemaType::Array(types) = &object.schema_type {
-                            let types: Vec<Type> = types
-                                .iter()
-                                .filter(|t| **t != Type::Null)
-                                .cloned()
-                                .collect();
-                            object.schema_type = match types.as_slice() {
-                                [single] => SchemaType::Type(single.clone()),
-                                _ => SchemaType::Array(types),
-                            };
-                        }
-                        let plain = object.pattern.is_none() && object.format.is_none();
-                        if plain && strings(&object.schema_type) {
-                            object.pattern = Some("^[^\\u0000]*$".into());
-                        }
+                    let plain = object.pattern.is_none() && object.format.is_none();
+                    if plain && strings(&object.schema_type) {
+                        object.pattern = Some("^[^\\u0000]*$".into());
                     }
                 }
             }
         }
     }
+}
+
+/// Every operation of the document.
+fn operations(
+    openapi: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+    })
 }
 
 /// The schemas a request body uses, directly or through others.
@@ -199,22 +207,13 @@ impl Modify for VersionHeader {
         use utoipa::openapi::RefOr;
         let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String));
         header.description = Some(format!("The API's full version, {API_VERSION}"));
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                for (status, response) in operation.responses.responses.iter_mut() {
-                    let success = status.starts_with('2') || status.starts_with('3');
-                    if let (true, RefOr::T(response)) = (success, response) {
-                        response
-                            .headers
-                            .insert("API-Version".into(), header.clone());
-                    }
+        for operation in operations(openapi) {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let success = status.starts_with('2') || status.starts_with('3');
+                if let (true, RefOr::T(response)) = (success, response) {
+                    response
+                        .headers
+                        .insert("API-Version".into(), header.clone());
                 }
             }
         }

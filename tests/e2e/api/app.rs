@@ -190,6 +190,19 @@ impl TestApp {
         assert_ne!(answer.status, 401, "{}", answer.body);
     }
 
+    /// Opens a case for Jayden Bakker as `user`; answers its id and version.
+    pub async fn open_case(&self, user: &User) -> (String, u64) {
+        let opened = self
+            .record(
+                user,
+                "/api/v1/cases",
+                referral("Jayden Bakker", "2011-03-14"),
+            )
+            .await;
+        let case = opened.body["case_id"].as_str().unwrap().to_owned();
+        (case, opened.version())
+    }
+
     /// Posts and insists on success; answers the new version.
     pub async fn record(&self, user: &User, path: &str, body: Value) -> Answer {
         let answer = self.post(user, path, body).await;

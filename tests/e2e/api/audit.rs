@@ -551,15 +551,9 @@ async fn a_changed_snapshot_is_ignored_and_named() {
 async fn verify_names_a_changed_or_removed_access_log_entry() {
     let app = TestApp::spawn().await;
     let sanne = User::worker("w-sanne", "zuid-1");
-    let opened = app
-        .record(
-            &sanne,
-            "/api/v1/cases",
-            referral("Jayden Bakker", "2011-03-14"),
-        )
-        .await;
-    let case: CaseId = opened.body["case_id"].as_str().unwrap().parse().unwrap();
-    let path = format!("/api/v1/cases/{case}?minVersion={}", opened.version());
+    let (case, version) = app.open_case(&sanne).await;
+    let case: CaseId = case.parse().unwrap();
+    let path = format!("/api/v1/cases/{case}?minVersion={version}");
     for _ in 0..3 {
         let read = app.get(&sanne, &path).await;
         assert_eq!(read.status, 200, "{read:?}");

@@ -301,21 +301,11 @@ async fn tokens_that_do_not_hold_are_401() {
 async fn ready_reports_no_lag_once_the_views_caught_up() {
     let app = TestApp::spawn().await;
     let sanne = User::worker("w-sanne", "zuid-1");
-    let opened = app
-        .record(
-            &sanne,
-            "/api/v1/cases",
-            referral("Jayden Bakker", "2011-03-14"),
-        )
-        .await;
-    let case = opened.body["case_id"].as_str().unwrap();
+    let (case, version) = app.open_case(&sanne).await;
     let timeline = app
         .get(
             &sanne,
-            &format!(
-                "/api/v1/cases/{case}/timeline?minVersion={}",
-                opened.version()
-            ),
+            &format!("/api/v1/cases/{case}/timeline?minVersion={version}"),
         )
         .await;
     assert_eq!(timeline.status, 200, "{timeline:?}");
@@ -379,14 +369,7 @@ async fn a_wrong_value_names_its_field_and_a_date_its_form() {
 async fn an_item_the_case_does_not_hold_is_404() {
     let app = TestApp::spawn().await;
     let sanne = User::worker("w-sanne", "zuid-1");
-    let opened = app
-        .record(
-            &sanne,
-            "/api/v1/cases",
-            referral("Jayden Bakker", "2011-03-14"),
-        )
-        .await;
-    let case = opened.body["case_id"].as_str().unwrap();
+    let (case, _) = app.open_case(&sanne).await;
     let missing = uuid::Uuid::now_v7();
     let answer = app
         .post(
