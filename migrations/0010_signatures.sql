@@ -15,10 +15,13 @@ insert into event_signing select coalesce(max(global_position), 0) from events;
 
 -- A snapshot is signed over its state and the hash of the event at its
 -- sequence; one whose signature does not hold is ignored (the case is
--- loaded from its events). Snapshots are a cache: those taken before this
--- migration are dropped and taken again as cases grow.
+-- loaded from its events). The state is kept as `json`, the very text that
+-- was signed (`jsonb` would print it otherwise), so a load checks it without
+-- re-encoding. Snapshots are a cache: those taken before this migration are
+-- dropped and taken again as cases grow.
 delete from snapshots;
 alter table snapshots add column signature bytea not null;
+alter table snapshots alter column payload type json;
 
 -- The access log is chained like the events, in one chain: each row's hash
 -- is sha256(prev_hash ‖ canonical row), its position the one after the

@@ -44,7 +44,7 @@ impl CaseRepository {
 
 const UPSERT_SNAPSHOT: &str = "
 insert into snapshots (aggregate_type, aggregate_id, last_sequence, current_snapshot, payload, signature)
-values ($1, $2, $3, $4, $5, $6)
+values ($1, $2, $3, $4, $5::json, $6)
 on conflict (aggregate_type, aggregate_id) do update
    set last_sequence = excluded.last_sequence,
        current_snapshot = excluded.current_snapshot,
@@ -109,8 +109,8 @@ impl PersistedEventRepository for CaseRepository {
             return Ok(None);
         }
         Ok(Some(SerializedSnapshot {
+            aggregate: serde_json::from_str(&snapshot.payload).map_err(unknown)?,
             aggregate_id: snapshot.aggregate_id,
-            aggregate: snapshot.payload,
             current_sequence: usize::try_from(snapshot.last_sequence).map_err(unknown)?,
             current_snapshot: usize::try_from(snapshot.current_snapshot).map_err(unknown)?,
         }))
@@ -189,14 +189,15 @@ impl PersistedEventRepository for CaseRepository {
                     .await
                     .map_err(from_sqlx)?,
             };
+            let state = serde_json::to_string(&aggregate).map_err(unknown)?;
             let text =
-                signature::snapshot_text(A::TYPE, &aggregate_id, last_sequence, &hash, &aggregate);
+                signature::snapshot_text(A::TYPE, &aggregate_id, last_sequence, &hash, &state);
             sqlx::query(UPSERT_SNAPSHOT)
                 .bind(A::TYPE)
                 .bind(&aggregate_id)
                 .bind(last_sequence)
                 .bind(i64::try_from(current_snapshot).map_err(unknown)?)
-                .bind(&aggregate)
+                .bind(&state)
                 .bind(self.signer.sign(&text))
                 .execute(&mut *tx)
                 .await

@@ -4,10 +4,11 @@
 //! `INSERT` is chained by the database like a real one, but carries no valid
 //! signature; a snapshot changed in the database no longer matches its own.
 //!
-//! What is signed is Casus's own canonical text (below), not PostgreSQL's
-//! rendering of jsonb, so that it is known before the insert: JSON values in
-//! the JSON Canonicalization Scheme (RFC 8785), which a jsonb round trip
-//! keeps.
+//! An event is signed over Casus's own canonical text (below), not
+//! PostgreSQL's rendering of jsonb, so that it is known before the insert:
+//! JSON values in the JSON Canonicalization Scheme (RFC 8785), which a jsonb
+//! round trip keeps. A snapshot's state is stored as `json`, the very text
+//! signed, so a load checks it without encoding it again.
 
 use std::sync::Arc;
 
@@ -109,14 +110,16 @@ pub struct StoredSnapshot {
     pub aggregate_id: String,
     pub last_sequence: i64,
     pub current_snapshot: i64,
-    pub payload: Value,
+    /// The state as the text that was signed.
+    pub payload: String,
     pub signature: Vec<u8>,
     pub event_hash: Option<Vec<u8>>,
 }
 
 /// Selects `StoredSnapshot`s; add the condition.
 pub const SELECT_SNAPSHOTS: &str = "
-select s.aggregate_type, s.aggregate_id, s.last_sequence, s.current_snapshot, s.payload, s.signature,
+select s.aggregate_type, s.aggregate_id, s.last_sequence, s.current_snapshot, s.payload::text as payload,
+       s.signature,
        e.hash as event_hash
   from snapshots s
   left join events e on e.aggregate_type = s.aggregate_type and e.aggregate_id = s.aggregate_id
@@ -140,13 +143,13 @@ impl StoredSnapshot {
 }
 
 /// What a snapshot's signature covers: the case, the sequence it stops at,
-/// the hash of the event there, and the state.
+/// the hash of the event there, and the state's JSON text as stored.
 pub fn snapshot_text(
     aggregate_type: &str,
     aggregate_id: &str,
     last_sequence: i64,
     event_hash: &[u8],
-    state: &Value,
+    state: &str,
 ) -> Vec<u8> {
     [
         "casus-snapshot-v1",
@@ -154,7 +157,7 @@ pub fn snapshot_text(
         aggregate_id,
         &last_sequence.to_string(),
         &hex::encode(event_hash),
-        &canonical_json(state),
+        state,
     ]
     .join("\n")
     .into_bytes()

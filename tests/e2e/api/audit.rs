@@ -515,8 +515,8 @@ async fn a_changed_snapshot_is_ignored_and_named() {
     // An operator adds a worker to the snapshot, with no event behind it.
     tamper(
         pool,
-        "update snapshots set payload = jsonb_set(payload, '{file,workers}',
-                (payload->'file'->'workers') || '[\"intruder\"]')
+        "update snapshots set payload = jsonb_set(payload::jsonb, '{file,workers}',
+                (payload::jsonb->'file'->'workers') || '[\"intruder\"]')::json
           where aggregate_id = $1",
         case,
     )
