@@ -120,16 +120,35 @@ impl CaseStore {
     /// The referral that opened the case (its first event), if any, with the
     /// young person's details opened unless they were erased.
     pub async fn referral(&self, case: CaseId) -> Result<Option<Referral>, CommandError> {
-        let payload: Option<serde_json::Value> = sqlx::query_scalar(
-            "select payload from events
-              where aggregate_type = $1 and aggregate_id = $2 and sequence = 1",
-        )
-        .bind(<YouthCase as Aggregate>::TYPE)
-        .bind(case.to_string())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(CommandError::from_sqlx)?;
-        let payload = match payload {
+        let stored: Option<(String, String, serde_json::Value, serde_json::Value)> =
+            sqlx::query_as(
+                "select event_type, event_version, payload, metadata from events
+                  where aggregate_type = $1 and aggregate_id = $2 and sequence = 1",
+            )
+            .bind(<YouthCase as Aggregate>::TYPE)
+            .bind(case.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(CommandError::from_sqlx)?;
+        // Brought to the current shape, as every load does.
+        let stored = stored.map(|(event_type, event_version, payload, metadata)| {
+            let mut event = cqrs_es::persist::SerializedEvent {
+                aggregate_id: case.to_string(),
+                sequence: 1,
+                aggregate_type: <YouthCase as Aggregate>::TYPE.to_owned(),
+                event_type,
+                event_version,
+                payload,
+                metadata,
+            };
+            for upcaster in casus_domain::upcasters() {
+                if upcaster.can_upcast(&event.event_type, &event.event_version) {
+                    event = upcaster.upcast(event);
+                }
+            }
+            event.payload
+        });
+        let payload = match stored {
             Some(mut payload) => {
                 let key = key_for_case(&self.keyring, &self.pool, case.as_uuid())
                     .await

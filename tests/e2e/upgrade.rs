@@ -33,7 +33,8 @@ async fn cases_from_before_sealing_are_read_and_sealed_from_then_on() {
         .await
         .unwrap();
 
-    // A referral as Casus wrote it then: the personal values bare.
+    // A referral as Casus wrote it then: version 1.0, the personal values
+    // bare, no holding organisation (the upcaster takes the metadata's).
     let case = CaseId::new();
     let event = CaseEvent::CaseReferred(referral());
     let mut payload = serde_json::to_value(&event).unwrap();
@@ -41,6 +42,7 @@ async fn cases_from_before_sealing_are_read_and_sealed_from_then_on() {
     for field in ["details", "reason", "goal"] {
         details[field] = details[field]["$personal"].take();
     }
+    details.as_object_mut().unwrap().remove("organisation");
     assert_eq!(payload["CaseReferred"]["details"]["name"], "Sem de Vries");
     sqlx::query(
         "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
@@ -48,7 +50,7 @@ async fn cases_from_before_sealing_are_read_and_sealed_from_then_on() {
     )
     .bind(case.to_string())
     .bind(event.event_type())
-    .bind(event.event_version())
+    .bind("1.0")
     .bind(&payload)
     .bind(json!(metadata().to_map()))
     .execute(&db.pool)
@@ -66,6 +68,16 @@ async fn cases_from_before_sealing_are_read_and_sealed_from_then_on() {
     let store = db.store(0).await;
     let old = store.referral(case).await.unwrap().unwrap();
     assert_eq!(old.details.expose().unwrap().name.as_str(), "Sem de Vries");
+    assert_eq!(
+        old.organisation.as_str(),
+        "gemeente-rotterdam",
+        "from the metadata"
+    );
+    let loaded = store.load(case).await.unwrap().unwrap();
+    assert_eq!(
+        loaded.file().unwrap().organisation.as_str(),
+        "gemeente-rotterdam"
+    );
     let note = Note {
         confidentiality: Confidentiality::Shared,
         text: casus_domain::Personal::new(casus_domain::Text::parse("after the upgrade").unwrap()),
