@@ -246,9 +246,16 @@ pub async fn verify(
     let mut report = Verification::default();
     let mut walk = Walk {
         key,
-        unsigned_through: sqlx::query_scalar("select unsigned_through from event_signing")
-            .fetch_one(pool)
-            .await?,
+        // Both bounds: the row the migration wrote can be raised by whoever
+        // can write the database, the first signed event cannot be moved.
+        unsigned_through: sqlx::query_scalar(
+            "select least(s.unsigned_through,
+                          coalesce((select min(global_position) - 1 from events
+                                     where signature is not null), s.unsigned_through))
+               from event_signing s",
+        )
+        .fetch_one(pool)
+        .await?,
         stream: None,
         next_sequence: 0,
         prev: Vec::new(),

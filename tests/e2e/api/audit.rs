@@ -467,8 +467,14 @@ async fn verify_names_an_event_casus_did_not_sign() {
             .await
             .unwrap();
     }
+    // Raising the mark of where signing began hides nothing signed after it.
+    sqlx::query("update event_signing set unsigned_through = 9223372036854775806")
+        .execute(pool)
+        .await
+        .unwrap();
     let report = chain::verify(pool, &key, None, |_| {}).await.unwrap();
     assert!(!report.ok);
+    assert_eq!(report.unsigned_before_signing, 0);
     let mut found: Vec<(String, i64, Breach)> = report
         .broken
         .iter()
