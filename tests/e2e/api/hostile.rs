@@ -11,6 +11,22 @@ use uuid::Uuid;
 
 use super::app::{referral, TestApp, User, AMSTERDAM};
 
+/// An Amsterdam case worker of team zuidoost-1.
+fn amsterdam(sub: &'static str) -> User {
+    User {
+        municipality: Some(AMSTERDAM),
+        org: "gemeente-amsterdam",
+        ..User::worker(sub, "zuidoost-1")
+    }
+}
+
+/// A referral of `name` in Amsterdam Zuidoost.
+fn amsterdam_referral(name: &str) -> Value {
+    let mut body = referral(name, "2011-01-01");
+    body["focus_area"] = json!("amsterdam-zuidoost");
+    body
+}
+
 /// A Rotterdam worker's case, triaged and included; answers its path.
 async fn included_case(app: &TestApp, worker: &User) -> String {
     let opened = app
@@ -111,13 +127,8 @@ async fn clients_cannot_send_sealed_or_marked_values() {
 #[tokio::test]
 async fn a_referral_cannot_name_another_municipalitys_young_person() {
     let app = TestApp::spawn().await;
-    let amsterdam = User {
-        municipality: Some(AMSTERDAM),
-        org: "gemeente-amsterdam",
-        ..User::worker("w-a", "zuidoost-1")
-    };
-    let mut theirs = referral("Sem de Jong", "2011-01-01");
-    theirs["focus_area"] = json!("amsterdam-zuidoost");
+    let amsterdam = amsterdam("w-a");
+    let theirs = amsterdam_referral("Sem de Jong");
     let opened = app.record(&amsterdam, "/api/v1/cases", theirs).await;
     let subject = opened.body["ids"][1].as_str().unwrap().to_owned();
 
@@ -385,13 +396,8 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
         opened.body["case_id"].as_str().unwrap().to_owned(),
         &wijkteam,
     ));
-    let mut theirs = referral("Sem de Jong", "2011-01-01");
-    theirs["focus_area"] = json!("amsterdam-zuidoost");
-    let amsterdam = User {
-        municipality: Some(AMSTERDAM),
-        org: "gemeente-amsterdam",
-        ..User::worker("w-a", "zuidoost-1")
-    };
+    let theirs = amsterdam_referral("Sem de Jong");
+    let amsterdam = amsterdam("w-a");
     let opened = app.record(&amsterdam, "/api/v1/cases", theirs).await;
     let moving = opened.body["case_id"].as_str().unwrap().to_owned();
     let proposed = app
@@ -474,11 +480,7 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
 
 /// An Amsterdam supervisor of team zuidoost-1.
 fn amsterdam_supervisor() -> User {
-    User {
-        municipality: Some(AMSTERDAM),
-        org: "gemeente-amsterdam",
-        ..User::worker("s-a", "zuidoost-1").with_roles(&["supervisor"])
-    }
+    amsterdam("s-a").with_roles(&["supervisor"])
 }
 
 /// A Rotterdam supervisor of team zuid-1.
@@ -513,13 +515,8 @@ async fn hand_over(app: &TestApp, case: &str, focus_area: &str) -> u64 {
 #[tokio::test]
 async fn a_case_moves_to_another_municipality_only_by_an_accepted_handover() {
     let app = TestApp::spawn().await;
-    let worker = User {
-        municipality: Some(AMSTERDAM),
-        org: "gemeente-amsterdam",
-        ..User::worker("w-a", "zuidoost-1")
-    };
-    let mut body = referral("Sem de Jong", "2011-01-01");
-    body["focus_area"] = json!("amsterdam-zuidoost");
+    let worker = amsterdam("w-a");
+    let body = amsterdam_referral("Sem de Jong");
     let opened = app.record(&worker, "/api/v1/cases", body).await;
     let case = opened.body["case_id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/cases/{case}");
@@ -670,13 +667,8 @@ async fn a_case_moves_to_another_municipality_only_by_an_accepted_handover() {
 #[tokio::test]
 async fn a_handed_over_case_lets_the_receiving_municipality_refer_the_person() {
     let app = TestApp::spawn().await;
-    let amsterdam = User {
-        municipality: Some(AMSTERDAM),
-        org: "gemeente-amsterdam",
-        ..User::worker("w-a", "zuidoost-1")
-    };
-    let mut theirs = referral("Sem de Jong", "2011-01-01");
-    theirs["focus_area"] = json!("amsterdam-zuidoost");
+    let amsterdam = amsterdam("w-a");
+    let mut theirs = amsterdam_referral("Sem de Jong");
     let opened = app
         .record(&amsterdam, "/api/v1/cases", theirs.clone())
         .await;
@@ -735,11 +727,7 @@ async fn only_a_known_worker_of_the_cases_place_is_assigned() {
             org: "wijkteam-zuid",
             ..User::worker("k-1", "zuid-1")
         },
-        User {
-            municipality: Some(AMSTERDAM),
-            org: "gemeente-amsterdam",
-            ..User::worker("a-1", "zuidoost-1")
-        },
+        amsterdam("a-1"),
     ];
     for other in &elsewhere {
         app.sign_in(other).await;
