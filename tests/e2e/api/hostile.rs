@@ -645,6 +645,10 @@ async fn a_case_moves_to_another_municipality_only_by_an_accepted_handover() {
         export.body["events"].as_array().unwrap().len() as u64,
         handed_over
     );
+    assert_eq!(
+        export.body["verification"]["events"], handed_over,
+        "the export says nothing of what came after"
+    );
     // They audit; they do not read the case as it is now.
     assert_eq!(audit(amsterdam_auditor, now.clone()).await.status, 404);
     let rotterdam_auditor = auditor("GM0599", "gemeente-rotterdam");
