@@ -8,6 +8,7 @@ the rules the document states in words but JSON Schema cannot say:
 - what happened lies between 1900-01-01 and today (every date is set to
   yesterday; a date of birth to fourteen years ago, within the target age),
 - a focus area is one of the programme's,
+- a citizen service number passes the eleven test (and is not all zeros),
 - only a hand-over triage names a partner, and a hand-over names one,
 - a write's Idempotency-Key is new, and If-Match and minVersion name the
   case's version (left out here: the other runs try them).
@@ -29,6 +30,8 @@ def fix(value, today):
                 value[key] = (today - datetime.timedelta(days=1)).isoformat()
             elif key == "focus_area" and isinstance(item, str):
                 value[key] = "rotterdam-zuid"
+            elif key == "bsn" and isinstance(item, str):
+                value[key] = "111222333"
             else:
                 fix(item, today)
         if value.get("decision") == "hand_over":

@@ -176,7 +176,7 @@ pub struct BulkReassignment {
     post,
     path = "/api/v1/workers/{worker_id}/reassign",
     tag = "supervision",
-    params(("worker_id" = String, Path, description = "The worker whose cases move"), WriteHeaders),
+    params(("worker_id" = WorkerId, Path, description = "The worker whose cases move"), WriteHeaders),
     request_body = BulkReassignmentBody,
     responses((status = 200, description = "What moved and what did not", body = BulkReassignment), WriteProblems)
 )]

@@ -357,7 +357,7 @@ pub struct Bsn(String);
 #[cfg(feature = "openapi")]
 string_schema!(
     Bsn,
-    "A citizen service number (BSN): nine digits that pass the eleven test",
+    "A citizen service number (BSN): nine digits, not all zeros, that pass the eleven test",
     9,
     9,
     "^[0-9]{9}$",
