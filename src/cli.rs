@@ -147,6 +147,51 @@ pub struct ServeArgs {
     /// Programme statistics suppress counts from 1 to one under this (and what would give them away).
     #[arg(long, env = "CASUS_STATS_THRESHOLD", default_value_t = 5)]
     pub stats_threshold: i64,
+
+    /// Who answers questions about this deployment's API: a name, in the OpenAPI document's contact.
+    #[arg(long, env = "CASUS_API_CONTACT_NAME", requires_all = ["contact_email", "contact_url"])]
+    pub contact_name: Option<String>,
+
+    /// Their email address (with --contact-name).
+    #[arg(long, env = "CASUS_API_CONTACT_EMAIL", requires = "contact_name", value_parser = email_address)]
+    pub contact_email: Option<String>,
+
+    /// Their web page, http(s) (with --contact-name).
+    #[arg(long, env = "CASUS_API_CONTACT_URL", requires = "contact_name", value_parser = web_page)]
+    pub contact_url: Option<String>,
+}
+
+impl ServeArgs {
+    fn contact(&self) -> Option<casus_api::Contact> {
+        Some(casus_api::Contact {
+            name: self.contact_name.clone()?,
+            email: self.contact_email.clone()?,
+            url: self.contact_url.clone()?,
+        })
+    }
+}
+
+/// An address with one `@` between two non-empty parts, and no spaces.
+fn email_address(value: &str) -> Result<String, String> {
+    match value.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !value.chars().any(char::is_whitespace) =>
+        {
+            Ok(value.to_owned())
+        }
+        _ => Err("not an email address (name@example.nl)".into()),
+    }
+}
+
+/// An absolute http(s) URL.
+fn web_page(value: &str) -> Result<String, String> {
+    match url::Url::parse(value) {
+        Ok(url) if ["http", "https"].contains(&url.scheme()) => Ok(value.to_owned()),
+        _ => Err("not an http(s) URL (https://example.nl/api)".into()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -267,6 +312,7 @@ impl Cli {
                         settings: Settings {
                             request_timeout: Duration::from_secs(args.request_timeout),
                             stats_threshold: args.stats_threshold,
+                            contact: args.contact(),
                             ..Settings::default()
                         },
                         keyring,

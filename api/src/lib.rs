@@ -37,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use auth::Authenticator;
+pub use openapi::Contact;
 pub use problem::Problem;
 pub use workers::Registry;
 
@@ -76,6 +77,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Programme statistics suppress counts under this.
     pub stats_threshold: i64,
+    /// Who answers questions about this deployment's API, in the document.
+    pub contact: Option<openapi::Contact>,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             read_wait: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             stats_threshold: 5,
+            contact: None,
         }
     }
 }
@@ -148,6 +152,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     utoipa::Modify::modify(&openapi::WhatTheServerChecks, &mut document);
     utoipa::Modify::modify(&openapi::VersionHeader, &mut document);
     utoipa::Modify::modify(&openapi::SchemaNames, &mut document);
+    // Last: the others find the operations under their full paths.
+    utoipa::Modify::modify(&openapi::Servers, &mut document);
     document
 }
 

@@ -6,8 +6,11 @@ use utoipa::{Modify, OpenApi};
 
 /// The API's full version, in `info.version` and in the `API-Version` header
 /// of every answer (REST API Design Rules, `/core/version-header`). The
-/// major version is in the path, `/api/v1`.
+/// major version is in the server URI, [`BASE_PATH`].
 pub const API_VERSION: &str = "1.0.0";
+/// Where the API's paths begin: its major version is in the URI
+/// (`/core/uri-version`).
+pub const BASE_PATH: &str = "/api/v1";
 pub const API_VERSION_HEADER: &str = "api-version";
 
 #[derive(OpenApi)]
@@ -218,6 +221,46 @@ impl Modify for VersionHeader {
             }
         }
     }
+}
+
+/// The document's `servers` carry the major version (`/core/uri-version`):
+/// the API's paths are written relative to [`BASE_PATH`], as a client joins
+/// them; the operations endpoints live at the root, and each says so with a
+/// server of its own.
+pub struct Servers;
+
+impl Modify for Servers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::server::ServerBuilder;
+        let server = |url: &str, description: &str| {
+            ServerBuilder::new()
+                .url(url)
+                .description(Some(description))
+                .build()
+        };
+        openapi.servers = Some(vec![server(BASE_PATH, "Casus, major version 1")]);
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        for (path, mut item) in paths {
+            let relative = match path.strip_prefix(BASE_PATH) {
+                Some(rest) => rest.to_owned(),
+                None => {
+                    item.servers = Some(vec![server("/", "Casus's operations endpoints")]);
+                    path
+                }
+            };
+            openapi.paths.paths.insert(relative, item);
+        }
+    }
+}
+
+/// Who answers questions about this deployment's API (`info.contact`,
+/// `/core/doc-openapi-contact`): the operator's, so it comes from
+/// configuration and is left out where none is given.
+#[derive(Clone, Debug)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+    pub url: String,
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

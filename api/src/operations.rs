@@ -131,12 +131,23 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     security(()),
     responses((status = 200, description = "This document", body = Object))
 )]
-pub async fn openapi_json() -> Response {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    let json = DOCUMENT.get_or_init(|| {
-        crate::openapi()
-            .to_pretty_json()
-            .expect("the OpenAPI document serialises")
-    });
-    ([(header::CONTENT_TYPE, "application/json")], json.as_str()).into_response()
+pub async fn openapi_json(State(state): State<AppState>) -> Response {
+    static DOCUMENT: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    let document = DOCUMENT.get_or_init(crate::openapi);
+    let json = match &state.settings.contact {
+        None => document.to_pretty_json(),
+        Some(contact) => {
+            let mut document = document.clone();
+            document.info.contact = Some(
+                utoipa::openapi::ContactBuilder::new()
+                    .name(Some(&contact.name))
+                    .email(Some(&contact.email))
+                    .url(Some(&contact.url))
+                    .build(),
+            );
+            document.to_pretty_json()
+        }
+    };
+    let json = json.expect("the OpenAPI document serialises");
+    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
 }

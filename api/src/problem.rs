@@ -6,7 +6,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// An error answer. `type` is `about:blank` for plain HTTP errors, or a
-/// `urn:casus:problem:*` name for problems particular to Casus.
+/// `urn:casus:problem:*` name for problems particular to Casus. A problem
+/// may carry members of its own beside these (`field` names the member of
+/// the body a 422 concerns).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -14,9 +16,10 @@ pub struct Problem {
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
-    /// Members that are particular to this problem type.
+    /// Members that are particular to this problem type: the schema is
+    /// open to them, as RFC 9457 allows.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[schema(ignore)]
     pub extensions: serde_json::Map<String, serde_json::Value>,
     #[serde(skip)]
     #[schema(ignore)]

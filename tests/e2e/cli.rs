@@ -378,6 +378,43 @@ fn a_wrong_date_on_the_command_line_says_its_form() {
     assert!(stderr.contains("write it YYYY-MM-DD"), "{stderr}");
 }
 
+/// The API's contact is checked before anything starts: all three parts,
+/// an email address and an http(s) page.
+#[test]
+fn a_wrong_api_contact_is_a_usage_error() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "--contact-name",
+                "Servicedesk",
+                "--contact-email",
+                "servicedesk",
+                "--contact-url",
+                "https://gemeente.example/api",
+            ],
+            "not an email address",
+        ),
+        (
+            &[
+                "--contact-name",
+                "Servicedesk",
+                "--contact-email",
+                "api@gemeente.example",
+                "--contact-url",
+                "ftp://gemeente.example",
+            ],
+            "not an http(s) URL",
+        ),
+        (&["--contact-name", "Servicedesk"], "--contact-email"),
+    ];
+    for (args, says) in cases {
+        let output = casus().arg("serve").args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
 /// A command's help shows its own options, then the few that every
 /// command takes; the server's options only where the server is started.
 #[test]

@@ -55,12 +55,9 @@ async fn operations(app: &TestApp) -> Vec<(Method, String, Vec<String>)> {
         .json()
         .await
         .unwrap();
-    let mut all = Vec::new();
-    for (path, item) in document["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            let Ok(method) = method.to_uppercase().parse::<Method>() else {
-                continue;
-            };
+    super::document::operations(&document)
+        .into_iter()
+        .map(|(method, path, operation)| {
             let query = operation["parameters"]
                 .as_array()
                 .into_iter()
@@ -68,10 +65,9 @@ async fn operations(app: &TestApp) -> Vec<(Method, String, Vec<String>)> {
                 .filter(|p| p["in"] == "query")
                 .map(|p| p["name"].as_str().unwrap().to_owned())
                 .collect();
-            all.push((method, path.clone(), query));
-        }
-    }
-    all
+            (method.to_uppercase().parse().unwrap(), path, query)
+        })
+        .collect()
 }
 
 /// `path` with every `{placeholder}` a fresh UUID but `target`, which gets `value`.

@@ -2,9 +2,11 @@
 //! operation with its answers, every `$ref` resolvable; and `/metrics`
 //! counts what the server did.
 
+use casus_api::{Contact, Settings};
 use serde_json::Value;
 
 use super::app::{referral, TestApp, User};
+use super::document::operations;
 
 fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
     match value {
@@ -39,41 +41,45 @@ async fn the_document_is_served_whole() {
         document["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
-    let mut operations = 0;
-    for (path, item) in document["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            operations += 1;
-            let responses = operation["responses"].as_object().unwrap();
-            assert!(
-                responses.keys().any(|s| s.starts_with('2')),
-                "{method} {path} documents no success"
-            );
-            if path.starts_with("/api/") {
-                for status in ["400", "401", "403", "503"] {
-                    assert!(
-                        responses.contains_key(status),
-                        "{method} {path} lacks {status}"
-                    );
-                }
-            }
-            if method == "post" || method == "put" {
+    // The major version is in the server's URI; the operations endpoints
+    // sit at the root.
+    assert_eq!(document["servers"][0]["url"], "/api/v1");
+    assert_eq!(document["paths"]["/health"]["servers"][0]["url"], "/");
+    assert!(
+        document["info"].get("contact").is_none(),
+        "no contact configured"
+    );
+    let mut counted = 0;
+    for (method, path, operation) in operations(&document) {
+        counted += 1;
+        let responses = operation["responses"].as_object().unwrap();
+        assert!(
+            responses.keys().any(|s| s.starts_with('2')),
+            "{method} {path} documents no success"
+        );
+        if path.starts_with("/api/") {
+            for status in ["400", "401", "403", "503"] {
                 assert!(
-                    operation["requestBody"].is_object(),
-                    "{method} {path} documents no body"
+                    responses.contains_key(status),
+                    "{method} {path} lacks {status}"
                 );
             }
         }
+        if method == "post" || method == "put" {
+            assert!(
+                operation["requestBody"].is_object(),
+                "{method} {path} documents no body"
+            );
+        }
     }
-    assert_eq!(operations, 49, "operations documented");
+    assert_eq!(counted, 49, "operations documented");
     // Each operation says what it does, and who may do it and what refuses it.
-    for (path, item) in document["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            for part in ["summary", "description"] {
-                assert!(
-                    operation[part].as_str().is_some_and(|text| text.len() > 10),
-                    "{method} {path} has no {part}"
-                );
-            }
+    for (method, path, operation) in operations(&document) {
+        for part in ["summary", "description"] {
+            assert!(
+                operation[part].as_str().is_some_and(|text| text.len() > 10),
+                "{method} {path} has no {part}"
+            );
         }
     }
     // What the server checks beyond the types: no unknown members, no JSON
@@ -82,7 +88,7 @@ async fn the_document_is_served_whole() {
         document["components"]["schemas"]["Worker"]["additionalProperties"],
         false
     );
-    let assign = &document["paths"]["/api/v1/cases/{id}/assignments"]["post"];
+    let assign = &document["paths"]["/cases/{id}/assignments"]["post"];
     let if_match = assign["parameters"]
         .as_array()
         .unwrap()
@@ -91,7 +97,7 @@ async fn the_document_is_served_whole() {
         .unwrap();
     assert_eq!(if_match["schema"]["type"], "string", "{if_match}");
     assert!(if_match["schema"]["pattern"].is_string(), "{if_match}");
-    let list = &document["paths"]["/api/v1/cases"]["get"]["parameters"];
+    let list = &document["paths"]["/cases"]["get"]["parameters"];
     for parameter in list.as_array().unwrap() {
         let schema = &parameter["schema"];
         assert!(!schema.to_string().contains("null"), "{parameter}");
@@ -99,15 +105,13 @@ async fn the_document_is_served_whole() {
             assert!(schema["pattern"].is_string(), "{parameter}");
         }
     }
-    for (path, item) in document["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            for (status, response) in operation["responses"].as_object().unwrap() {
-                if status.starts_with('2') {
-                    assert!(
-                        response["headers"]["API-Version"].is_object(),
-                        "{method} {path} {status} documents no API-Version"
-                    );
-                }
+    for (method, path, operation) in operations(&document) {
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            if status.starts_with('2') {
+                assert!(
+                    response["headers"]["API-Version"].is_object(),
+                    "{method} {path} {status} documents no API-Version"
+                );
             }
         }
     }
@@ -123,20 +127,18 @@ async fn the_document_is_served_whole() {
         );
     }
     // Query parameters are lowerCamelCase (the REST API Design Rules).
-    for (path, item) in document["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            for parameter in operation["parameters"].as_array().into_iter().flatten() {
-                let name = parameter["name"].as_str().unwrap();
-                if parameter["in"] == "query" {
-                    assert!(
-                        !name.contains('_') && name.starts_with(|c: char| c.is_ascii_lowercase()),
-                        "{method} {path}: {name}"
-                    );
-                }
+    for (method, path, operation) in operations(&document) {
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap();
+            if parameter["in"] == "query" {
+                assert!(
+                    !name.contains('_') && name.starts_with(|c: char| c.is_ascii_lowercase()),
+                    "{method} {path}: {name}"
+                );
             }
         }
     }
-    let read = &document["paths"]["/api/v1/cases/{id}"]["get"]["parameters"];
+    let read = &document["paths"]["/cases/{id}"]["get"]["parameters"];
     assert!(read.to_string().contains("\"minVersion\""), "{read}");
     // The operations endpoints need no token, and the document says so.
     for path in ["/health", "/ready", "/metrics", "/openapi.json"] {
@@ -237,6 +239,32 @@ async fn every_value_the_document_allows_is_accepted() {
     }
 }
 
+/// The deployment's contact, where it is configured, is the document's.
+#[tokio::test]
+async fn the_configured_contact_is_in_the_document() {
+    let app = TestApp::spawn_with(Settings {
+        contact: Some(Contact {
+            name: "Servicedesk Casus".into(),
+            email: "casus@gemeente.example".into(),
+            url: "https://gemeente.example/casus".into(),
+        }),
+        ..Settings::default()
+    })
+    .await;
+    let document = app
+        .send(None, reqwest::Method::GET, "/openapi.json", None, &[])
+        .await
+        .body;
+    assert_eq!(
+        document["info"]["contact"],
+        serde_json::json!({
+            "name": "Servicedesk Casus",
+            "email": "casus@gemeente.example",
+            "url": "https://gemeente.example/casus",
+        })
+    );
+}
+
 /// Every request body has an example in the document, and the server
 /// reads each example as given (past the parser: no 400 or 422).
 #[tokio::test]
@@ -248,41 +276,38 @@ async fn every_body_has_an_example_the_server_reads() {
         .body;
     let worker = User::worker("w-sanne", "zuid-1").with_roles(&["case_worker", "case_lead"]);
     let mut bodies = 0;
-    for (path, item) in document["paths"].as_object().unwrap() {
-        for (method, operation) in item.as_object().unwrap() {
-            let Some(schema) =
-                operation["requestBody"]["content"]["application/json"].get("schema")
-            else {
-                continue;
-            };
-            let name = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
-            let example = &document["components"]["schemas"][name]["example"];
-            assert!(
-                example.is_object(),
-                "{method} {path}: {name} has no example"
-            );
-            let concrete = path
-                .replace("{worker_id}", "w-noor")
-                .split('/')
-                .map(|part| {
-                    if part.starts_with('{') {
-                        uuid::Uuid::now_v7().to_string()
-                    } else {
-                        part.to_owned()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("/");
-            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let answer = app
-                .send(Some(&worker), method.clone(), &concrete, Some(example), &[])
-                .await;
-            assert!(
-                ![400, 422].contains(&answer.status.as_u16()),
-                "{method} {path} refuses its own example: {answer:?}"
-            );
-            bodies += 1;
-        }
+    for (method, path, operation) in operations(&document) {
+        let Some(schema) = operation["requestBody"]["content"]["application/json"].get("schema")
+        else {
+            continue;
+        };
+        let name = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
+        let example = &document["components"]["schemas"][name]["example"];
+        assert!(
+            example.is_object(),
+            "{method} {path}: {name} has no example"
+        );
+        let concrete = path
+            .replace("{worker_id}", "w-noor")
+            .split('/')
+            .map(|part| {
+                if part.starts_with('{') {
+                    uuid::Uuid::now_v7().to_string()
+                } else {
+                    part.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let answer = app
+            .send(Some(&worker), method.clone(), &concrete, Some(example), &[])
+            .await;
+        assert!(
+            ![400, 422].contains(&answer.status.as_u16()),
+            "{method} {path} refuses its own example: {answer:?}"
+        );
+        bodies += 1;
     }
     assert_eq!(bodies, 35);
 }

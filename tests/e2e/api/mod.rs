@@ -5,6 +5,7 @@ mod attacks;
 mod audit;
 mod authorization;
 mod contract;
+mod document;
 mod hostile;
 mod idempotency;
 mod journey;
