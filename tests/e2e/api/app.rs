@@ -250,6 +250,11 @@ pub fn dev_key() -> DevKey {
 
 /// The router alone (no projectors) on `db`, trusting `key`.
 pub async fn router(db: &TestDb, key: &DevKey) -> axum::Router {
+    router_with(db, key, Settings::default()).await
+}
+
+/// The router alone (no projectors) on `db`, trusting `key`, with `settings`.
+pub async fn router_with(db: &TestDb, key: &DevKey, settings: Settings) -> axum::Router {
     casus_api::router(casus_api::AppState {
         pool: db.pool.clone(),
         store: std::sync::Arc::new(db.store(0).await),
@@ -258,7 +263,7 @@ pub async fn router(db: &TestDb, key: &DevKey) -> axum::Router {
             dev::ISSUER,
             dev::AUDIENCE,
         )),
-        settings: std::sync::Arc::new(Settings::default()),
+        settings: std::sync::Arc::new(settings),
         keyring: db.keyring.clone(),
         workers: std::sync::Arc::new(casus_api::Registry::new(db.pool.clone())),
     })

@@ -244,6 +244,73 @@ async fn an_unreachable_database_is_503_with_retry_after() {
     }
 }
 
+/// A read waits for its case once, up to `read_wait` in all: the access
+/// facts and then the views share one deadline. Here the access facts
+/// arrive after 1.2 s and the case's view never does; with a wait of 2 s
+/// each the read would answer after 3.2 s, with one wait after 2 s.
+#[tokio::test]
+async fn a_read_waits_once_for_its_version() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use casus_projections::projector::Projector;
+    use tower::ServiceExt;
+
+    let db = crate::support::TestDb::new().await;
+    let key = super::app::dev_key();
+    let wait = std::time::Duration::from_secs(2);
+    let settings = casus_api::Settings {
+        read_wait: wait,
+        ..casus_api::Settings::default()
+    };
+    let router = super::app::router_with(&db, &key, settings).await;
+    let token = key.sign(&User::worker("w-sanne", "zuid-1").claims());
+    let request = |method: &str, path: &str, body: String| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let body = referral("Jayden Bakker", "2011-03-14").to_string();
+    let opened = router
+        .clone()
+        .oneshot(request("POST", "/api/v1/cases", body))
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 201);
+    let location = opened.headers()["location"].to_str().unwrap().to_owned();
+    let caseload = casus_projections::views::all()
+        .into_iter()
+        .find(|view| view.name() == "caseload")
+        .expect("the caseload view");
+    let projector = Projector::new(db.pool.clone(), db.keyring.clone(), caseload.into());
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+        projector.register().await.unwrap();
+        while projector.catch_up().await.unwrap() == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    });
+    let began = std::time::Instant::now();
+    let read = router
+        .oneshot(request(
+            "GET",
+            &format!("{location}?minVersion=1"),
+            String::new(),
+        ))
+        .await
+        .unwrap();
+    let took = began.elapsed();
+    assert_eq!(read.status(), 503);
+    assert!(took >= wait, "answered before the wait was over: {took:?}");
+    assert!(
+        took < wait + std::time::Duration::from_millis(800),
+        "waited twice: {took:?}"
+    );
+}
+
 #[tokio::test]
 async fn tokens_that_do_not_hold_are_401() {
     let app = TestApp::spawn().await;
