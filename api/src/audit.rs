@@ -4,7 +4,7 @@
 
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use casus_domain::{CaseId, Role, YouthCase};
+use casus_domain::{CaseId, YouthCase};
 use casus_store::audit::access::{self, Entry, Filter};
 use casus_store::audit::chain::{self, Verification};
 use casus_store::audit::history::{self, HistoryEntry};
@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{require_role, Action};
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
+use crate::policy::{self, require_role, Action};
 use crate::reader::{Reader, Seen};
 
 const HISTORY: Seen = Seen {
@@ -270,7 +270,7 @@ pub async fn build_export(
 /// Whether `reader` may read audit data that names no one case, and on what ground.
 fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
     require_role(&reader.caller, Action::Audit)?;
-    reader.ground(acting(reader), "audit")
+    reader.ground(policy::auditing(&reader.caller), "audit")
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -340,7 +340,9 @@ pub async fn access_log(
         limit: limit + 1,
     };
     let named: Vec<Uuid> = params.case_id.into_iter().collect();
-    reader.shown(seen, acting(&reader), basis, &named).await?;
+    reader
+        .shown(seen, policy::auditing(&reader.caller), basis, &named)
+        .await?;
     let mut entries = access::entries(&reader.state().pool, &filter).await?;
     let next_cursor = if entries.len() as i64 > limit {
         entries.truncate(limit as usize);
@@ -352,15 +354,6 @@ pub async fn access_log(
         entries,
         next_cursor,
     }))
-}
-
-/// The audit role the caller acts in.
-fn acting(reader: &Reader) -> Role {
-    if reader.caller.has(Role::Auditor) {
-        Role::Auditor
-    } else {
-        Role::PrivacyOfficer
-    }
 }
 
 /// Recompute every case's hash chain and name the first broken link of each
@@ -410,7 +403,9 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
             .broken_snapshots
             .retain(|case| case.parse().is_ok_and(|id: Uuid| ours.contains(&id)));
     }
-    reader.shown(seen, acting(&reader), basis, &[]).await?;
+    reader
+        .shown(seen, policy::auditing(&reader.caller), basis, &[])
+        .await?;
     Ok(Json(report).into_response())
 }
 

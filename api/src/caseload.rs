@@ -4,8 +4,8 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use casus_domain::{CaseCommand, CaseId, Command, Personal, Reassignment, Role, WorkerId};
-use casus_projections::queries::{self, CaseloadEntry, CaseloadFilter, WorkerLoad};
+use casus_domain::{CaseCommand, CaseId, Command, Personal, Reassignment, WorkerId};
+use casus_projections::queries::{self, CaseloadEntry, WorkerLoad};
 use casus_store::idempotency;
 use casus_store::Metadata;
 use chrono::NaiveDate;
@@ -13,12 +13,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{self, Action, Facts};
-use crate::auth::Principal;
 use crate::bodies::BulkReassignmentBody;
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::{Body, Path, Query};
+use crate::policy::{self, Action, CaseloadAsked, Facts};
 use crate::reader::{Reader, Seen};
 use crate::workers::assignable;
 use crate::write::{actor, WriteHeaders, WriteProblems, Writer};
@@ -69,7 +68,12 @@ pub async fn caseload(
         view: "caseload",
         sensitivity: "case",
     };
-    let granted = caseload_scope(&reader.caller, params)
+    let asked = CaseloadAsked {
+        team: params.team,
+        worker: params.worker,
+        municipality: params.municipality,
+    };
+    let granted = policy::caseload(&reader.caller, asked)
         .and_then(|(filter, role)| Ok((filter, role, reader.ground(role, "team")?)));
     let (filter, role, basis) = match granted {
         Ok(granted) => granted,
@@ -88,61 +92,6 @@ pub async fn caseload(
         workers,
         cases,
     }))
-}
-
-/// Which caseload `caller` may see with these parameters, in which role.
-fn caseload_scope(
-    caller: &Principal,
-    params: CaseloadParams,
-) -> Result<(CaseloadFilter, Role), ApiError> {
-    let own_municipality = caller.municipality.as_ref().map(|m| m.to_string());
-    if caller.has(Role::Auditor) {
-        let municipality = match (own_municipality, params.municipality) {
-            (Some(own), Some(asked)) if own != asked => return Err(ApiError::NotFound),
-            (Some(own), _) => own,
-            (None, Some(asked)) => asked,
-            (None, None) => {
-                return Err(ApiError::BadRequest(
-                    "with a national scope, name the `municipality`".into(),
-                ))
-            }
-        };
-        let filter = CaseloadFilter {
-            municipality,
-            team: params.team,
-            domain: None,
-            organisation: None,
-            worker: params.worker,
-        };
-        return Ok((filter, Role::Auditor));
-    }
-    if !caller.has(Role::Supervisor) {
-        return Err(ApiError::Forbidden(
-            "the caseload is for supervisors and auditors".into(),
-        ));
-    }
-    let (Some(municipality), Some(team)) = (own_municipality, caller.team.as_ref()) else {
-        return Err(ApiError::Forbidden(
-            "the caseload needs a municipality and a team in your token".into(),
-        ));
-    };
-    let other_municipality = params
-        .municipality
-        .is_some_and(|asked| asked != municipality);
-    let other_team = params.team.is_some_and(|asked| asked != team.as_str());
-    if other_municipality || other_team {
-        return Err(ApiError::Forbidden(
-            "supervisors see the caseload of their own team".into(),
-        ));
-    }
-    let filter = CaseloadFilter {
-        municipality,
-        team: Some(team.to_string()),
-        domain: Some(caller.domain.to_string()),
-        organisation: Some(caller.organisation.to_string()),
-        worker: params.worker,
-    };
-    Ok((filter, Role::Supervisor))
 }
 
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
@@ -186,15 +135,9 @@ pub async fn reassign_all(
     body: Body<BulkReassignmentBody>,
 ) -> Result<Response, ApiError> {
     let caller = &writer.caller;
-    if !caller.has(Role::Supervisor) {
-        let refusal =
-            ApiError::Forbidden("reassigning all cases of a worker is for supervisors".into());
-        return Err(writer.denied(None, refusal).await);
-    }
-    let (Some(municipality), Some(team)) = (&caller.municipality, &caller.team) else {
-        let refusal =
-            ApiError::Forbidden("this needs a municipality and a team in your token".into());
-        return Err(writer.denied(None, refusal).await);
+    let (municipality, team) = match policy::bulk_reassignment(caller) {
+        Ok(home) => home,
+        Err(refusal) => return Err(writer.denied(None, refusal).await),
     };
     let from = WorkerId::parse(worker).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let state = writer.state().clone();
@@ -220,13 +163,15 @@ pub async fn reassign_all(
         moved: Vec::new(),
         not_moved: Vec::new(),
     };
+    let today = casus_store::clock::today();
     for case in cases {
         let case = CaseId::from_uuid(case);
         let outcome = state
             .store
             .execute_with(case, None, |aggregate| {
                 let file = aggregate.file().ok_or(ApiError::NotFound)?;
-                let role = access::authorize(caller, Action::Assign, &Facts::from(file))?.role;
+                let facts = Facts::of_file(file, today);
+                let role = policy::authorize(caller, Action::Assign, &facts)?.role;
                 let command = Reassignment {
                     from: from.clone(),
                     to: assignable(&body.value.to, known.as_ref(), file)?,
@@ -236,10 +181,7 @@ pub async fn reassign_all(
                 // which outlives an erasure.
                 let metadata = Metadata::new(actor(caller, role), correlation_id);
                 Ok::<_, ApiError>((
-                    Command::new(
-                        CaseCommand::ReassignWorker(command),
-                        casus_store::clock::today(),
-                    ),
+                    Command::new(CaseCommand::ReassignWorker(command), today),
                     metadata,
                 ))
             })

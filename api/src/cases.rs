@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{self, Action};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
+use crate::policy::{self, Action};
 use crate::problem::Problem;
 use crate::reader::{Reader, Seen};
 use crate::AppState;
@@ -284,20 +284,7 @@ pub async fn list(
 
 /// Whether the caller may list cases, how far, in which role, on what ground.
 fn list_grant(reader: &Reader) -> Result<(Reach, Role, String), ApiError> {
-    let caller = &reader.caller;
-    access::require_role(caller, Action::Read)?;
-    let reach = access::reach(caller).ok_or_else(|| {
-        ApiError::Forbidden("listing cases needs a municipality in your token".into())
-    })?;
-    let role = [
-        Role::CaseLead,
-        Role::CaseWorker,
-        Role::Supervisor,
-        Role::Auditor,
-    ]
-    .into_iter()
-    .find(|r| caller.has(*r))
-    .expect("require_role let a reading role through");
+    let (reach, role) = policy::listing(&reader.caller)?;
     let basis = reader.ground(role, "scope: assignment, team or partner")?;
     Ok((reach, role, basis))
 }

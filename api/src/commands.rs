@@ -5,10 +5,10 @@
 use axum::response::Response;
 use casus_domain::*;
 
-use crate::access::Action;
 use crate::bodies::*;
 use crate::error::ApiError;
 use crate::extract::{Body, Path};
+use crate::policy::Action;
 use crate::workers::assignable;
 use crate::write::{Target, WriteHeaders, WriteProblems, Writer, Written};
 

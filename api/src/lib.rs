@@ -3,7 +3,6 @@
 //! the views, problem+json errors, idempotent writes, the OpenAPI document,
 //! and the operations endpoints.
 
-mod access;
 pub mod audit;
 pub mod auth;
 mod bodies;
@@ -16,6 +15,7 @@ pub mod metrics;
 mod observe;
 mod openapi;
 mod operations;
+mod policy;
 mod privacy;
 mod problem;
 mod reader;

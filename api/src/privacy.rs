@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::access::{self, Action, Facts};
 use crate::error::ApiError;
 use crate::extract::Body;
+use crate::policy::{self, Action, Facts};
 use crate::write::{actor, Writer};
 
 #[derive(Deserialize, ToSchema)]
@@ -69,13 +69,14 @@ pub async fn erasure(
     Path(subject): Path<Uuid>,
     body: Body<ErasureBody>,
 ) -> Result<Json<ErasureAnswer>, ApiError> {
-    if let Err(error) = access::require_role(&writer.caller, Action::Erase) {
+    if let Err(error) = policy::require_role(&writer.caller, Action::Erase) {
         return Err(writer.denied(None, error).await);
     }
     let reason = body.value.reason;
+    let today = casus_store::clock::today();
     let erasure = Erasure {
         reason: reason.clone(),
-        erased_on: casus_store::clock::today(),
+        erased_on: today,
     };
     let metadata = Metadata::new(
         actor(&writer.caller, Role::PrivacyOfficer),
@@ -88,7 +89,7 @@ pub async fn erasure(
         .store
         .erase_subject(SubjectId::from_uuid(subject), &erasure, &metadata, |case| {
             let file = case.file().ok_or(ApiError::NotFound)?;
-            access::authorize(caller, Action::Erase, &Facts::from(file)).map(|_| ())
+            policy::authorize(caller, Action::Erase, &Facts::of_file(file, today)).map(|_| ())
         })
         .await;
     let erased = match outcome {

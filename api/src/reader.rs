@@ -13,10 +13,10 @@ use casus_projections::wait::{logged_version, wait_for_version, Versioned};
 use casus_store::audit::access::{self, Access};
 use uuid::Uuid;
 
-use crate::access::{authorize, needs_reason, require_role, Action, Facts, Grant, Relation};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::{ClientAddress, RequestId};
+use crate::policy::{authorize, needs_reason, require_role, Action, Facts, Grant, Relation};
 use crate::problem::Problem;
 use crate::AppState;
 

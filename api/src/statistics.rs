@@ -7,11 +7,11 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::access::{self, Action};
 use crate::auth::Principal;
 use crate::cases::ReadProblems;
 use crate::error::ApiError;
 use crate::extract::Query;
+use crate::policy;
 use crate::AppState;
 
 /// The longest period one request covers.
@@ -51,16 +51,7 @@ pub async fn stats(
     caller: Principal,
     Query(params): Query<StatisticsParams>,
 ) -> Result<Json<ProgrammeStatistics>, ApiError> {
-    access::require_role(&caller, Action::Statistics)?;
-    let municipality = match (&caller.municipality, params.municipality) {
-        (Some(own), Some(asked)) if own.as_str() != asked => {
-            return Err(ApiError::Forbidden(format!(
-                "you read the figures of {own} only"
-            )))
-        }
-        (Some(own), _) => Some(own.to_string()),
-        (None, asked) => asked,
-    };
+    let municipality = policy::statistics(&caller, params.municipality)?;
     let this_month = casus_store::clock::today().with_day(1).expect("day 1");
     let to = params
         .to

@@ -14,10 +14,10 @@ use serde::Serialize;
 use utoipa::{IntoParams, IntoResponses, ToSchema};
 use uuid::Uuid;
 
-use crate::access::{self, Action, Facts};
 use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::extract::{IdempotencyKey, IfMatch, RequestId};
+use crate::policy::{self, Action, Facts};
 use crate::problem::Problem;
 use crate::AppState;
 
@@ -238,7 +238,7 @@ impl Writer {
         let (case, status) = match target {
             Target::New(case) => (case, StatusCode::CREATED),
             Target::Case(case, action) => {
-                if let Err(error) = access::require_role(&self.caller, action) {
+                if let Err(error) = policy::require_role(&self.caller, action) {
                     return Err(self.denied(Some(case), error).await);
                 }
                 (case, StatusCode::OK)
@@ -257,12 +257,14 @@ impl Writer {
         }
         let mut kind = "unknown";
         let caller = &self.caller;
+        // One day for the whole write: the access facts and the rules.
+        let today = casus_store::clock::today();
         let outcome = self
             .state
             .store
             .execute_with(case, request.as_ref(), |aggregate| {
                 let (role, command) = match (&target, aggregate.file()) {
-                    (Target::New(_), None) => (open_role(caller)?, build(None)?),
+                    (Target::New(_), None) => (policy::opening(caller)?, build(None)?),
                     (Target::New(_), Some(_)) => {
                         return Err(ApiError::Command(CommandError::Conflict(
                             casus_store::Conflict::ConcurrentWrite,
@@ -270,14 +272,15 @@ impl Writer {
                     }
                     (Target::Case(_, _), None) => return Err(ApiError::NotFound),
                     (Target::Case(_, action), Some(file)) => {
-                        let role = access::authorize(caller, *action, &Facts::from(file))?.role;
+                        let facts = Facts::of_file(file, today);
+                        let role = policy::authorize(caller, *action, &facts)?.role;
                         (role, build(Some(file))?)
                     }
                 };
                 kind = command.describe();
                 let command = Command {
                     expected_version: self.if_match,
-                    today: casus_store::clock::today(),
+                    today,
                     action: command,
                 };
                 let metadata = Metadata::new(actor(caller, role), self.request_id.0);
@@ -294,8 +297,11 @@ impl Writer {
                 };
                 Ok(answer(status, &written))
             }
-            Err(ApiError::Command(CommandError::KeyTaken(_))) => {
-                let request = request.expect("a key was sent");
+            Err(ApiError::Command(CommandError::KeyTaken(taken))) => {
+                // Only a write that sent a key can find it taken.
+                let Some(request) = request else {
+                    return Err(CommandError::KeyTaken(taken).into());
+                };
                 match idempotency::find(&self.state.pool, &request.scope, &request.key).await? {
                     Some(stored) => replay(&request, stored),
                     None => Err(CommandError::KeyTaken(casus_store::idempotency::KeyTaken).into()),
@@ -351,22 +357,6 @@ fn outcome_label(error: &ApiError) -> &'static str {
         ApiError::Command(CommandError::Unavailable(_)) => "unavailable",
         _ => "failed",
     }
-}
-
-/// The role under which a caller opens a case in their own municipality and team.
-fn open_role(caller: &Principal) -> Result<Role, ApiError> {
-    let role = [Role::CaseLead, Role::CaseWorker]
-        .into_iter()
-        .find(|r| caller.has(*r))
-        .ok_or_else(|| {
-            ApiError::Forbidden("opening a case needs the role case_worker or case_lead".into())
-        })?;
-    if caller.municipality.is_none() || caller.team.is_none() {
-        return Err(ApiError::Forbidden(
-            "opening a case needs a municipality and a team in your token".into(),
-        ));
-    }
-    Ok(role)
 }
 
 pub fn actor(caller: &Principal, role: Role) -> Actor {

@@ -1,5 +1,7 @@
 //! Who may do what to which case (DESIGN.md, "Who sees what"). The one
-//! place this policy lives; the handlers only name their action.
+//! place this policy lives; the handlers only name their action, or ask
+//! `scopes` for what a caller may do beyond one case (list, open, supervise,
+//! audit, read the figures).
 //!
 //! A caller stands in one relation to a case: assigned to it (`Own`), in its
 //! holding team (`Team`), working for an involved partner organisation
@@ -11,11 +13,28 @@
 //! the case but not do this to it; 404 if the case is out of the caller's
 //! sight, so its existence does not leak.
 
-use casus_domain::{CaseFile, Role};
-use casus_projections::queries::{CaseScope, Reach};
+mod facts;
+mod scopes;
+
+use casus_domain::Role;
+
+pub use facts::Facts;
+pub use scopes::{
+    auditing, bulk_reassignment, caseload, listing, opening, statistics, CaseloadAsked,
+};
 
 use crate::auth::Principal;
 use crate::error::ApiError;
+
+/// When a caller holds several roles, the most specific acts: a lead before
+/// a worker before a supervisor, then the oversight roles.
+const ACTING_ORDER: [Role; 5] = [
+    Role::CaseLead,
+    Role::CaseWorker,
+    Role::Supervisor,
+    Role::Auditor,
+    Role::PrivacyOfficer,
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -83,66 +102,6 @@ pub struct Grant {
 /// Auditors and privacy officers read on the ground of the reason they give.
 pub fn needs_reason(role: Role) -> bool {
     matches!(role, Role::Auditor | Role::PrivacyOfficer)
-}
-
-/// The facts about a case that access depends on.
-pub struct Facts<'a> {
-    pub municipality: &'a str,
-    pub team: &'a str,
-    /// The holding team's domain and organisation: a team is known by its
-    /// municipality, organisation, domain and name together.
-    pub domain: &'a str,
-    pub organisation: &'a str,
-    pub workers: Vec<&'a str>,
-    pub partners: Vec<&'a str>,
-    /// The municipality a proposed handover would move the case to.
-    pub handover_to: Option<&'a str>,
-    /// The municipalities the case left, and its version when it did.
-    pub former: Vec<(&'a str, u64)>,
-}
-
-impl<'a> From<&'a CaseFile> for Facts<'a> {
-    fn from(file: &'a CaseFile) -> Self {
-        let leads = [&file.case_lead, &file.process_lead];
-        Self {
-            municipality: file.municipality.as_str(),
-            team: file.team.as_str(),
-            domain: file.domain.as_str(),
-            organisation: file.organisation.as_str(),
-            workers: file
-                .workers
-                .iter()
-                .chain(leads.into_iter().flatten())
-                .map(|w| w.as_str())
-                .collect(),
-            partners: file
-                .sharing_partners(casus_store::clock::today())
-                .map(|p| p.as_str())
-                .collect(),
-            handover_to: file.handover_to.as_ref().map(|m| m.as_str()),
-            // Writes never rest on a former municipality.
-            former: Vec::new(),
-        }
-    }
-}
-
-impl<'a> From<&'a CaseScope> for Facts<'a> {
-    fn from(scope: &'a CaseScope) -> Self {
-        Self {
-            municipality: &scope.municipality,
-            team: &scope.team,
-            domain: &scope.domain,
-            organisation: &scope.organisation,
-            workers: scope.workers.iter().map(String::as_str).collect(),
-            partners: scope.partners.iter().map(String::as_str).collect(),
-            handover_to: scope.handover_to.as_deref(),
-            former: scope
-                .former
-                .iter()
-                .map(|(municipality, version)| (municipality.as_str(), *version as u64))
-                .collect(),
-        }
-    }
 }
 
 /// Whether `role` may take `action` on a case in `relation`.
@@ -250,16 +209,9 @@ pub fn require_role(caller: &Principal, action: Action) -> Result<(), ApiError> 
 pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Grant, ApiError> {
     require_role(caller, action)?;
     let relation = relation(caller, facts);
-    // The most specific role acts: a lead before a worker before a supervisor.
-    let acting = [
-        Role::CaseLead,
-        Role::CaseWorker,
-        Role::Supervisor,
-        Role::Auditor,
-        Role::PrivacyOfficer,
-    ]
-    .into_iter()
-    .find(|role| caller.has(*role) && allows(*role, action, relation));
+    let acting = ACTING_ORDER
+        .into_iter()
+        .find(|role| caller.has(*role) && allows(*role, action, relation));
     if let Some(role) = acting {
         let through = match relation {
             Relation::Former => facts
@@ -291,33 +243,6 @@ pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Gr
     } else {
         Err(ApiError::NotFound)
     }
-}
-
-/// Which cases `caller` may list; `None` if no role of theirs lists cases.
-pub fn reach(caller: &Principal) -> Option<Reach> {
-    let municipality = caller.municipality.as_ref().map(|m| m.to_string());
-    if caller.has(Role::Auditor) {
-        return Some(Reach {
-            whole_municipality: true,
-            ..Reach::for_municipality(municipality)
-        });
-    }
-    let worker = caller.has(Role::CaseWorker) || caller.has(Role::CaseLead);
-    if !(worker || caller.has(Role::Supervisor)) || municipality.is_none() {
-        return None;
-    }
-    Some(Reach {
-        team: caller.team.as_ref().map(|t| t.to_string()),
-        domain: Some(caller.domain.to_string()),
-        organisation: Some(caller.organisation.to_string()),
-        worker: Some(caller.id.to_string()),
-        partner: worker.then(|| caller.organisation.to_string()),
-        receiving: caller
-            .has(Role::Supervisor)
-            .then(|| municipality.clone())
-            .flatten(),
-        ..Reach::for_municipality(municipality)
-    })
 }
 
 pub fn role_names(roles: &[Role]) -> String {
