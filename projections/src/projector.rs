@@ -98,7 +98,7 @@ impl Projector {
 
     /// A view seen for the first time starts at the beginning of the log.
     pub async fn register(&self) -> Result<(), sqlx::Error> {
-        register(&self.pool, self.view.name()).await
+        register(&self.pool, self.view.as_ref()).await
     }
 
     /// Applies the next batch, if any, with its checkpoint in one transaction.
@@ -290,12 +290,50 @@ async fn committed_after(
     .await
 }
 
-pub(crate) async fn register(pool: &PgPool, view: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into projection_checkpoints (view) values ($1) on conflict do nothing")
-        .bind(view)
-        .execute(pool)
-        .await
-        .map(drop)
+/// Makes `view`'s checkpoint, if it has none. A view whose stored version
+/// is not this release's is emptied and starts again from the first event
+/// (its projector fills it; `/ready` shows the lag meanwhile).
+pub(crate) async fn register(pool: &PgPool, view: &dyn View) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "insert into projection_checkpoints (view, view_version) values ($1, $2)
+         on conflict do nothing",
+    )
+    .bind(view.name())
+    .bind(view.version())
+    .execute(&mut *tx)
+    .await?;
+    let stored: i32 = sqlx::query_scalar(
+        "select view_version from projection_checkpoints where view = $1 for update",
+    )
+    .bind(view.name())
+    .fetch_one(&mut *tx)
+    .await?;
+    if stored != view.version() {
+        tracing::info!(
+            view = view.name(),
+            from = stored,
+            to = view.version(),
+            "the view's projection changed: re-projecting it from the first event"
+        );
+        for table in view.tables() {
+            sqlx::query(&format!("delete from {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "update projection_checkpoints
+                set view_version = $2, transaction_id = '0', global_position = 0,
+                    events_applied = 0, lag_ms = null, error = null, failed_at = null,
+                    updated_at = now()
+              where view = $1",
+        )
+        .bind(view.name())
+        .bind(view.version())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// Moves a view's checkpoint to `to`, inside the caller's transaction.

@@ -27,7 +27,7 @@ pub async fn rebuild(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Rebuilt, ProjectionError> {
     let decoder = Decoder::new(keyring.clone());
-    register(pool, view.name()).await?;
+    register(pool, view).await?;
     let total: i64 = sqlx::query_scalar("select count(*) from events")
         .fetch_one(pool)
         .await?;
@@ -107,10 +107,13 @@ async fn replay_and_swap(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("update projection_checkpoints set events_applied = 0 where view = $1")
-        .bind(view.name())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "update projection_checkpoints set events_applied = 0, view_version = $2 where view = $1",
+    )
+    .bind(view.name())
+    .bind(view.version())
+    .execute(&mut *tx)
+    .await?;
     advance(&mut tx, view.name(), position, applied as usize, None).await?;
     tx.commit().await?;
     progress(applied, total.max(applied));

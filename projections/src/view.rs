@@ -13,6 +13,10 @@ pub trait View: Send + Sync {
     /// Its tables; a rebuild fills copies of these and swaps them in together.
     fn tables(&self) -> &'static [&'static str];
 
+    /// The version of what the view keeps. Raise it when a release changes
+    /// that: the projector then re-projects the view from the start.
+    fn version(&self) -> i32;
+
     /// Applies a batch of events, in order, inside the projector's
     /// transaction. Tables are named without a schema: a rebuild points
     /// `search_path` at its copies.

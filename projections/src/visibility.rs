@@ -21,6 +21,12 @@ impl Seen {
         justice: true,
     };
 
+    /// Where the policy cannot tell who may see something: nobody.
+    pub const NEITHER: Seen = Seen {
+        social: false,
+        justice: false,
+    };
+
     pub fn only(domain: Domain) -> Seen {
         Seen {
             social: domain == Domain::Social,

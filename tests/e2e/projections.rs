@@ -231,6 +231,10 @@ impl View for FailOnce {
         self.inner.tables()
     }
 
+    fn version(&self) -> i32 {
+        self.inner.version()
+    }
+
     /// Applies the batch up to the chosen event, then fails (once).
     fn apply<'a>(
         &'a self,
@@ -504,6 +508,105 @@ async fn a_view_added_later_catches_up_on_the_whole_history() {
         .await
         .unwrap();
     assert_eq!(rows, 30);
+}
+
+/// A view whose projection changed in a release (its version differs from
+/// the one stored) is emptied and re-projected from the first event by
+/// itself when its projector starts; the same version leaves it alone.
+#[tokio::test]
+async fn a_view_whose_version_changed_is_reprojected_by_itself() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    workload::run(store, 20, 2, 8).await;
+    catch_up(&db).await;
+    let before = timeline_keys(&db.pool).await;
+    let outcomes: i64 = sqlx::query_scalar("select count(*) from timeline_interventions")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert!(outcomes > 0, "the workload plans interventions");
+    // As an earlier release left it: another version, and rows that differ.
+    sqlx::query("update projection_checkpoints set view_version = 1 where view = 'case_timeline'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("delete from case_timeline where sequence % 2 = 0")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let timeline = Projector::new(
+        db.pool.clone(),
+        db.keyring.clone(),
+        Arc::new(views::Timeline),
+    );
+    timeline.register().await.unwrap();
+    let version: i32 = sqlx::query_scalar(
+        "select view_version from projection_checkpoints where view = 'case_timeline'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(version, views::Timeline.version());
+    assert!(
+        timeline_keys(&db.pool).await.is_empty(),
+        "emptied to start again"
+    );
+    settle(&db.pool, std::slice::from_ref(&timeline)).await;
+    assert_eq!(timeline_keys(&db.pool).await, before);
+    // Registered again at the same version, nothing is undone.
+    timeline.register().await.unwrap();
+    assert_eq!(timeline_keys(&db.pool).await, before);
+}
+
+/// The outcome of an intervention whose domain the timeline does not know
+/// is shown to neither domain: visibility fails closed.
+#[tokio::test]
+async fn an_outcome_of_an_unknown_intervention_is_shown_to_nobody() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    let mentoring = intervention(31, InterventionKind::Mentoring);
+    for command in [
+        CaseCommand::ReferCase(referral()),
+        CaseCommand::DecideTriage(triage(TriageDecision::TakeOn)),
+        CaseCommand::IncludeCase(Inclusion {
+            included_on: day(2026, 1, 15),
+        }),
+        CaseCommand::AssignLead(lead(LeadRole::CaseLead, 1)),
+        CaseCommand::AgreePlan(plan()),
+        CaseCommand::PlanIntervention(mentoring.clone()),
+        CaseCommand::CancelIntervention(InterventionCancellation {
+            intervention_id: mentoring.intervention_id,
+            reason: personal("MARK-CANCELLED"),
+            cancelled_on: day(2026, 2, 12),
+        }),
+    ] {
+        store
+            .execute(case, command.on(today()), &metadata())
+            .await
+            .unwrap();
+    }
+    let timeline = Projector::new(
+        db.pool.clone(),
+        db.keyring.clone(),
+        Arc::new(views::Timeline),
+    );
+    timeline.register().await.unwrap();
+    // The timeline keeps no record of any intervention.
+    let block = "create function forget() returns trigger language plpgsql as $$
+                 begin return null; end $$;
+                 create trigger forget before insert on timeline_interventions
+                 for each row execute function forget()";
+    sqlx::raw_sql(block).execute(&db.pool).await.unwrap();
+    settle(&db.pool, std::slice::from_ref(&timeline)).await;
+    let outcomes: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+        "select detail_social, detail_justice from case_timeline
+          where event_type in ('InterventionCompleted', 'InterventionCancelled')",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(outcomes, vec![(None, None)]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

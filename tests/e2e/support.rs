@@ -208,7 +208,7 @@ impl Drop for TestDb {
 }
 
 /// Every view table and its key, for comparing whole tables.
-pub const TABLES: [(&str, &str); 14] = [
+pub const TABLES: [(&str, &str); 15] = [
     ("social_case_view", "case_id"),
     ("justice_case_view", "case_id"),
     ("case_plan", "case_id"),
@@ -216,6 +216,7 @@ pub const TABLES: [(&str, &str); 14] = [
     ("case_interventions", "case_id, intervention_id"),
     ("case_reviews", "case_id, review_id"),
     ("case_timeline", "case_id, sequence"),
+    ("timeline_interventions", "case_id, intervention_id"),
     ("caseload", "case_id"),
     ("caseload_assignments", "case_id, worker_id"),
     ("caseload_partners", "case_id, partner"),
@@ -230,7 +231,7 @@ pub async fn dump(pool: &PgPool) -> BTreeMap<&'static str, Vec<String>> {
     for (table, key) in TABLES {
         // Checkpoints differ in when and how fast they were written, not where they are.
         let columns = if table == "projection_checkpoints" {
-            "view, transaction_id, global_position"
+            "view, view_version, transaction_id, global_position"
         } else {
             "*"
         };

@@ -241,6 +241,10 @@ impl View for CasePlan {
         ]
     }
 
+    fn version(&self) -> i32 {
+        1
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

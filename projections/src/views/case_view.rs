@@ -221,6 +221,10 @@ impl View for CaseView {
         }
     }
 
+    fn version(&self) -> i32 {
+        1
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

@@ -247,6 +247,10 @@ impl View for Caseload {
         ]
     }
 
+    fn version(&self) -> i32 {
+        1
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

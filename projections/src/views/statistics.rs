@@ -112,6 +112,10 @@ impl View for Statistics {
         &["statistics_cases", "statistics_facts"]
     }
 
+    fn version(&self) -> i32 {
+        1
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

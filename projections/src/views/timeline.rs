@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 
 use casus_domain::{
-    CaseEvent, Domain, InterventionCancellation, InterventionCompletion, InterventionPlan,
-    LegalBasis, Personal, Text,
+    CaseEvent, Domain, InterventionCancellation, InterventionCompletion, LegalBasis, Personal, Text,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
@@ -292,7 +291,7 @@ impl Timeline {
                     ..
                 }) => domains
                     .get(&(case_id, intervention_id.as_uuid()))
-                    .map_or(Seen::BOTH, |d| Seen::only(*d)),
+                    .map_or(Seen::NEITHER, |d| Seen::only(*d)),
                 CaseEvent::EntryCorrected(correction) => {
                     let sequence = i64::try_from(correction.sequence).unwrap_or(i64::MAX);
                     match rows
@@ -356,7 +355,8 @@ impl Timeline {
     }
 }
 
-/// Who sees an entry stored before this batch; an unknown entry, both domains.
+/// Who sees an entry stored before this batch; an entry it cannot find
+/// (which the log should not allow), nobody: visibility fails closed.
 async fn stored_visibility(
     conn: &mut PgConnection,
     case_id: Uuid,
@@ -369,47 +369,67 @@ async fn stored_visibility(
     .bind(sequence)
     .fetch_optional(conn)
     .await?;
-    let (social, justice) = seen.unwrap_or((true, true));
-    Ok(Seen { social, justice })
+    Ok(seen.map_or(Seen::NEITHER, |(social, justice)| Seen { social, justice }))
 }
 
-/// The domain of each intervention whose outcome the batch records, from the
-/// events that planned them (the log never changes, so a rebuild reads the same).
+/// Keeps the domain of each intervention the batch plans, and answers the
+/// domain of each intervention whose outcome it records (planned in this
+/// batch or before), from the timeline's own record.
 async fn intervention_domains(
     conn: &mut PgConnection,
     events: &[RecordedEvent],
 ) -> Result<HashMap<(Uuid, Uuid), Domain>, sqlx::Error> {
-    let cases: Vec<String> = events
-        .iter()
-        .filter(|e| {
-            matches!(
-                e.event,
-                CaseEvent::InterventionCompleted(_) | CaseEvent::InterventionCancelled(_)
-            )
-        })
-        .map(|e| e.case_id.to_string())
-        .collect();
-    if cases.is_empty() {
+    let mut planned: (Vec<Uuid>, Vec<Uuid>, Vec<String>) = Default::default();
+    let mut outcomes: (Vec<Uuid>, Vec<Uuid>) = Default::default();
+    for recorded in events {
+        let case_id = recorded.case_id.as_uuid();
+        match &recorded.event {
+            CaseEvent::InterventionPlanned(plan) => {
+                planned.0.push(case_id);
+                planned.1.push(plan.intervention_id.as_uuid());
+                planned.2.push(rows::code(&plan.domain));
+            }
+            CaseEvent::InterventionCompleted(InterventionCompletion {
+                intervention_id, ..
+            })
+            | CaseEvent::InterventionCancelled(InterventionCancellation {
+                intervention_id, ..
+            }) => {
+                outcomes.0.push(case_id);
+                outcomes.1.push(intervention_id.as_uuid());
+            }
+            _ => {}
+        }
+    }
+    if !planned.0.is_empty() {
+        sqlx::query(
+            "insert into timeline_interventions (case_id, intervention_id, domain)
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[])
+             on conflict do nothing",
+        )
+        .bind(&planned.0)
+        .bind(&planned.1)
+        .bind(&planned.2)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if outcomes.0.is_empty() {
         return Ok(HashMap::new());
     }
-    let planned: Vec<(String, serde_json::Value)> = sqlx::query_as(
-        "select aggregate_id, payload->'InterventionPlanned' from events
-          where aggregate_type = 'YouthCase' and aggregate_id = any($1) and event_type = 'InterventionPlanned'",
+    let known: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+        "select i.case_id, i.intervention_id, i.domain
+           from timeline_interventions i
+           join unnest($1::uuid[], $2::uuid[]) as o(case_id, intervention_id)
+             using (case_id, intervention_id)",
     )
-    .bind(&cases)
+    .bind(&outcomes.0)
+    .bind(&outcomes.1)
     .fetch_all(conn)
     .await?;
-    Ok(planned
+    Ok(known
         .into_iter()
-        .filter_map(|(case_id, plan)| {
-            let plan: InterventionPlan = serde_json::from_value(plan).ok()?;
-            Some((
-                (
-                    case_id.parse::<Uuid>().ok()?,
-                    plan.intervention_id.as_uuid(),
-                ),
-                plan.domain,
-            ))
+        .filter_map(|(case, intervention, domain)| {
+            Some(((case, intervention), domain.parse().ok()?))
         })
         .collect())
 }
@@ -420,7 +440,13 @@ impl View for Timeline {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["case_timeline"]
+        &["case_timeline", "timeline_interventions"]
+    }
+
+    /// 2: an intervention's outcome is shown by the timeline's own record
+    /// of its domain.
+    fn version(&self) -> i32 {
+        2
     }
 
     fn apply<'a>(
