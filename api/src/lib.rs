@@ -26,17 +26,17 @@ mod write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::FromRef;
 use axum::http::{StatusCode, Uri};
 use axum::Router;
 use casus_store::privacy::Keyring;
 use casus_store::CaseStore;
 use sqlx::PgPool;
-use tower_http::timeout::TimeoutLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use auth::Authenticator;
+pub use observe::around;
 pub use openapi::Contact;
 pub use problem::Problem;
 pub use workers::Registry;
@@ -160,17 +160,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     metrics::handle();
     let timeout = state.settings.request_timeout;
-    api()
-        .split_for_parts()
-        .0
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
-        .layer(axum::middleware::from_fn(observe::observe))
-        .with_state(state)
+    let routes = api().split_for_parts().0.fallback(not_found);
+    observe::around(routes, timeout).with_state(state)
 }
 
 async fn not_found(uri: Uri) -> Problem {

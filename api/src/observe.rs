@@ -1,22 +1,81 @@
 //! Around every request: an id (into the logs, the events' metadata and the
-//! `x-request-id` answer header), a log line, metrics, security headers, and
-//! problem+json for any error answer the framework made on its own (405,
-//! 408, 413).
+//! `x-request-id` answer header), a log line, metrics, security headers, the
+//! API's version, and problem+json for any error answer the framework made
+//! on its own (405, 408, 413) or a handler that panicked (500).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::PropagateRequestIdLayer;
+use tower_http::set_header::{SetRequestHeaderLayer, SetResponseHeaderLayer};
+use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::extract::{ClientAddress, RequestId};
+use crate::openapi::{API_VERSION, API_VERSION_HEADER};
 use crate::problem::Problem;
 
-pub async fn observe(mut request: Request, next: Next) -> Response {
-    let id = Uuid::now_v7();
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// `routes` with everything that surrounds each request, innermost first:
+/// the body limit, the time limit, a panic caught as a 500, the log line and
+/// metrics, the answer's headers, and the request id (always Casus's own: a
+/// client's `x-request-id` is replaced, as it goes into the audit trail).
+pub fn around<S: Clone + Send + Sync + 'static>(routes: Router<S>, timeout: Duration) -> Router<S> {
+    let mut routes = routes
+        .layer(DefaultBodyLimit::max(crate::BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(observe));
+    for (name, value) in SECURITY_HEADERS {
+        routes = routes.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    routes
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(API_VERSION_HEADER),
+            HeaderValue::from_static(API_VERSION),
+        ))
+        .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
+        .layer(SetRequestHeaderLayer::overriding(
+            X_REQUEST_ID,
+            |_: &Request| HeaderValue::from_str(&Uuid::now_v7().to_string()).ok(),
+        ))
+}
+
+/// A handler that panicked: a problem+json 500; the panic is logged.
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    tracing::error!(panic = message, "a handler panicked");
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "Casus could not answer this request; the fault is logged.",
+    )
+    .into_response()
+}
+
+async fn observe(mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(X_REQUEST_ID)
+        .and_then(|value| value.to_str().ok()?.parse().ok())
+        .unwrap_or_else(Uuid::now_v7);
     request.extensions_mut().insert(RequestId(id));
     let address = request
         .extensions()
@@ -59,24 +118,11 @@ pub async fn observe(mut request: Request, next: Next) -> Response {
     metrics::counter!("casus_http_requests_total", &labels).increment(1);
     metrics::histogram!("casus_http_request_duration_seconds", &labels[..2])
         .record(elapsed.as_secs_f64());
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
-        headers.insert("x-request-id", value);
-    }
-    for (name, value) in SECURITY_HEADERS {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
-    }
-    headers.insert(
-        crate::openapi::API_VERSION_HEADER,
-        HeaderValue::from_static(crate::openapi::API_VERSION),
-    );
     response
 }
 
 /// Case data must not be cached, framed, sniffed or referred onwards.
-const SECURITY_HEADERS: [(header::HeaderName, &str); 5] = [
+const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     (header::CACHE_CONTROL, "no-store"),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::X_FRAME_OPTIONS, "DENY"),

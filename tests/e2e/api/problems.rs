@@ -311,6 +311,44 @@ async fn a_read_waits_once_for_its_version() {
     );
 }
 
+/// A handler that panics answers a problem+json 500 (the connection is not
+/// dropped), with the headers of every answer; the request id is always
+/// Casus's own, whatever the client sent.
+#[tokio::test]
+async fn a_panicking_handler_is_a_problem_500_with_the_usual_headers() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let routes: axum::Router = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            panic!("a fault in a handler");
+            #[allow(unreachable_code)]
+            ()
+        }),
+    );
+    let app = casus_api::around(routes, std::time::Duration::from_secs(5));
+    let request = Request::get("/boom")
+        .header("x-request-id", "chosen-by-the-client")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 500);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert_eq!(headers["api-version"], "1.0.0");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let id = headers["x-request-id"].to_str().unwrap();
+    assert!(id.parse::<uuid::Uuid>().is_ok(), "{id}");
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(problem["status"], 500);
+    assert!(!problem.to_string().contains("a fault in a handler"));
+}
+
 #[tokio::test]
 async fn tokens_that_do_not_hold_are_401() {
     let app = TestApp::spawn().await;
