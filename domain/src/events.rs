@@ -332,7 +332,7 @@ pub struct Erasure {
     pub erased_on: NaiveDate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CaseEvent {
     CaseReferred(Referral),
@@ -372,44 +372,9 @@ pub enum CaseEvent {
 }
 
 impl CaseEvent {
-    /// The event's name, as stored in `events.event_type`.
+    /// The event's name, as stored in `events.event_type`: its variant's.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::CaseReferred(_) => "CaseReferred",
-            Self::SignalRecorded(_) => "SignalRecorded",
-            Self::TriageDecided(_) => "TriageDecided",
-            Self::InformationAdded(_) => "InformationAdded",
-            Self::CaseIncluded(_) => "CaseIncluded",
-            Self::LeadAssigned(_) => "LeadAssigned",
-            Self::WorkerAssigned(_) => "WorkerAssigned",
-            Self::WorkerUnassigned(_) => "WorkerUnassigned",
-            Self::RiskAssessed(_) => "RiskAssessed",
-            Self::PlanAgreed(_) => "PlanAgreed",
-            Self::PlanRevised(_) => "PlanRevised",
-            Self::GoalAchieved(_) => "GoalAchieved",
-            Self::InterventionPlanned(_) => "InterventionPlanned",
-            Self::InterventionStarted(_) => "InterventionStarted",
-            Self::InterventionCompleted(_) => "InterventionCompleted",
-            Self::InterventionCancelled(_) => "InterventionCancelled",
-            Self::ContactLogged(_) => "ContactLogged",
-            Self::NoteAdded(_) => "NoteAdded",
-            Self::ConsentRecorded(_) => "ConsentRecorded",
-            Self::ConsentWithdrawn(_) => "ConsentWithdrawn",
-            Self::PartnerInvolved(_) => "PartnerInvolved",
-            Self::CaseConferenceHeld(_) => "CaseConferenceHeld",
-            Self::ReviewScheduled(_) => "ReviewScheduled",
-            Self::ReviewCompleted(_) => "ReviewCompleted",
-            Self::CaseEscalated(_) => "CaseEscalated",
-            Self::CaseTransferred(_) => "CaseTransferred",
-            Self::HandoverProposed(_) => "HandoverProposed",
-            Self::HandoverAccepted(_) => "HandoverAccepted",
-            Self::HandoverDeclined(_) => "HandoverDeclined",
-            Self::AftercareStarted(_) => "AftercareStarted",
-            Self::CaseClosed(_) => "CaseClosed",
-            Self::CaseReopened(_) => "CaseReopened",
-            Self::EntryCorrected(_) => "EntryCorrected",
-            Self::SubjectErased(_) => "SubjectErased",
-        }
+        self.into()
     }
 
     /// The stage a case moves to with this event, if it moves.

@@ -81,45 +81,68 @@ macro_rules! string_schema {
 pub(crate) use string_schema;
 
 /// The two domains that share a case and see it through different views.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = ValueError,
+    parse_err_fn = not_a_domain
+)]
 pub enum Domain {
     Social,
     Justice,
 }
 
-impl std::str::FromStr for Domain {
-    type Err = ValueError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "social" => Ok(Self::Social),
-            "justice" => Ok(Self::Justice),
-            _ => Err(ValueError::new("domain", "must be social or justice")),
-        }
-    }
+fn not_a_domain(_: &str) -> ValueError {
+    ValueError::new("domain", "must be social or justice")
 }
 
 impl Domain {
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Social => "social",
-            Self::Justice => "justice",
-        }
-    }
-}
-
-impl fmt::Display for Domain {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
 /// What a user may do in Casus, as the identity provider's `roles` claim says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(
+    serialize_all = "snake_case",
+    parse_err_ty = ValueError,
+    parse_err_fn = not_a_role
+)]
 pub enum Role {
     CaseWorker,
     CaseLead,
@@ -130,32 +153,13 @@ pub enum Role {
     Admin,
 }
 
+fn not_a_role(_: &str) -> ValueError {
+    ValueError::new("role", "is not a role of Casus")
+}
+
 impl Role {
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::CaseWorker => "case_worker",
-            Self::CaseLead => "case_lead",
-            Self::Supervisor => "supervisor",
-            Self::Auditor => "auditor",
-            Self::PrivacyOfficer => "privacy_officer",
-            Self::Analyst => "analyst",
-            Self::Admin => "admin",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = ValueError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        serde_json::from_value(serde_json::Value::String(s.to_owned()))
-            .map_err(|_| ValueError::new("role", "is not a role of Casus"))
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 

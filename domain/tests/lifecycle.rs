@@ -7,6 +7,7 @@ use casus_domain::testing::*;
 use casus_domain::*;
 use cqrs_es::Aggregate;
 use proptest::prelude::*;
+use strum::VariantArray;
 
 /// The moves the lifecycle diagram allows, written out independently of the
 /// aggregate. Closing from `included` and `active` is allowed too (a young
@@ -87,5 +88,8 @@ fn random_sequences_reach_every_stage() {
             reached.extend(case.stage());
         }
     }
-    assert_eq!(reached.into_iter().collect::<Vec<_>>(), Stage::ALL.to_vec());
+    assert_eq!(
+        reached.into_iter().collect::<Vec<_>>(),
+        Stage::VARIANTS.to_vec()
+    );
 }

@@ -4,6 +4,7 @@
 //! interventions by kind and the closures by result. Small cells are
 //! suppressed (see `suppression`); a suppressed count is `null`.
 
+use crate::views::Measure;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -71,10 +72,6 @@ pub struct Breakdown {
     pub count: Option<i64>,
 }
 
-const AREA_MEASURES: [&str; 3] = ["referred", "included", "closed"];
-/// The municipality totals: the three area measures, then signals and interventions.
-const TOTALS: [&str; 5] = ["referred", "included", "closed", "signal", "intervention"];
-
 type Month = (String, String);
 type Area = (String, String, String);
 
@@ -82,8 +79,10 @@ type Area = (String, String, String);
 #[derive(Default)]
 struct Table {
     counts: Vec<i64>,
-    areas: BTreeMap<Area, [usize; 3]>,
-    totals: BTreeMap<Month, [usize; 5]>,
+    /// Per area, a cell for each measure counted per area.
+    areas: BTreeMap<Area, [usize; Measure::PER_AREA]>,
+    /// Per municipality, a cell for each measure.
+    totals: BTreeMap<Month, [usize; Measure::COUNT]>,
     breakdowns: BTreeMap<(Month, &'static str, String), usize>,
 }
 
@@ -93,28 +92,24 @@ impl Table {
         counts.len() - 1
     }
 
-    fn add(&mut self, area: Area, measure: &str, category: String, n: i64) {
+    fn add(&mut self, area: Area, measure: Measure, category: String, n: i64) {
         let month = (area.0.clone(), area.2.clone());
         let counts = &mut self.counts;
         let totals = *self
             .totals
             .entry(month.clone())
             .or_insert_with(|| std::array::from_fn(|_| Self::slot(counts)));
-        if let Some(m) = TOTALS.iter().position(|t| *t == measure) {
-            counts[totals[m]] += n;
-        }
-        if let Some(m) = AREA_MEASURES.iter().position(|t| *t == measure) {
+        let m = measure as usize;
+        counts[totals[m]] += n;
+        if m < Measure::PER_AREA {
             let cells = *self
                 .areas
                 .entry(area)
                 .or_insert_with(|| std::array::from_fn(|_| Self::slot(counts)));
             counts[cells[m]] += n;
         }
-        let breakdown = match measure {
-            "signal" => "signal",
-            "intervention" => "intervention",
-            "closed" => "result",
-            _ => return,
+        let Some(breakdown) = measure.breakdown() else {
+            return;
         };
         let cell = *self
             .breakdowns
@@ -126,24 +121,25 @@ impl Table {
     fn groups(&self) -> Vec<Group> {
         let mut groups = Vec::new();
         for (month, totals) in &self.totals {
-            let areas: Vec<&[usize; 3]> = self
+            let areas: Vec<&[usize; Measure::PER_AREA]> = self
                 .areas
                 .iter()
                 .filter(|((m, _, mo), _)| (m, mo) == (&month.0, &month.1))
                 .map(|(_, cells)| cells)
                 .collect();
-            for m in 0..AREA_MEASURES.len() {
+            for m in 0..Measure::PER_AREA {
                 groups.push(Group {
                     cells: areas.iter().map(|cells| cells[m]).collect(),
                     total: totals[m],
                 });
             }
-            for (breakdown, total) in [("signal", 3), ("intervention", 4), ("result", 2)] {
+            for measure in [Measure::Signal, Measure::Intervention, Measure::Closed] {
+                let (breakdown, total) = (measure.breakdown(), measure as usize);
                 groups.push(Group {
                     cells: self
                         .breakdowns
                         .iter()
-                        .filter(|((m, b, _), _)| m == month && *b == breakdown)
+                        .filter(|((m, b, _), _)| m == month && Some(*b) == breakdown)
                         .map(|(_, &cell)| cell)
                         .collect(),
                     total: totals[total],
@@ -194,7 +190,10 @@ pub async fn statistics(
 
     let mut table = Table::default();
     for (municipality, area, month, measure, category, n) in rows {
-        table.add((municipality, area, month), &measure, category, n);
+        // A measure this release does not count is left out.
+        if let Ok(measure) = measure.parse() {
+            table.add((municipality, area, month), measure, category, n);
+        }
     }
     let hidden = suppress(&table.counts, &table.groups(), filter.threshold);
     let shown = |i: usize| (!hidden[i]).then_some(table.counts[i]);
@@ -211,29 +210,32 @@ pub async fn statistics(
             .iter()
             .map(|((m, area, month), cells)| AreaMonth {
                 median_days_to_close: median_of(
-                    cells[2],
+                    cells[Measure::Closed as usize],
                     (m.clone(), Some(area.clone()), month.clone()),
                 ),
                 municipality: m.clone(),
                 focus_area: area.clone(),
                 month: month.clone(),
-                referred: shown(cells[0]),
-                included: shown(cells[1]),
-                closed: shown(cells[2]),
+                referred: shown(cells[Measure::Referred as usize]),
+                included: shown(cells[Measure::Included as usize]),
+                closed: shown(cells[Measure::Closed as usize]),
             })
             .collect(),
         municipalities: table
             .totals
             .iter()
             .map(|((m, month), totals)| MunicipalityMonth {
-                median_days_to_close: median_of(totals[2], (m.clone(), None, month.clone())),
+                median_days_to_close: median_of(
+                    totals[Measure::Closed as usize],
+                    (m.clone(), None, month.clone()),
+                ),
                 municipality: m.clone(),
                 month: month.clone(),
-                referred: shown(totals[0]),
-                included: shown(totals[1]),
-                closed: shown(totals[2]),
-                signals: shown(totals[3]),
-                interventions: shown(totals[4]),
+                referred: shown(totals[Measure::Referred as usize]),
+                included: shown(totals[Measure::Included as usize]),
+                closed: shown(totals[Measure::Closed as usize]),
+                signals: shown(totals[Measure::Signal as usize]),
+                interventions: shown(totals[Measure::Intervention as usize]),
             })
             .collect(),
         breakdowns: table

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use casus_domain::{CaseEvent, Goal};
+use casus_domain::{CaseEvent, Goal, InterventionStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -100,10 +100,10 @@ impl Plan {
             InterventionPlanned(plan) => self.interventions.push(InterventionRow {
                 case_id,
                 intervention_id: plan.intervention_id.as_uuid(),
-                kind: code(&plan.kind),
+                kind: code(plan.kind),
                 provider: plan.provider.to_string(),
-                domain: code(&plan.domain),
-                status: "planned".into(),
+                domain: code(plan.domain),
+                status: InterventionStatus::Planned.to_string(),
                 planned_on: plan.planned_on,
                 started_on: None,
                 ended_on: None,
@@ -111,20 +111,20 @@ impl Plan {
             }),
             InterventionStarted(start) => {
                 if let Some(i) = self.intervention(start.intervention_id.as_uuid()) {
-                    i.status = "running".into();
+                    i.status = InterventionStatus::Running.to_string();
                     i.started_on = Some(start.started_on);
                 }
             }
             InterventionCompleted(completion) => {
                 if let Some(i) = self.intervention(completion.intervention_id.as_uuid()) {
-                    i.status = "completed".into();
+                    i.status = InterventionStatus::Completed.to_string();
                     i.ended_on = Some(completion.completed_on);
-                    i.outcome = Some(code(&completion.outcome));
+                    i.outcome = Some(code(completion.outcome));
                 }
             }
             InterventionCancelled(cancellation) => {
                 if let Some(i) = self.intervention(cancellation.intervention_id.as_uuid()) {
-                    i.status = "cancelled".into();
+                    i.status = InterventionStatus::Cancelled.to_string();
                     i.ended_on = Some(cancellation.cancelled_on);
                 }
             }

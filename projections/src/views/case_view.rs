@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Text};
+use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Stage, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -100,8 +100,8 @@ impl CaseView {
                 municipality: referral.municipality.to_string(),
                 focus_area: referral.focus_area.to_string(),
                 team: referral.team.to_string(),
-                holding_domain: code(&referral.domain),
-                stage: "referred".into(),
+                holding_domain: code(referral.domain),
+                stage: Stage::Referred.to_string(),
                 subject_id: referral.subject.as_uuid(),
                 subject_name: details.map(|d| d.name.as_str().into()),
                 date_of_birth: details.map(|d| d.date_of_birth),
@@ -148,7 +148,7 @@ impl CaseView {
         };
         match &recorded.event {
             SignalRecorded(signal) if sees_entry => {
-                row.last_signal_kind = Some(code(&signal.kind));
+                row.last_signal_kind = Some(code(signal.kind));
                 row.last_signal_on = Some(signal.occurred_on);
                 row.last_signal_summary = signal.summary.as_ref().and_then(text);
             }
@@ -166,7 +166,7 @@ impl CaseView {
                 }
             }
             RiskAssessed(assessment) => {
-                row.risk_level = Some(code(&assessment.level));
+                row.risk_level = Some(code(assessment.level));
                 row.risk_assessed_on = Some(assessment.assessed_on);
             }
             // The latest contact by date; its summary only where the domain may read it.
@@ -179,7 +179,7 @@ impl CaseView {
                 row.last_contact_summary = text(&contact.summary);
             }
             CaseEscalated(escalation) => {
-                row.escalated_to = Some(code(&escalation.to));
+                row.escalated_to = Some(code(escalation.to));
                 row.escalated_on = Some(escalation.escalated_on);
                 row.escalation_reason = text(&escalation.reason);
             }
@@ -191,7 +191,7 @@ impl CaseView {
             }
             CaseClosed(closure) => {
                 row.closed_on = Some(closure.closed_on);
-                row.result = Some(code(&closure.result));
+                row.result = Some(code(closure.result));
             }
             CaseReopened(_) => (row.closed_on, row.result) = (None, None),
             SubjectErased(_) => {

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use casus_domain::{CaseEvent, LeadRole, LegalBasis};
+use casus_domain::{CaseEvent, LeadRole, LegalBasis, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -130,7 +130,7 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             team: referral.team.to_string(),
             domain: referral.domain.to_string(),
             organisation: referral.organisation.to_string(),
-            stage: "referred".into(),
+            stage: Stage::Referred.to_string(),
             risk_level: None,
             case_lead_id: None,
             case_lead_name: None,
@@ -162,7 +162,7 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             row.case_lead_name = Some(assignment.lead.name.as_str().into());
         }
         LeadAssigned(assignment) => row.process_lead_id = Some(assignment.lead.id.to_string()),
-        RiskAssessed(assessment) => row.risk_level = Some(code(&assessment.level)),
+        RiskAssessed(assessment) => row.risk_level = Some(code(assessment.level)),
         ContactLogged(contact) => {
             row.last_contact_on = row.last_contact_on.max(Some(contact.contacted_on))
         }

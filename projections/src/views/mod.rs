@@ -9,6 +9,7 @@ mod timeline;
 pub use case_plan::CasePlan;
 pub use case_view::CaseView;
 pub use caseload::Caseload;
+pub(crate) use statistics::Measure;
 pub use statistics::Statistics;
 pub use timeline::Timeline;
 

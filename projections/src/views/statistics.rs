@@ -17,6 +17,33 @@ use crate::view::View;
 
 pub struct Statistics;
 
+/// What a fact counts. The first three are counted per focus area too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub(crate) enum Measure {
+    Referred,
+    Included,
+    Closed,
+    Signal,
+    Intervention,
+}
+
+impl Measure {
+    pub(crate) const COUNT: usize = 5;
+    pub(crate) const PER_AREA: usize = 3;
+
+    /// The breakdown by category this measure has, if any.
+    pub(crate) fn breakdown(self) -> Option<&'static str> {
+        match self {
+            Self::Signal => Some("signal"),
+            Self::Intervention => Some("intervention"),
+            Self::Closed => Some("result"),
+            Self::Referred | Self::Included => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Case {
     case_id: Uuid,
@@ -35,7 +62,7 @@ impl rows::CaseRow for Case {
 struct Fact {
     case_id: Uuid,
     sequence: i64,
-    measure: &'static str,
+    measure: Measure,
     category: Option<String>,
     municipality: String,
     focus_area: String,
@@ -79,11 +106,11 @@ fn apply(cases: &mut HashMap<Uuid, Case>, facts: &mut Vec<Fact>, recorded: &Reco
         return;
     };
     let (measure, category, on_date) = match &recorded.event {
-        CaseReferred(r) => ("referred", None, r.referred_on),
-        CaseIncluded(i) => ("included", None, i.included_on),
-        CaseClosed(c) => ("closed", Some(code(&c.result)), c.closed_on),
-        SignalRecorded(s) => ("signal", Some(code(&s.kind)), s.occurred_on),
-        InterventionPlanned(p) => ("intervention", Some(code(&p.kind)), p.planned_on),
+        CaseReferred(r) => (Measure::Referred, None, r.referred_on),
+        CaseIncluded(i) => (Measure::Included, None, i.included_on),
+        CaseClosed(c) => (Measure::Closed, Some(code(c.result)), c.closed_on),
+        SignalRecorded(s) => (Measure::Signal, Some(code(s.kind)), s.occurred_on),
+        InterventionPlanned(p) => (Measure::Intervention, Some(code(p.kind)), p.planned_on),
         CaseTransferred(_) | HandoverAccepted(_) => {
             let (municipality, focus_area, _) = recorded.event.moves_to().expect("a move");
             case.municipality = municipality.to_string();

@@ -50,7 +50,7 @@ fn goal_count(n: usize) -> String {
 }
 
 /// A domain code as words: `police_contact` → "police contact".
-fn words<T: serde::Serialize>(value: &T) -> String {
+fn words(value: impl Into<&'static str>) -> String {
     code(value).replace('_', " ")
 }
 
@@ -77,7 +77,7 @@ fn entry(event: &CaseEvent) -> Entry {
         )),
         SignalRecorded(s) => Entry::new(
             s.occurred_on,
-            format!("Signal: {} from {}", words(&s.kind), s.source_org),
+            format!("Signal: {} from {}", words(s.kind), s.source_org),
         )
         .detail(s.summary.as_ref().map(personal)),
         // Titles hold no free text: only details are erased with the person.
@@ -100,7 +100,7 @@ fn entry(event: &CaseEvent) -> Entry {
         CaseIncluded(i) => Entry::new(i.included_on, "Case included"),
         LeadAssigned(l) => Entry::new(
             None,
-            format!("{}: {}", capitalised(&words(&l.role)), l.lead.name.as_str()),
+            format!("{}: {}", capitalised(&words(l.role)), l.lead.name.as_str()),
         ),
         WorkerAssigned(w) => Entry::new(
             None,
@@ -110,7 +110,7 @@ fn entry(event: &CaseEvent) -> Entry {
             .detail(u.reason.as_ref().map(personal)),
         RiskAssessed(r) => Entry::new(
             r.assessed_on,
-            format!("Risk assessed as {}", words(&r.level)),
+            format!("Risk assessed as {}", words(r.level)),
         )
         .detail(format!(
             "Instrument: {}\n{}",
@@ -130,13 +130,13 @@ fn entry(event: &CaseEvent) -> Entry {
         GoalAchieved(g) => Entry::new(g.achieved_on, "Goal achieved"),
         InterventionPlanned(p) => Entry::new(
             p.planned_on,
-            format!("Intervention planned: {} by {}", words(&p.kind), p.provider),
+            format!("Intervention planned: {} by {}", words(p.kind), p.provider),
         )
         .detail(p.halt.map(|h| format!("Confession on {}", h.confession_on))),
         InterventionStarted(s) => Entry::new(s.started_on, "Intervention started"),
         InterventionCompleted(c) => Entry::new(
             c.completed_on,
-            format!("Intervention completed: {}", words(&c.outcome)),
+            format!("Intervention completed: {}", words(c.outcome)),
         )
         .detail(c.summary.as_ref().map(personal)),
         InterventionCancelled(c) => {
@@ -146,19 +146,19 @@ fn entry(event: &CaseEvent) -> Entry {
             let parties: Vec<String> = c.with_whom.iter().map(words).collect();
             Entry::new(
                 c.contacted_on,
-                format!("Contact: {} with {}", words(&c.kind), parties.join(", ")),
+                format!("Contact: {} with {}", words(c.kind), parties.join(", ")),
             )
             .detail(personal(&c.summary))
         }
-        NoteAdded(n) => Entry::new(None, format!("Note ({})", words(&n.confidentiality)))
+        NoteAdded(n) => Entry::new(None, format!("Note ({})", words(n.confidentiality)))
             .detail(personal(&n.text)),
         ConsentRecorded(c) => Entry::new(
             c.given_on,
             format!(
                 "Consent for {} given to {} by the {}{}",
-                words(&c.purpose),
+                words(c.purpose),
                 c.partner,
-                words(&c.given_by),
+                words(c.given_by),
                 c.valid_until
                     .map(|d| format!(", valid until {d}"))
                     .unwrap_or_default()
@@ -194,10 +194,8 @@ fn entry(event: &CaseEvent) -> Entry {
         ReviewCompleted(r) => {
             Entry::new(r.completed_on, "Review held").detail(personal(&r.summary))
         }
-        CaseEscalated(e) => {
-            Entry::new(e.escalated_on, format!("Escalated to the {}", words(&e.to)))
-                .detail(personal(&e.reason))
-        }
+        CaseEscalated(e) => Entry::new(e.escalated_on, format!("Escalated to the {}", words(e.to)))
+            .detail(personal(&e.reason)),
         CaseTransferred(t) => Entry::new(
             t.transferred_on,
             format!(
@@ -222,7 +220,7 @@ fn entry(event: &CaseEvent) -> Entry {
             Entry::new(d.declined_on, "Handover declined").detail(personal(&d.reason))
         }
         AftercareStarted(a) => Entry::new(a.started_on, "Aftercare started"),
-        CaseClosed(c) => Entry::new(c.closed_on, format!("Case closed: {}", words(&c.result)))
+        CaseClosed(c) => Entry::new(c.closed_on, format!("Case closed: {}", words(c.result)))
             .detail(c.summary.as_ref().map(personal)),
         CaseReopened(r) => Entry::new(r.reopened_on, "Case reopened").detail(personal(&r.reason)),
         EntryCorrected(c) => Entry::new(None, format!("Correction of entry {}", c.sequence))
@@ -387,7 +385,7 @@ async fn intervention_domains(
             CaseEvent::InterventionPlanned(plan) => {
                 planned.0.push(case_id);
                 planned.1.push(plan.intervention_id.as_uuid());
-                planned.2.push(rows::code(&plan.domain));
+                planned.2.push(rows::code(plan.domain));
             }
             CaseEvent::InterventionCompleted(InterventionCompletion {
                 intervention_id, ..
