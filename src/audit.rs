@@ -160,8 +160,8 @@ pub async fn export(
     reason: &str,
 ) -> anyhow::Result<()> {
     let case: CaseId = case.parse().context("--case takes a case id (a UUID)")?;
-    casus_api::audit::log_cli_export(pool, case, user, reason).await?;
-    let export = casus_api::audit::build_export(
+    casus_store::audit::export::log_cli_export(pool, case, user, reason).await?;
+    let export = casus_store::audit::export::build_export(
         pool,
         keyring,
         &signer.verifying_key(),

@@ -3,25 +3,13 @@
 //! the views, problem+json errors, idempotent writes, the OpenAPI document,
 //! and the operations endpoints.
 
-pub mod audit;
 pub mod auth;
-mod bodies;
-mod caseload;
-mod cases;
-mod commands;
-mod error;
-mod extract;
+mod http;
 pub mod metrics;
-mod observe;
 mod openapi;
-mod operations;
 mod policy;
-mod privacy;
-mod problem;
-mod reader;
-mod statistics;
+mod routes;
 mod workers;
-mod write;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,12 +21,12 @@ use casus_store::privacy::Keyring;
 use casus_store::CaseStore;
 use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 pub use auth::Authenticator;
-pub use observe::around;
+pub use http::observe::around;
+pub use http::problem::Problem;
 pub use openapi::Contact;
-pub use problem::Problem;
+
 pub use workers::Registry;
 
 /// The largest request body Casus reads.
@@ -92,58 +80,9 @@ impl Default for Settings {
     }
 }
 
-/// Every route, each with its OpenAPI description. Routes are added only
-/// through `routes!`, so the document and the router cannot differ.
+/// Every route, each with its OpenAPI description (see `routes`).
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::document())
-        .routes(routes!(operations::health))
-        .routes(routes!(operations::ready))
-        .routes(routes!(metrics::metrics))
-        .routes(routes!(operations::openapi_json))
-        .routes(routes!(cases::list, commands::open))
-        .routes(routes!(cases::case))
-        .routes(routes!(cases::timeline))
-        .routes(routes!(caseload::caseload))
-        .routes(routes!(caseload::reassign_all))
-        .routes(routes!(commands::signals))
-        .routes(routes!(commands::triage))
-        .routes(routes!(commands::information))
-        .routes(routes!(commands::include))
-        .routes(routes!(commands::leads))
-        .routes(routes!(commands::assignments))
-        .routes(routes!(commands::unassignments))
-        .routes(routes!(commands::reassign))
-        .routes(routes!(commands::risk_assessments))
-        .routes(routes!(commands::plan))
-        .routes(routes!(commands::achieve_goal))
-        .routes(routes!(commands::interventions))
-        .routes(routes!(commands::start_intervention))
-        .routes(routes!(commands::complete_intervention))
-        .routes(routes!(commands::cancel_intervention))
-        .routes(routes!(commands::contacts))
-        .routes(routes!(commands::notes))
-        .routes(routes!(commands::consents))
-        .routes(routes!(commands::withdraw_consent))
-        .routes(routes!(commands::partners))
-        .routes(routes!(commands::conferences))
-        .routes(routes!(commands::reviews))
-        .routes(routes!(commands::complete_review))
-        .routes(routes!(commands::escalations))
-        .routes(routes!(commands::transfer))
-        .routes(routes!(commands::handover))
-        .routes(routes!(commands::accept_handover))
-        .routes(routes!(commands::decline_handover))
-        .routes(routes!(commands::aftercare))
-        .routes(routes!(commands::close))
-        .routes(routes!(commands::reopen))
-        .routes(routes!(commands::corrections))
-        .routes(routes!(audit::case_history))
-        .routes(routes!(audit::state))
-        .routes(routes!(audit::export))
-        .routes(routes!(audit::access_log))
-        .routes(routes!(audit::verify))
-        .routes(routes!(privacy::erasure))
-        .routes(routes!(statistics::stats))
+    OpenApiRouter::with_openapi(openapi::document()).merge(routes::all())
 }
 
 /// The OpenAPI document of every route.
@@ -161,7 +100,7 @@ pub fn router(state: AppState) -> Router {
     metrics::handle();
     let timeout = state.settings.request_timeout;
     let routes = api().split_for_parts().0.fallback(not_found);
-    observe::around(routes, timeout).with_state(state)
+    http::observe::around(routes, timeout).with_state(state)
 }
 
 async fn not_found(uri: Uri) -> Problem {

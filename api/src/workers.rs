@@ -11,7 +11,7 @@ use casus_domain::{CaseFile, TeamId, Text, Worker, WorkerId};
 use sqlx::PgPool;
 
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A worker as their last token described them.
 #[derive(Clone, Debug, sqlx::FromRow)]

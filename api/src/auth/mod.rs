@@ -16,7 +16,7 @@ use jsonwebtoken::{Algorithm, Validation};
 pub use claims::{Claims, Principal};
 pub use keys::{KeySource, KeysError};
 
-use crate::problem::Problem;
+use crate::http::problem::Problem;
 
 /// The algorithms Casus accepts; `none` and the HMAC family never.
 const ALGORITHMS: [Algorithm; 2] = [Algorithm::RS256, Algorithm::ES256];
@@ -103,7 +103,7 @@ where
         registry
             .record(&principal)
             .await
-            .map_err(|e| crate::error::ApiError::from(e).into_problem())?;
+            .map_err(|e| crate::http::error::ApiError::from(e).into_problem())?;
         Ok(principal)
     }
 }

@@ -24,7 +24,7 @@ pub use scopes::{
 };
 
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// When a caller holds several roles, the most specific acts: a lead before
 /// a worker before a supervisor, then the oversight roles.

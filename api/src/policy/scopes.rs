@@ -8,7 +8,7 @@ use casus_projections::queries::{CaseloadFilter, Reach};
 
 use super::{require_role, Action, ACTING_ORDER};
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Which cases `caller` may list, and the role they list in. An auditor
 /// lists as one (the whole municipality, on a reason), whatever else they

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::problem::Problem;
+use crate::http::problem::Problem;
 
 /// A JSON body, and a digest of the request (method, path, body) for
 /// idempotency.

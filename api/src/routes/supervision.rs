@@ -13,14 +13,24 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::bodies::BulkReassignmentBody;
-use crate::cases::ReadProblems;
-use crate::error::ApiError;
-use crate::extract::{Body, Path, Query};
+use crate::http::answers::ReadProblems;
+use crate::http::answers::{WriteHeaders, WriteProblems};
+use crate::http::error::ApiError;
+use crate::http::extract::{Body, Path, Query};
+use crate::http::reader::{Reader, Seen};
+use crate::http::writer::{actor, Writer};
 use crate::policy::{self, Action, CaseloadAsked, Facts};
-use crate::reader::{Reader, Seen};
+use crate::routes::bodies::BulkReassignmentBody;
 use crate::workers::assignable;
-use crate::write::{actor, WriteHeaders, WriteProblems, Writer};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<crate::AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(caseload))
+        .routes(routes!(reassign_all))
+}
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -144,7 +154,7 @@ pub async fn reassign_all(
     let request = writer.idempotency(body.digest, StatusCode::OK);
     if let Some(request) = &request {
         if let Some(stored) = idempotency::find(&state.pool, &request.scope, &request.key).await? {
-            return crate::write::replay(request, stored);
+            return crate::http::writer::replay(request, stored);
         }
     }
     let cases = queries::cases_of_worker(

@@ -1,6 +1,5 @@
 //! Erasure of a young person's personal data, on a privacy officer's decision.
 
-use axum::extract::Path;
 use axum::Json;
 use casus_domain::{CaseId, Erasure, Role, SubjectId, Text};
 use casus_store::Metadata;
@@ -8,10 +7,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::ApiError;
-use crate::extract::Body;
+use crate::http::error::ApiError;
+use crate::http::extract::{Body, Path};
+use crate::http::problem::Problem;
+use crate::http::writer::{actor, Writer};
 use crate::policy::{self, Action, Facts};
-use crate::write::{actor, Writer};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<crate::AppState> {
+    OpenApiRouter::new().routes(routes!(erasure))
+}
 
 #[derive(Deserialize, ToSchema)]
 #[schema(example = json!({"reason": "request of the young person (AVG art. 17)"}))]
@@ -53,15 +60,15 @@ pub struct ErasedCase {
     request_body = ErasureBody,
     responses(
         (status = 200, description = "Erased", body = ErasureAnswer),
-        (status = 400, description = "Malformed JSON, header or path", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid bearer token", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only a privacy officer erases", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such subject in the caller's scope", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The cases kept changing; try again", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is over 64 KiB", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The body is not JSON", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is missing or invalid", body = crate::problem::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The database is unavailable; retry after the given seconds", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, header or path", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only a privacy officer erases", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such subject in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The cases kept changing; try again", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 64 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable; retry after the given seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn erasure(

@@ -1,69 +1,36 @@
 //! The read routes of cases: the list, one case and its timeline, each as
 //! the caller's domain sees it.
 
-use std::time::Instant;
-
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use casus_domain::{CaseId, Domain, Role, Stage};
+use casus_domain::{CaseCommand, CaseId, Domain, Personal, Referral, Role, Stage};
 use casus_projections::queries::Reach;
 use casus_projections::queries::{self, CaseDetail, CaseListFilter, CaseSummary, TimelineEntry};
-use casus_projections::wait::{wait_for_version, Versioned};
+use casus_projections::wait::Versioned;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::error::ApiError;
-use crate::extract::{Path, Query};
+use crate::http::answers::{ReadProblems, WriteHeaders, WriteProblems};
+use crate::http::error::ApiError;
+use crate::http::extract::{Body, Path, Query};
+use crate::http::reader::{Reader, Seen};
+use crate::http::writer::{Target, Writer, Written};
 use crate::policy::{self, Action};
-use crate::problem::Problem;
-use crate::reader::{Reader, Seen};
-use crate::AppState;
+use crate::routes::bodies::ReferralBody;
 
-/// The answers of the read routes besides their 200.
-#[derive(IntoResponses)]
-#[allow(dead_code)] // describes the answers for the OpenAPI document
-pub enum ReadProblems {
-    #[response(
-        status = 400,
-        description = "A malformed parameter",
-        content_type = "application/problem+json"
-    )]
-    BadRequest(Problem),
-    #[response(
-        status = 401,
-        description = "No valid bearer token",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Problem),
-    #[response(
-        status = 403,
-        description = "The caller's role does not read cases",
-        content_type = "application/problem+json"
-    )]
-    Forbidden(Problem),
-    #[response(
-        status = 404,
-        description = "No such case in the caller's scope",
-        content_type = "application/problem+json"
-    )]
-    NotFound(Problem),
-    #[response(
-        status = 422,
-        description = "`minVersion` names a version the case does not have",
-        content_type = "application/problem+json"
-    )]
-    Unprocessable(Problem),
-    #[response(
-        status = 503,
-        description = "The database does not answer, or the view has not reached `minVersion` in time; see Retry-After",
-        content_type = "application/problem+json"
-    )]
-    Unavailable(Problem),
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<crate::AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, open))
+        .routes(routes!(case))
+        .routes(routes!(timeline))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -73,39 +40,6 @@ pub struct ReadParams {
     /// Wait (a few seconds at most) until the view reflects at least this
     /// version of the case: the version a write answered with.
     min_version: Option<u64>,
-}
-
-/// Waits until `deadline` for `tables` to reflect `version` of `case`, or
-/// answers 503.
-pub(crate) async fn wait(
-    state: &AppState,
-    case: CaseId,
-    version: Option<u64>,
-    tables: &[Versioned],
-    deadline: Instant,
-) -> Result<(), ApiError> {
-    let Some(version) = version else {
-        return Ok(());
-    };
-    for table in tables {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if !wait_for_version(&state.pool, *table, case, version, left).await? {
-            return Err(view_behind(version));
-        }
-    }
-    Ok(())
-}
-
-/// A view that did not reach `version` of a case within the read's wait.
-pub(crate) fn view_behind(version: u64) -> ApiError {
-    Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "View behind",
-        format!("The view has not reached version {version} of this case yet; try again shortly."),
-    )
-    .kind("urn:casus:problem:view-behind")
-    .with_header(header::RETRY_AFTER, "1")
-    .into()
 }
 
 fn view_of(domain: Domain) -> Versioned {
@@ -150,7 +84,7 @@ pub async fn case(
         .await?
         .ok_or(ApiError::NotFound)?;
     let etag = HeaderValue::from_str(&format!("\"{}\"", detail.overview.version))
-        .map_err(|_| ApiError::Problem(crate::problem::internal()))?;
+        .map_err(|_| ApiError::Problem(crate::http::problem::internal()))?;
     Ok(([(header::ETAG, etag)], Json(detail)).into_response())
 }
 
@@ -306,4 +240,50 @@ fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
         .ok()
         .and_then(|bytes| Uuid::from_slice(&bytes).ok())
         .ok_or_else(|| ApiError::BadRequest("the cursor is not one Casus gave out".into()))
+}
+
+/// Open a case with a referral
+///
+/// Case workers and case leads open a case in their own municipality, team, domain and
+/// organisation. A referral may name a young person Casus knows by `subject_id` only where a
+/// case about them lies in that municipality (404 otherwise). The young person is 8 to 27 on
+/// the referral date.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(WriteHeaders),
+    request_body = ReferralBody,
+    responses((status = 201, description = "Opened", body = Written), WriteProblems)
+)]
+pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, ApiError> {
+    let case = CaseId::new();
+    let b = body.value;
+    let subject = b.subject_id.unwrap_or_default();
+    let caller = &writer.caller;
+    let (Some(municipality), Some(team)) = (caller.municipality.clone(), caller.team.clone())
+    else {
+        return Err(ApiError::Forbidden(
+            "opening a case needs a municipality and a team in your token".into(),
+        ));
+    };
+    let referral = Referral {
+        subject,
+        details: Personal::new(b.subject),
+        municipality,
+        focus_area: b.focus_area,
+        team,
+        domain: caller.domain,
+        organisation: caller.organisation.clone(),
+        referred_by: b.referred_by,
+        reason: Personal::new(b.reason),
+        goal: Personal::new(b.goal),
+        referred_on: b.referred_on,
+    };
+    let ids = vec![case.as_uuid(), subject.as_uuid()];
+    writer
+        .run(Target::New(case), body.digest, ids, |_| {
+            Ok(CaseCommand::ReferCase(referral))
+        })
+        .await
 }

@@ -17,9 +17,9 @@ use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::extract::{ClientAddress, RequestId};
+use crate::http::extract::{ClientAddress, RequestId};
+use crate::http::problem::Problem;
 use crate::openapi::{API_VERSION, API_VERSION_HEADER};
-use crate::problem::Problem;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

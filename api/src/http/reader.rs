@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use casus_domain::{CaseId, Role};
 use casus_projections::queries;
 use casus_projections::wait::{logged_version, wait_for_version, Versioned};
@@ -14,10 +15,10 @@ use casus_store::audit::access::{self, Access};
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::error::ApiError;
-use crate::extract::{ClientAddress, RequestId};
+use crate::http::error::ApiError;
+use crate::http::extract::{ClientAddress, RequestId};
+use crate::http::problem::Problem;
 use crate::policy::{authorize, needs_reason, require_role, Action, Facts, Grant, Relation};
-use crate::problem::Problem;
 use crate::AppState;
 
 /// The header in which auditors give the reason for a read.
@@ -197,7 +198,7 @@ impl Reader {
         let deadline = Instant::now() + self.state.settings.read_wait;
         match self.authorize(case, action, min_version, deadline).await {
             Ok((grant, basis)) => {
-                crate::cases::wait(&self.state, case, min_version, tables, deadline).await?;
+                wait(&self.state, case, min_version, tables, deadline).await?;
                 self.shown(seen, grant.role, basis, &[case.as_uuid()])
                     .await?;
                 Ok(grant)
@@ -224,7 +225,7 @@ impl Reader {
         }
         let wait = deadline.saturating_duration_since(Instant::now());
         if !wait_for_version(pool, Versioned::Caseload, case, logged, wait).await? {
-            return Err(crate::cases::view_behind(logged));
+            return Err(view_behind(logged));
         }
         let scope = queries::scope(pool, case.as_uuid(), casus_store::clock::today()).await?;
         let scope = scope.ok_or(ApiError::NotFound)?;
@@ -249,4 +250,37 @@ impl Reader {
         )?;
         Ok((grant, basis))
     }
+}
+
+/// Waits until `deadline` for `tables` to reflect `version` of `case`, or
+/// answers 503.
+pub(crate) async fn wait(
+    state: &AppState,
+    case: CaseId,
+    version: Option<u64>,
+    tables: &[Versioned],
+    deadline: Instant,
+) -> Result<(), ApiError> {
+    let Some(version) = version else {
+        return Ok(());
+    };
+    for table in tables {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if !wait_for_version(&state.pool, *table, case, version, left).await? {
+            return Err(view_behind(version));
+        }
+    }
+    Ok(())
+}
+
+/// A view that did not reach `version` of a case within the read's wait.
+pub(crate) fn view_behind(version: u64) -> ApiError {
+    Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "View behind",
+        format!("The view has not reached version {version} of this case yet; try again shortly."),
+    )
+    .kind("urn:casus:problem:view-behind")
+    .with_header(header::RETRY_AFTER, "1")
+    .into()
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use casus_domain::CaseError;
 use casus_store::{CommandError, Conflict};
 
-use crate::problem::{internal, unavailable, Problem};
+use crate::http::problem::{internal, unavailable, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

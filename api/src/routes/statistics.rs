@@ -8,11 +8,18 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::Principal;
-use crate::cases::ReadProblems;
-use crate::error::ApiError;
-use crate::extract::Query;
+use crate::http::answers::ReadProblems;
+use crate::http::error::ApiError;
+use crate::http::extract::Query;
 use crate::policy;
 use crate::AppState;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<crate::AppState> {
+    OpenApiRouter::new().routes(routes!(stats))
+}
 
 /// The longest period one request covers.
 const MAX_MONTHS: u32 = 120;

@@ -7,19 +7,30 @@ use axum::Json;
 use casus_domain::{CaseId, YouthCase};
 use casus_store::audit::access::{self, Entry, Filter};
 use casus_store::audit::chain::{self, Verification};
+use casus_store::audit::export::{build_export, within, Export, Part};
 use casus_store::audit::history::{self, HistoryEntry};
-use casus_store::privacy::Keyring;
 use chrono::{DateTime, Utc};
-use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::cases::ReadProblems;
-use crate::error::ApiError;
-use crate::extract::{Path, Query};
+use crate::http::answers::ReadProblems;
+use crate::http::error::ApiError;
+use crate::http::extract::{Path, Query};
+use crate::http::reader::{Reader, Seen};
 use crate::policy::{self, require_role, Action};
-use crate::reader::{Reader, Seen};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<crate::AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(case_history))
+        .routes(routes!(state))
+        .routes(routes!(export))
+        .routes(routes!(access_log))
+        .routes(routes!(verify))
+}
 
 const HISTORY: Seen = Seen {
     action: "read",
@@ -56,13 +67,6 @@ pub async fn case_history(
         case_id: case.as_uuid(),
         events,
     }))
-}
-
-/// Whether the event at `sequence` lies in the part of the history that is
-/// the reader's: all of it, or up to the version at which the case left
-/// their municipality.
-fn within(through: Option<u64>, sequence: u64) -> bool {
-    through.is_none_or(|through| sequence <= through)
 }
 
 /// The header auditors give their reason in.
@@ -152,27 +156,6 @@ pub async fn state(
     }))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Export {
-    pub format: &'static str,
-    pub case_id: Uuid,
-    pub exported_at: DateTime<Utc>,
-    pub exported_by: String,
-    /// How to check the events without Casus.
-    pub hash_chain: &'static str,
-    pub events: Vec<HistoryEntry>,
-    /// The verification of this case's chain when exported.
-    pub verification: Verification,
-    /// Who read, searched, exported or was refused this case, oldest first.
-    pub access_log: Vec<Entry>,
-}
-
-pub const HASH_CHAIN: &str = "Each event's hash is sha256(prev_hash || canonical), hex-encoded; \
-prev_hash is the previous event's hash (32 zero bytes before the first); canonical is the UTF-8 \
-text given with each event: lines joined by \\n of casus-event-v1, aggregate type, aggregate id, \
-sequence, event type, event version, recorded_at (UTC, microseconds), payload and metadata as \
-stored.";
-
 /// One case as a self-contained document for an inquiry
 ///
 /// Auditors and privacy officers of the case's municipality (or with a national scope), giving
@@ -211,60 +194,6 @@ pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Exp
         )
         .await?,
     ))
-}
-
-/// The part of a case a former municipality exports.
-pub struct Part {
-    pub through: u64,
-    pub municipality: Option<String>,
-}
-
-/// The export of `case`; its access log includes the export itself.
-pub async fn build_export(
-    pool: &sqlx::PgPool,
-    keyring: &Keyring,
-    key: &VerifyingKey,
-    case: CaseId,
-    exported_by: String,
-    part: Option<Part>,
-) -> Result<Export, ApiError> {
-    let id = case.to_string();
-    let through = part.as_ref().map(|part| part.through);
-    let mut events = history::history(pool, keyring, case).await?;
-    events.retain(|event| within(through, event.sequence as u64));
-    let mut verification = chain::verify(pool, key, Some(&id), |_| {}).await?;
-    if let Some(through) = through {
-        // The part up to the handover says nothing of what came after.
-        verification.events = verification.events.min(through);
-        verification
-            .broken
-            .retain(|link| within(Some(through), link.sequence as u64));
-        verification.broken_snapshots.clear();
-        verification.ok = verification.broken.is_empty();
-    }
-    let mut access_log = Vec::new();
-    let mut filter = Filter {
-        case_id: Some(case.as_uuid()),
-        municipality: part.and_then(|part| part.municipality),
-        limit: 1000,
-        ..Filter::default()
-    };
-    loop {
-        let page = access::entries(pool, &filter).await?;
-        let Some(last) = page.last() else { break };
-        filter.after = Some(last.id);
-        access_log.extend(page);
-    }
-    Ok(Export {
-        format: "casus-case-export-v1",
-        case_id: case.as_uuid(),
-        exported_at: Utc::now(),
-        exported_by,
-        hash_chain: HASH_CHAIN,
-        events,
-        verification,
-        access_log,
-    })
 }
 
 /// Whether `reader` may read audit data that names no one case, and on what ground.
@@ -407,30 +336,4 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
         .shown(seen, policy::auditing(&reader.caller), basis, &[])
         .await?;
     Ok(Json(report).into_response())
-}
-
-/// Logs an export made on the command line (by someone with access to the server).
-pub async fn log_cli_export(
-    pool: &sqlx::PgPool,
-    case: CaseId,
-    user: &str,
-    reason: &str,
-) -> Result<(), sqlx::Error> {
-    let entry = access::Access {
-        action: "export",
-        outcome: "allowed",
-        user_id: format!("cli:{user}"),
-        user_name: user.to_owned(),
-        role: None,
-        organisation: "casus operator".into(),
-        domain: "none".into(),
-        purpose: reason.to_owned(),
-        network_address: None,
-        view: "export",
-        sensitivity: "audit",
-        basis: format!("audit: {reason} (server access)"),
-        request_id: Uuid::now_v7(),
-        municipality: None,
-    };
-    access::record(pool, &entry, &[case.as_uuid()], false).await
 }

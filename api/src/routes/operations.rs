@@ -11,8 +11,19 @@ use casus_projections::projector::{status, ViewStatus};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::problem::{unavailable, Problem};
+use crate::http::problem::{unavailable, Problem};
 use crate::AppState;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<crate::AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(ready))
+        .routes(routes!(crate::metrics::metrics))
+        .routes(routes!(openapi_json))
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {

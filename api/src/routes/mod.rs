@@ -1,0 +1,31 @@
+//! The routes, one file per resource, each with its `router()`: every
+//! route is added only through `routes!`, so the OpenAPI document and the
+//! router cannot differ.
+
+mod audit;
+mod bodies;
+mod cases;
+mod erasure;
+mod operations;
+mod people;
+mod plan;
+mod statistics;
+mod supervision;
+mod work;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+pub fn all() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(operations::router())
+        .merge(cases::router())
+        .merge(supervision::router())
+        .merge(work::router())
+        .merge(people::router())
+        .merge(plan::router())
+        .merge(audit::router())
+        .merge(erasure::router())
+        .merge(statistics::router())
+}

@@ -1,0 +1,318 @@
+//! The work on a case whose bodies are not the domain's records as they
+//! are: the triage, the risk and its review, the plan, interventions,
+//! consents and reviews. Each makes the ids of what it creates.
+
+use axum::response::Response;
+use casus_domain::*;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::answers::{WriteHeaders, WriteProblems};
+use crate::http::error::ApiError;
+use crate::http::extract::{Body, Path};
+use crate::http::writer::{Target, Writer, Written};
+use crate::policy::Action;
+use crate::routes::bodies::*;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(triage))
+        .routes(routes!(risk_assessments))
+        .routes(routes!(plan))
+        .routes(routes!(interventions))
+        .routes(routes!(consents))
+        .routes(routes!(reviews))
+        .routes(routes!(complete_review))
+}
+
+/// Decide the triage: take the case on, hand it over to a partner, or give advice only
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). Only a hand-over names a `partner`, and a hand-over names one (422
+/// otherwise).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/triage",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = TriageBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn triage(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<TriageBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let decision = match (b.decision, b.partner) {
+        (TriageChoice::TakeOn, None) => TriageDecision::TakeOn,
+        (TriageChoice::AdviceOnly, None) => TriageDecision::AdviceOnly,
+        (TriageChoice::HandOver, Some(partner)) => TriageDecision::HandOver { partner },
+        (TriageChoice::HandOver, None) => {
+            return Err(ApiError::Unprocessable(
+                "a hand-over names the `partner` it goes to".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::Unprocessable(
+                "only a hand-over names a `partner`".into(),
+            ))
+        }
+    };
+    let command = CaseCommand::DecideTriage(Triage {
+        decision,
+        decided_by: Personal::new(b.decided_by),
+        decided_on: b.decided_on,
+    });
+    writer
+        .record(case, Action::Work, body.digest, Vec::new(), command)
+        .await
+}
+
+/// Assess the risk, optionally scheduling the next review
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). A high risk needs a review within four weeks (409 otherwise).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/risk-assessments",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = RiskBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn risk_assessments(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<RiskBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let next_review = b.next_review_on.map(|due_on| Review {
+        review_id: ReviewId::new(),
+        due_on,
+    });
+    let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
+    let command = CaseCommand::AssessRisk {
+        assessment: b.assessment,
+        next_review,
+    };
+    writer
+        .record(case, Action::Work, body.digest, ids, command)
+        .await
+}
+
+/// Agree the plan of action, or revise it (with a reason)
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). Needs a case lead; a plan has at least one goal, each once.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cases/{id}/plan",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = PlanBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn plan(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<PlanBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let goals: Vec<Goal> = b
+        .goals
+        .into_iter()
+        .map(|g| Goal {
+            goal_id: g.goal_id.unwrap_or_default(),
+            description: Personal::new(g.description),
+            target_date: g.target_date,
+        })
+        .collect();
+    let ids = goals.iter().map(|g| g.goal_id.as_uuid()).collect();
+    let plan = Plan {
+        goals,
+        agreed_with: b.agreed_with,
+        agreed_on: b.agreed_on,
+    };
+    let reason = b.reason;
+    writer
+        .run(Target::Case(case, Action::Work), body.digest, ids, |file| {
+            let file = file.ok_or(ApiError::NotFound)?;
+            if file.goals.is_empty() {
+                return Ok(CaseCommand::AgreePlan(plan));
+            }
+            let reason = reason.ok_or_else(|| {
+                ApiError::Unprocessable("the case has a plan: give a `reason` to revise it".into())
+            })?;
+            Ok(CaseCommand::RevisePlan(PlanRevision {
+                plan,
+                reason: Personal::new(reason),
+            }))
+        })
+        .await
+}
+
+/// Plan an intervention (mentoring, Halt, family coaching, ...)
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). Halt needs a confession before the planned date and the young person's
+/// consent for Halt (under 16 a parent's too).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/interventions",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = InterventionBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn interventions(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<InterventionBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let halt = match (b.kind, b.halt_confession_on) {
+        (InterventionKind::Halt, Some(confession_on)) => {
+            // The age on the planned date, from the referral's date of birth.
+            let referral = writer.state().store.referral(case).await?;
+            referral
+                .and_then(|r| r.details.expose()?.age_on(b.planned_on))
+                .map(|age| HaltGrounds {
+                    confession_on,
+                    youth_age: u8::try_from(age).unwrap_or(u8::MAX),
+                })
+        }
+        _ => None,
+    };
+    let plan = InterventionPlan {
+        intervention_id: b.intervention_id.unwrap_or_default(),
+        kind: b.kind,
+        provider: b.provider,
+        domain: b.domain,
+        planned_on: b.planned_on,
+        halt,
+    };
+    let ids = vec![plan.intervention_id.as_uuid()];
+    writer
+        .record(
+            case,
+            Action::Work,
+            body.digest,
+            ids,
+            CaseCommand::PlanIntervention(plan),
+        )
+        .await
+}
+
+/// Record a consent (for a partner and a purpose, given by the youth or a parent)
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/consents",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = ConsentBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn consents(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<ConsentBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let consent = Consent {
+        consent_id: b.consent_id.unwrap_or_default(),
+        partner: b.partner,
+        purpose: b.purpose,
+        given_by: b.given_by,
+        given_on: b.given_on,
+        valid_until: b.valid_until,
+    };
+    let ids = vec![consent.consent_id.as_uuid()];
+    writer
+        .record(
+            case,
+            Action::Work,
+            body.digest,
+            ids,
+            CaseCommand::RecordConsent(consent),
+        )
+        .await
+}
+
+/// Schedule a review
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). The due date lies at most ten years ahead.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/reviews",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+    request_body = ReviewBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn reviews(
+    writer: Writer,
+    Path(case): Path<CaseId>,
+    body: Body<ReviewBody>,
+) -> Result<Response, ApiError> {
+    let review = Review {
+        review_id: body.value.review_id.unwrap_or_default(),
+        due_on: body.value.due_on,
+    };
+    let ids = vec![review.review_id.as_uuid()];
+    writer
+        .record(
+            case,
+            Action::Work,
+            body.digest,
+            ids,
+            CaseCommand::ScheduleReview(review),
+        )
+        .await
+}
+
+/// Complete a review, optionally scheduling the next one
+///
+/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+/// and case leads). A review the case does not hold is 404.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/reviews/{review_id}/complete",
+    tag = "cases",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("review_id" = Uuid, Path, description = "The review"),
+        WriteHeaders
+    ),
+    request_body = ReviewCompletionBody,
+    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+)]
+pub async fn complete_review(
+    writer: Writer,
+    Path((case, review_id)): Path<(CaseId, ReviewId)>,
+    body: Body<ReviewCompletionBody>,
+) -> Result<Response, ApiError> {
+    let b = body.value;
+    let next_review = b.next_review_on.map(|due_on| Review {
+        review_id: ReviewId::new(),
+        due_on,
+    });
+    let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
+    let command = CaseCommand::CompleteReview {
+        completion: ReviewCompletion {
+            review_id,
+            completed_on: b.completed_on,
+            summary: Personal::new(b.summary),
+        },
+        next_review,
+    };
+    writer
+        .items_in_path()
+        .record(case, Action::Work, body.digest, ids, command)
+        .await
+}
