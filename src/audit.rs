@@ -160,7 +160,11 @@ pub async fn export(
     reason: &str,
 ) -> anyhow::Result<()> {
     let case: CaseId = case.parse().context("--case takes a case id (a UUID)")?;
-    casus_store::audit::export::log_cli_export(pool, case, user, reason).await?;
+    let municipality = casus_projections::queries::municipalities(pool, &[case.as_uuid()])
+        .await?
+        .pop()
+        .flatten();
+    casus_store::audit::export::log_cli_export(pool, case, municipality, user, reason).await?;
     let export = casus_store::audit::export::build_export(
         pool,
         keyring,

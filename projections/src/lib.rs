@@ -2,7 +2,6 @@
 //! commit order without gaps and keeps each view's tables and checkpoint in
 //! one transaction; the views themselves; their rebuild; and read-your-writes.
 
-pub mod event;
 pub mod projector;
 pub mod queries;
 pub mod rebuild;
@@ -12,6 +11,6 @@ pub mod views;
 pub mod visibility;
 pub mod wait;
 
-pub use event::{Position, RecordedEvent};
+pub use casus_store::log::{Position, RecordedEvent};
 pub use projector::{Projector, Step};
 pub use view::View;

@@ -14,8 +14,8 @@ use futures::FutureExt;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 
-use crate::event::{read_after, Decoder, Position, ReadError, RecordedEvent};
 use crate::view::View;
+use casus_store::log::{read_after, Decoder, Position, ReadError, RecordedEvent};
 
 /// The channel the `events_notify` trigger notifies on each commit of events.
 pub const CHANNEL: &str = "casus_events";
@@ -120,11 +120,13 @@ impl Projector {
         };
         let events = read_after(&mut tx, after, self.batch_size, &self.decoder).await?;
         let Some(last) = events.last() else {
-            return Ok(if committed_after(&mut tx, after).await? {
-                Step::Held
-            } else {
-                Step::Applied(0)
-            });
+            return Ok(
+                if casus_store::log::committed_after(&mut tx, after).await? {
+                    Step::Held
+                } else {
+                    Step::Applied(0)
+                },
+            );
         };
         apply(self.view.as_ref(), &mut tx, &events).await?;
         advance(
@@ -271,25 +273,6 @@ fn failed(view: &dyn View, event: &RecordedEvent, source: sqlx::Error) -> Projec
     }
 }
 
-/// Whether any committed event lies past `after`, readable or not.
-async fn committed_after(
-    conn: &mut sqlx::PgConnection,
-    after: Position,
-) -> Result<bool, sqlx::Error> {
-    // Ordered with a limit, not `exists`: PostgreSQL's generic plan for an
-    // `exists` here (used once a prepared statement has run five times) is a
-    // scan of the whole log; with `order by .. limit 1` it stays on the index.
-    sqlx::query_scalar(
-        "select (select e.global_position from events e
-                  where (e.transaction_id, e.global_position) > ($1::bigint::text::xid8, $2)
-                  order by e.transaction_id, e.global_position limit 1) is not null",
-    )
-    .bind(after.transaction_id)
-    .bind(after.global_position)
-    .fetch_one(conn)
-    .await
-}
-
 /// Makes `view`'s checkpoint, if it has none. A view whose stored version
 /// is not this release's is emptied and starts again from the first event
 /// (its projector fills it; `/ready` shows the lag meanwhile).
@@ -379,13 +362,14 @@ pub struct ViewStatus {
 pub async fn status(pool: &PgPool) -> Result<Vec<ViewStatus>, sqlx::Error> {
     sqlx::query_as(
         "select view, global_position, events_applied,
-                case when global_position >= (select coalesce(max(global_position), 0) from events)
+                case when global_position >= $1
                      then 0
                      else lag_ms + (extract(epoch from clock_timestamp() - updated_at) * 1000)::bigint
                 end as lag_ms,
                 updated_at, error, failed_at
            from projection_checkpoints order by view",
     )
+    .bind(casus_store::log::last_position(pool).await?)
     .fetch_all(pool)
     .await
 }

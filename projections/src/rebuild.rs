@@ -7,9 +7,9 @@
 use casus_store::privacy::Keyring;
 use sqlx::{PgConnection, PgPool};
 
-use crate::event::{read_after, Decoder, Position};
 use crate::projector::{advance, apply, register, ProjectionError};
 use crate::view::View;
+use casus_store::log::{read_after, Decoder, Position};
 
 const BATCH: i64 = 1_000;
 
@@ -28,9 +28,7 @@ pub async fn rebuild(
 ) -> Result<Rebuilt, ProjectionError> {
     let decoder = Decoder::new(keyring.clone());
     register(pool, view).await?;
-    let total: i64 = sqlx::query_scalar("select count(*) from events")
-        .fetch_one(pool)
-        .await?;
+    let total = casus_store::log::count(pool).await?;
     let total = total as u64;
 
     let mut conn = pool.acquire().await?;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::event::RecordedEvent;
+use casus_store::log::RecordedEvent;
 
 /// The distinct cases of a batch.
 pub(crate) fn cases(events: &[RecordedEvent]) -> Vec<Uuid> {

@@ -4,7 +4,7 @@
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
-use crate::event::RecordedEvent;
+use casus_store::log::RecordedEvent;
 
 pub trait View: Send + Sync {
     /// The view's name, as `casus rebuild` and the checkpoints know it.

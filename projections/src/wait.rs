@@ -58,16 +58,3 @@ pub async fn wait_for_version(
         pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
-
-/// The version of `case` in the log: its last committed event's sequence,
-/// 0 if there is no such case.
-pub async fn logged_version(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
-    let version: i64 = sqlx::query_scalar(
-        "select coalesce(max(sequence), 0) from events
-          where aggregate_type = 'YouthCase' and aggregate_id = $1",
-    )
-    .bind(case.to_string())
-    .fetch_one(pool)
-    .await?;
-    Ok(version as u64)
-}

@@ -10,8 +10,9 @@ use sqlx::PgPool;
 use crate::audit::signature::Signer;
 use crate::error::CommandError;
 use crate::idempotency::{Idempotency, METADATA_KEY};
+use crate::log::{self, Decoder, ReadError};
 use crate::metadata::Metadata;
-use crate::privacy::{key_for_case, open_all, Keyring};
+use crate::privacy::Keyring;
 use crate::repository::CaseRepository;
 
 /// What a successful command left behind.
@@ -120,52 +121,18 @@ impl CaseStore {
     /// The referral that opened the case (its first event), if any, with the
     /// young person's details opened unless they were erased.
     pub async fn referral(&self, case: CaseId) -> Result<Option<Referral>, CommandError> {
-        let stored: Option<(String, String, serde_json::Value, serde_json::Value)> =
-            sqlx::query_as(
-                "select event_type, event_version, payload, metadata from events
-                  where aggregate_type = $1 and aggregate_id = $2 and sequence = 1",
-            )
-            .bind(<YouthCase as Aggregate>::TYPE)
-            .bind(case.to_string())
-            .fetch_optional(&self.pool)
+        let decoder = Decoder::new(self.keyring.clone());
+        let mut conn = self.pool.acquire().await.map_err(CommandError::from_sqlx)?;
+        let first = log::read_case(&mut conn, case, 1..=1, &decoder)
             .await
-            .map_err(CommandError::from_sqlx)?;
-        // Brought to the current shape, as every load does.
-        let stored = stored.map(|(event_type, event_version, payload, metadata)| {
-            let mut event = cqrs_es::persist::SerializedEvent {
-                aggregate_id: case.to_string(),
-                sequence: 1,
-                aggregate_type: <YouthCase as Aggregate>::TYPE.to_owned(),
-                event_type,
-                event_version,
-                payload,
-                metadata,
-            };
-            for upcaster in casus_domain::upcasters() {
-                if upcaster.can_upcast(&event.event_type, &event.event_version) {
-                    event = upcaster.upcast(event);
-                }
-            }
-            event.payload
-        });
-        let payload = match stored {
-            Some(mut payload) => {
-                let key = key_for_case(&self.keyring, &self.pool, case.as_uuid())
-                    .await
-                    .map_err(CommandError::from_seal)?;
-                if let Some((_, Some(key))) = key {
-                    open_all(&mut payload, &key);
-                }
-                Some(payload)
-            }
-            None => None,
-        };
-        match payload.map(serde_json::from_value) {
-            Some(Ok(CaseEvent::CaseReferred(referral))) => Ok(Some(referral)),
-            Some(Ok(_)) => Ok(None),
-            Some(Err(error)) => Err(CommandError::Unreadable(error.into())),
-            None => Ok(None),
-        }
+            .map_err(|error| match error {
+                ReadError::Database(error) => CommandError::from_sqlx(error),
+                undecodable => CommandError::Unreadable(undecodable.into()),
+            })?;
+        Ok(first.into_iter().find_map(|recorded| match recorded.event {
+            CaseEvent::CaseReferred(referral) => Some(referral),
+            _ => None,
+        }))
     }
 
     /// Every event of the case, in order, upcast to its current shape.

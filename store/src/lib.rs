@@ -10,6 +10,7 @@ mod db;
 mod erasure;
 mod error;
 pub mod idempotency;
+pub mod log;
 mod metadata;
 pub mod privacy;
 mod reference;

@@ -10,8 +10,9 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use casus_domain::{CaseId, Role};
 use casus_projections::queries;
-use casus_projections::wait::{logged_version, wait_for_version, Versioned};
-use casus_store::audit::access::{self, Access};
+use casus_projections::wait::{wait_for_version, Versioned};
+use casus_store::audit::access::{self, Access, Named};
+use casus_store::log::case_version;
 use uuid::Uuid;
 
 use crate::auth::Principal;
@@ -109,8 +110,28 @@ impl Who<'_> {
             sensitivity: "none",
         };
         let cases: Vec<Uuid> = case.into_iter().collect();
-        access::record(pool, &self.entry(seen, "denied", None, why), &cases, true).await
+        log(pool, &self.entry(seen, "denied", None, why), &cases, true).await
     }
+}
+
+/// Writes `entry` for `cases` (see `access::record`), each in the
+/// municipality the caseload knows it in.
+async fn log(
+    pool: &sqlx::PgPool,
+    entry: &Access,
+    cases: &[Uuid],
+    always: bool,
+) -> Result<(), sqlx::Error> {
+    let municipalities = queries::municipalities(pool, cases).await?;
+    let named: Vec<Named> = cases
+        .iter()
+        .zip(municipalities)
+        .map(|(case_id, municipality)| Named {
+            case_id: *case_id,
+            municipality,
+        })
+        .collect();
+    access::record(pool, entry, &named, always).await
 }
 
 /// How a read is described in the access log.
@@ -146,7 +167,7 @@ impl Reader {
         let entry = self
             .who()
             .entry(seen, "allowed", Some(role.as_str().into()), basis);
-        access::record(&self.state.pool, &entry, cases, false).await?;
+        log(&self.state.pool, &entry, cases, false).await?;
         Ok(())
     }
 
@@ -219,7 +240,7 @@ impl Reader {
         // Authorise on the case as the log has it now: the access facts
         // must reflect every committed event of this case, so a consent
         // withdrawn a moment ago already ends a partner's access.
-        let logged = logged_version(pool, case).await?;
+        let logged = case_version(pool, case).await?;
         if logged == 0 {
             return Err(ApiError::NotFound);
         }

@@ -318,13 +318,13 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
             .chain(&report.broken_snapshots)
             .filter_map(|id| id.parse().ok())
             .collect();
-        let ours: Vec<Uuid> = sqlx::query_scalar(
-            "select case_id from caseload where case_id = any($1) and municipality = $2",
-        )
-        .bind(&ids)
-        .bind(municipality.as_str())
-        .fetch_all(pool)
-        .await?;
+        let lie_in = casus_projections::queries::municipalities(pool, &ids).await?;
+        let ours: Vec<Uuid> = ids
+            .into_iter()
+            .zip(lie_in)
+            .filter(|(_, lies_in)| lies_in.as_deref() == Some(municipality.as_str()))
+            .map(|(id, _)| id)
+            .collect();
         report
             .broken
             .retain(|b| b.case_id.parse().is_ok_and(|id: Uuid| ours.contains(&id)));

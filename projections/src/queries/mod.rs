@@ -16,4 +16,4 @@ pub use cases::{
     case, list, timeline, CaseDetail, CaseListFilter, CaseOverview, CaseSummary, GoalRow,
     InterventionRow, ReviewRow, TimelineEntry,
 };
-pub use scope::{scope, CaseScope, Reach};
+pub use scope::{municipalities, scope, CaseScope, Reach};

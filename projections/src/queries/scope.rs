@@ -78,6 +78,23 @@ pub async fn scope(
     .await
 }
 
+/// The municipality each of `cases` lies in, as the caseload has it, in
+/// their order (`None` for a case it does not know).
+pub async fn municipalities(
+    pool: &PgPool,
+    cases: &[Uuid],
+) -> Result<Vec<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select l.municipality
+           from unnest($1::uuid[]) with ordinality as c(case_id, n)
+           left join caseload l using (case_id)
+          order by c.n",
+    )
+    .bind(cases)
+    .fetch_all(pool)
+    .await
+}
+
 /// Which cases a caller may list: those of a municipality (all of them, or
 /// only those of a team, a worker or a partner organisation).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

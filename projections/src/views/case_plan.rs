@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::event::RecordedEvent;
 use crate::rows::{self, code};
 use crate::view::View;
+use casus_store::log::RecordedEvent;
 
 pub struct CasePlan;
 

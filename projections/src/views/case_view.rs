@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::event::RecordedEvent;
 use crate::rows::{self, code};
 use crate::view::View;
 use crate::visibility;
+use casus_store::log::RecordedEvent;
 
 pub struct CaseView {
     domain: Domain,

@@ -15,10 +15,10 @@ use uuid::Uuid;
 
 use casus_store::privacy::ERASED;
 
-use crate::event::RecordedEvent;
 use crate::rows::{self, code};
 use crate::view::View;
 use crate::visibility::{self, Seen};
+use casus_store::log::RecordedEvent;
 
 pub struct Timeline;
 

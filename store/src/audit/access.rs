@@ -32,32 +32,43 @@ pub struct Access {
     pub municipality: Option<String>,
 }
 
+/// A case an access names, with the municipality it lies in, where the
+/// caller knows it (the access's own municipality otherwise).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub case_id: Uuid,
+    pub municipality: Option<String>,
+}
+
 /// Writes one row per case (or one row naming no case when `cases` is empty
-/// and `always` is set). The case's municipality and young person come from
-/// the caseload and social views, where known.
+/// and `always` is set), with the case's young person as the store knows
+/// them.
 pub async fn record(
     pool: &PgPool,
     access: &Access,
-    cases: &[Uuid],
+    cases: &[Named],
     always: bool,
 ) -> Result<(), sqlx::Error> {
-    let cases: Vec<Option<Uuid>> = if cases.is_empty() {
+    let (cases, municipalities): (Vec<Option<Uuid>>, Vec<Option<String>>) = if cases.is_empty() {
         if !always {
             return Ok(());
         }
-        vec![None]
+        (vec![None], vec![None])
     } else {
-        cases.iter().copied().map(Some).collect()
+        cases
+            .iter()
+            .map(|named| (Some(named.case_id), named.municipality.clone()))
+            .unzip()
     };
     sqlx::query(
         "insert into access_log (entry_id, action, outcome, user_id, user_name, role, organisation,
                                  domain, purpose, network_address, case_id, municipality, subject_id,
                                  view, sensitivity, basis, request_id)
          select gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, c.case_id,
-                coalesce((select municipality from caseload where case_id = c.case_id), $15),
-                (select subject_id from social_case_view where case_id = c.case_id),
+                coalesce(c.municipality, $15),
+                (select subject_id from case_subjects where case_id = c.case_id),
                 $10, $11, $12, $13
-           from unnest($14::uuid[]) with ordinality as c(case_id, n)
+           from unnest($14::uuid[], $16::text[]) with ordinality as c(case_id, municipality, n)
           order by c.n",
     )
     .bind(access.action)
@@ -75,6 +86,7 @@ pub async fn record(
     .bind(access.request_id)
     .bind(&cases)
     .bind(&access.municipality)
+    .bind(&municipalities)
     .execute(pool)
     .await?;
     Ok(())

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::audit::access::{self, Access, Entry, Filter};
+use crate::audit::access::{self, Access, Entry, Filter, Named};
 use crate::audit::chain::{self, Verification};
 use crate::audit::history::{self, HistoryEntry, HistoryError};
 use crate::privacy::Keyring;
@@ -90,10 +90,12 @@ pub async fn build_export(
     })
 }
 
-/// Logs an export made on the command line (by someone with access to the server).
+/// Logs an export made on the command line (by someone with access to the
+/// server) of `case`, in `municipality` where known.
 pub async fn log_cli_export(
     pool: &PgPool,
     case: CaseId,
+    municipality: Option<String>,
     user: &str,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
@@ -113,7 +115,11 @@ pub async fn log_cli_export(
         request_id: Uuid::now_v7(),
         municipality: None,
     };
-    access::record(pool, &entry, &[case.as_uuid()], false).await
+    let named = Named {
+        case_id: case.as_uuid(),
+        municipality,
+    };
+    access::record(pool, &entry, &[named], false).await
 }
 
 /// Whether the event at `sequence` lies within the part up to `through`

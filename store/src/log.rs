@@ -1,4 +1,7 @@
-//! Reading the log in commit order, without gaps.
+//! Reading the log: every reader of events gets them upcast to their
+//! current shape and with personal data opened (or marked erased) here, and
+//! only here. The projector and the rebuild read in commit order, without
+//! gaps:
 //!
 //! A `global_position` is taken at insert, but transactions commit in another
 //! order: a reader that asks for `global_position > checkpoint` can pass an
@@ -12,14 +15,15 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use casus_domain::{CaseEvent, CaseId, YouthCase};
-use casus_store::privacy::{open_all, DataKey, Keyring};
-use casus_store::Metadata;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use cqrs_es::Aggregate;
 use serde_json::Value;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
+
+use crate::privacy::{open_all, DataKey, Keyring};
+use crate::Metadata;
 
 /// A place in the log, in commit order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,17 +60,23 @@ pub enum ReadError {
 }
 
 // With each event, its subject and their wrapped data key (null once erased).
-const READ_AFTER: &str = "
+const SELECT: &str = "
 select e.transaction_id::text::bigint as xid, e.global_position, e.aggregate_id, e.sequence, e.event_type,
        e.event_version, e.payload, e.metadata, e.recorded_at, s.subject_id,
        (select k.wrapped from subject_keys k where k.subject_id = s.subject_id) as wrapped
   from events e
-  left join case_subjects s on s.case_id = e.aggregate_id::uuid
+  left join case_subjects s on s.case_id = e.aggregate_id::uuid";
+
+const AFTER: &str = "
  where (e.transaction_id, e.global_position) > ($1::bigint::text::xid8, $2)
    and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
  -- The table's columns, not the output's: this order is the index's.
  order by e.transaction_id, e.global_position
  limit $3";
+
+const OF_CASE: &str = "
+ where e.aggregate_type = $1 and e.aggregate_id = $2 and e.sequence between $3 and $4
+ order by e.sequence";
 
 type Row = (
     i64,
@@ -104,17 +114,40 @@ pub async fn read_after(
     limit: i64,
     decoder: &Decoder,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
-    let rows: Vec<Row> = sqlx::query_as(READ_AFTER)
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT}{AFTER}"))
         .bind(after.transaction_id)
         .bind(after.global_position)
         .bind(limit)
         .fetch_all(conn)
         .await?;
-    // A batch holds many events of few cases: open each key once.
-    let mut keys: HashMap<Uuid, DataKey> = HashMap::new();
-    rows.into_iter()
-        .map(|row| decode(row, decoder, &mut keys))
-        .collect()
+    decoder.decode(rows)
+}
+
+/// The events of `case` with sequences in `sequences`, in order.
+pub async fn read_case(
+    conn: &mut PgConnection,
+    case: CaseId,
+    sequences: std::ops::RangeInclusive<i64>,
+    decoder: &Decoder,
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT}{OF_CASE}"))
+        .bind(YouthCase::TYPE)
+        .bind(case.to_string())
+        .bind(sequences.start())
+        .bind(sequences.end())
+        .fetch_all(conn)
+        .await?;
+    decoder.decode(rows)
+}
+
+impl Decoder {
+    fn decode(&self, rows: Vec<Row>) -> Result<Vec<RecordedEvent>, ReadError> {
+        // A batch holds many events of few cases: open each key once.
+        let mut keys: HashMap<Uuid, DataKey> = HashMap::new();
+        rows.into_iter()
+            .map(|row| decode(row, self, &mut keys))
+            .collect()
+    }
 }
 
 fn decode(
@@ -164,6 +197,7 @@ fn decode(
         &event_type,
         &event_version,
         payload,
+        &metadata,
     );
     let event = serde_json::from_value(payload).map_err(|e| undecodable(e.to_string()))?;
     let metadata = serde_json::from_value::<HashMap<String, String>>(metadata)
@@ -184,7 +218,7 @@ fn decode(
 
 /// The payload in its current shape. Most events are current already; only
 /// an event an upcaster claims is wrapped for it (cqrs-es's own upcasting is
-/// not public).
+/// not public; it upcasts what the repository loads).
 fn upcast(
     upcasters: &[Box<dyn EventUpcaster>],
     aggregate_id: &str,
@@ -192,6 +226,7 @@ fn upcast(
     event_type: &str,
     event_version: &str,
     payload: Value,
+    metadata: &Value,
 ) -> Value {
     if !upcasters
         .iter()
@@ -206,7 +241,8 @@ fn upcast(
         event_type.to_owned(),
         event_version.to_owned(),
         payload,
-        Value::Null,
+        // An upcaster may take what an old event lacks from its metadata.
+        metadata.clone(),
     );
     let current = upcasters.iter().fold(stored, |event, upcaster| {
         if upcaster.can_upcast(&event.event_type, &event.event_version) {
@@ -216,4 +252,51 @@ fn upcast(
         }
     });
     current.payload
+}
+
+/// Whether any committed event lies past `after`, readable or not.
+pub async fn committed_after(
+    conn: &mut PgConnection,
+    after: Position,
+) -> Result<bool, sqlx::Error> {
+    // Ordered with a limit, not `exists`: PostgreSQL's generic plan for an
+    // `exists` here (used once a prepared statement has run five times) is a
+    // scan of the whole log; with `order by .. limit 1` it stays on the index.
+    sqlx::query_scalar(
+        "select (select e.global_position from events e
+                  where (e.transaction_id, e.global_position) > ($1::bigint::text::xid8, $2)
+                  order by e.transaction_id, e.global_position limit 1) is not null",
+    )
+    .bind(after.transaction_id)
+    .bind(after.global_position)
+    .fetch_one(conn)
+    .await
+}
+
+/// The version of `case` in the log: its last committed event's sequence,
+/// 0 if there is no such case.
+pub async fn case_version(pool: &PgPool, case: CaseId) -> Result<u64, sqlx::Error> {
+    let version: i64 = sqlx::query_scalar(
+        "select coalesce(max(sequence), 0) from events
+          where aggregate_type = $1 and aggregate_id = $2",
+    )
+    .bind(YouthCase::TYPE)
+    .bind(case.to_string())
+    .fetch_one(pool)
+    .await?;
+    Ok(version as u64)
+}
+
+/// The global position of the last event stored (0 for an empty log).
+pub async fn last_position(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select coalesce(max(global_position), 0) from events")
+        .fetch_one(pool)
+        .await
+}
+
+/// How many events the log holds.
+pub async fn count(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from events")
+        .fetch_one(pool)
+        .await
 }
