@@ -11,7 +11,7 @@ use casus_store::privacy::check_master_key;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::database::Database;
-use crate::{audit, bench, privacy, rebuild, retention, seed, serve, token};
+use crate::{audit, privacy, rebuild, retention, seed, serve, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -234,8 +234,6 @@ pub enum Commands {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::words::date)]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Measure Casus beside PostgreSQL's own limits on this machine (in a scratch database).
-    Bench(bench::BenchArgs),
     /// Wrap every data key with a new master key (stop every Casus first; restart them with the new key).
     RotateMasterKey {
         /// The file with the new master key (64 hexadecimal characters).
@@ -279,14 +277,6 @@ impl Cli {
             ),
             _ => None,
         };
-        if let Commands::Bench(args) = command {
-            // The bench works in a scratch database of its own, with keys of its own.
-            let database =
-                Database::open(self.database_url.as_deref(), &self.data_dir, true).await?;
-            let outcome = bench::run(database.options().clone(), args).await;
-            let closed = database.close().await;
-            return outcome.and(closed);
-        }
         let master_key =
             privacy::master_key_file(self.master_key.as_deref(), &self.data_dir, production)?;
         let audit_key =
@@ -358,7 +348,6 @@ impl Cli {
                 Commands::Seed { cases, seed, as_of } => {
                     seed::run(&pool, &keyring, &signer, cases, seed, as_of).await
                 }
-                Commands::Bench(_) => unreachable!("handled above"),
                 Commands::Token(_) => unreachable!("handled above"),
             }
         }

@@ -2,7 +2,6 @@
 //! private PostgreSQL cluster it runs when no database is configured.
 
 mod audit;
-mod bench;
 pub mod cli;
 pub mod cluster;
 pub mod database;
@@ -11,7 +10,7 @@ mod privacy;
 mod rebuild;
 mod retention;
 mod secret;
-mod seed;
+pub mod seed;
 pub mod serve;
 mod token;
 mod words;

@@ -1,17 +1,15 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use casus::cli::{Cli, Commands, LogFormat};
+use casus::cli::{Cli, LogFormat};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The bench prints a table; its server's request logs would drown it.
-    let quiet = matches!(cli.command, Some(Commands::Bench(_)));
-    let fallback = if quiet { "warn" } else { "info,sqlx=warn" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(fallback));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     // Colour for a person at a terminal, never into files and pipes.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -19,9 +19,10 @@ use futures::future::try_join_all;
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{baseline, clients, percentile, Figure, Rate};
-use crate::seed;
-use crate::serve::{Options, Server};
+use crate::baseline;
+use crate::measure::{clients, percentile, Figure, Rate};
+use casus::seed;
+use casus::serve::{Options, Server};
 
 fn ratio(casus: f64, baseline: f64) -> String {
     if baseline > 0.0 {
@@ -348,7 +349,7 @@ async fn http(
             signer: signer.clone(),
             snapshot_every: 50,
             idempotency_keep: Duration::from_secs(3600),
-            connections: crate::http::Limits::default(),
+            connections: casus::http::Limits::default(),
         },
     )
     .await?;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
-use super::{clients, Rate};
+use crate::measure::{clients, Rate};
 
 const SHAPE: &str = "
 create table if not exists bench_events (

@@ -1,9 +1,5 @@
-//! `casus bench`: Casus's figures beside PostgreSQL's own on the same
-//! machine and database, measured in one run, as a Markdown table of
-//! ratios. Runs in a scratch database it creates and drops.
-
-mod baseline;
-mod casus;
+//! The run: a scratch database, the measurements, the table; and what the
+//! measurements share (clients in a loop, percentiles).
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -14,16 +10,10 @@ use casus_store::privacy::Keyring;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-#[derive(Debug, clap::Args)]
-pub struct BenchArgs {
-    /// A smoke run (a few hundred cases, short runs): it must run, not meet targets.
-    #[arg(long)]
+/// How much to measure.
+pub struct Runs {
     pub quick: bool,
-    /// How many cases to seed (the full run: 40,000, about 1 M events).
-    #[arg(long)]
     pub cases: Option<usize>,
-    /// Seconds per throughput measurement.
-    #[arg(long)]
     pub seconds: Option<u64>,
 }
 
@@ -90,7 +80,7 @@ pub struct Figure {
     pub target: &'static str,
 }
 
-pub async fn run(server: PgConnectOptions, args: BenchArgs) -> anyhow::Result<()> {
+pub async fn run(server: PgConnectOptions, args: Runs) -> anyhow::Result<()> {
     let cases = args.cases.unwrap_or(if args.quick { 300 } else { 40_000 });
     let seconds = Duration::from_secs(args.seconds.unwrap_or(if args.quick { 2 } else { 10 }));
     let name = format!("casus_bench_{}", std::process::id());
@@ -105,7 +95,7 @@ pub async fn run(server: PgConnectOptions, args: BenchArgs) -> anyhow::Result<()
     let pool = casus_store::connect(server.clone().database(&name), 80).await?;
     let outcome = async {
         casus_store::migrate(&pool).await?;
-        casus::measure(
+        crate::figures::measure(
             &pool,
             &Keyring::ephemeral(),
             &Signer::ephemeral(),
