@@ -195,7 +195,7 @@ mod tests {
         let today = day(2026, 11, 29);
         let review = |on| {
             CaseCommand::ScheduleReview(Review {
-                review_id: Default::default(),
+                review_id: crate::ReviewId::new(),
                 due_on: on,
             })
         };

@@ -16,6 +16,9 @@ macro_rules! uuid_id {
         #[serde(transparent)]
         pub struct $name(Uuid);
 
+        // No `Default`: a default id would be a new random one, which
+        // `unwrap_or_default()` would hide; `new` says so.
+        #[allow(clippy::new_without_default)]
         impl $name {
             /// A new, time-ordered id.
             pub fn new() -> Self {
@@ -28,12 +31,6 @@ macro_rules! uuid_id {
 
             pub fn as_uuid(&self) -> Uuid {
                 self.0
-            }
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                Self::new()
             }
         }
 

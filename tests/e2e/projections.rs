@@ -383,7 +383,7 @@ async fn every_accepted_command_reaches_every_view_and_a_rebuild() {
             .current();
         let case = CaseId::new();
         let referral = Referral {
-            subject: SubjectId::default(),
+            subject: SubjectId::new(),
             ..referral()
         };
         let referral = CaseCommand::ReferCase(referral).on(today());
@@ -1086,7 +1086,7 @@ async fn an_erasure_leaves_no_free_text_of_any_command() {
     let db = TestDb::new().await;
     let store = db.store(0).await;
     let case = CaseId::new();
-    let subject = SubjectId::default();
+    let subject = SubjectId::new();
     let free = |what: &str| format!("free-text-{what}-7f3a");
     let provision = || LegalBasis::LegalTask {
         provision: personal(&free("provision")),

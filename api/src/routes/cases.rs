@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use casus_domain::{CaseCommand, CaseId, Domain, Personal, Referral, Role, Stage};
+use casus_domain::{CaseCommand, CaseId, Domain, Personal, Referral, Role, Stage, SubjectId};
 use casus_projections::queries::Reach;
 use casus_projections::queries::{self, CaseDetail, CaseListFilter, CaseSummary, TimelineEntry};
 use casus_projections::wait::Versioned;
@@ -259,7 +259,7 @@ fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
 pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, ApiError> {
     let case = CaseId::new();
     let b = body.value;
-    let subject = b.subject_id.unwrap_or_default();
+    let subject = b.subject_id.unwrap_or_else(SubjectId::new);
     let caller = &writer.caller;
     let (Some(municipality), Some(team)) = (caller.municipality.clone(), caller.team.clone())
     else {

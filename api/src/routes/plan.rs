@@ -124,7 +124,7 @@ pub async fn plan(
         .goals
         .into_iter()
         .map(|g| Goal {
-            goal_id: g.goal_id.unwrap_or_default(),
+            goal_id: g.goal_id.unwrap_or_else(GoalId::new),
             description: Personal::new(g.description),
             target_date: g.target_date,
         })
@@ -186,7 +186,7 @@ pub async fn interventions(
         _ => None,
     };
     let plan = InterventionPlan {
-        intervention_id: b.intervention_id.unwrap_or_default(),
+        intervention_id: b.intervention_id.unwrap_or_else(InterventionId::new),
         kind: b.kind,
         provider: b.provider,
         domain: b.domain,
@@ -224,7 +224,7 @@ pub async fn consents(
 ) -> Result<Response, ApiError> {
     let b = body.value;
     let consent = Consent {
-        consent_id: b.consent_id.unwrap_or_default(),
+        consent_id: b.consent_id.unwrap_or_else(ConsentId::new),
         partner: b.partner,
         purpose: b.purpose,
         given_by: b.given_by,
@@ -261,7 +261,7 @@ pub async fn reviews(
     body: Body<ReviewBody>,
 ) -> Result<Response, ApiError> {
     let review = Review {
-        review_id: body.value.review_id.unwrap_or_default(),
+        review_id: body.value.review_id.unwrap_or_else(ReviewId::new),
         due_on: body.value.due_on,
     };
     let ids = vec![review.review_id.as_uuid()];
