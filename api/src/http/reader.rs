@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use casus_domain::{CaseId, Role};
 use casus_projections::queries;
 use casus_projections::wait::{wait_for_version, Versioned};
-use casus_store::audit::access::{self, Access, Named};
+use casus_store::audit::access::{self, Access, AccessAction, Named, Outcome, Sensitivity};
 use casus_store::log::case_version;
 use uuid::Uuid;
 
@@ -68,7 +68,7 @@ impl Who<'_> {
     pub fn entry(
         &self,
         seen: Seen,
-        outcome: &'static str,
+        outcome: Outcome,
         role: Option<String>,
         basis: String,
     ) -> Access {
@@ -105,12 +105,18 @@ impl Who<'_> {
         why: String,
     ) -> Result<(), sqlx::Error> {
         let seen = Seen {
-            action: "denied",
+            action: AccessAction::Denied,
             view,
-            sensitivity: "none",
+            sensitivity: Sensitivity::None,
         };
         let cases: Vec<Uuid> = case.into_iter().collect();
-        log(pool, &self.entry(seen, "denied", None, why), &cases, true).await
+        log(
+            pool,
+            &self.entry(seen, Outcome::Denied, None, why),
+            &cases,
+            true,
+        )
+        .await
     }
 }
 
@@ -137,9 +143,9 @@ async fn log(
 /// How a read is described in the access log.
 #[derive(Clone, Copy)]
 pub struct Seen {
-    pub action: &'static str,
+    pub action: AccessAction,
     pub view: &'static str,
-    pub sensitivity: &'static str,
+    pub sensitivity: Sensitivity,
 }
 
 impl Reader {
@@ -166,7 +172,7 @@ impl Reader {
     ) -> Result<(), ApiError> {
         let entry = self
             .who()
-            .entry(seen, "allowed", Some(role.as_str().into()), basis);
+            .entry(seen, Outcome::Allowed, Some(role.as_str().into()), basis);
         log(&self.state.pool, &entry, cases, false).await?;
         Ok(())
     }

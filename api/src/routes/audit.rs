@@ -19,6 +19,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{Path, Query};
 use crate::http::reader::{Reader, Seen};
 use crate::policy::{self, require_role, Action};
+use casus_store::audit::access::{AccessAction, Sensitivity};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -33,9 +34,9 @@ pub fn router() -> OpenApiRouter<crate::AppState> {
 }
 
 const HISTORY: Seen = Seen {
-    action: "read",
+    action: AccessAction::Read,
     view: "history",
-    sensitivity: "audit",
+    sensitivity: Sensitivity::Audit,
 };
 
 #[derive(Serialize, ToSchema)]
@@ -171,9 +172,9 @@ pub async fn state(
 )]
 pub async fn export(reader: Reader, Path(case): Path<CaseId>) -> Result<Json<Export>, ApiError> {
     let seen = Seen {
-        action: "export",
+        action: AccessAction::Export,
         view: "export",
-        sensitivity: "audit",
+        sensitivity: Sensitivity::Audit,
     };
     let grant = reader.case(case, Action::Audit, seen, None, &[]).await?;
     let exported_by = format!("{} ({})", reader.caller.name, reader.caller.id);
@@ -208,8 +209,8 @@ fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
 pub struct AccessLogParams {
     case_id: Option<Uuid>,
     user_id: Option<String>,
-    /// read, search, export or denied
-    action: Option<String>,
+    /// Only this action.
+    action: Option<AccessAction>,
     /// From this moment (RFC 3339), inclusive.
     from: Option<DateTime<Utc>>,
     /// Until this moment, exclusive.
@@ -244,9 +245,9 @@ pub async fn access_log(
     Query(params): Query<AccessLogParams>,
 ) -> Result<Json<AccessLogPage>, ApiError> {
     let seen = Seen {
-        action: "search",
+        action: AccessAction::Search,
         view: "access_log",
-        sensitivity: "audit",
+        sensitivity: Sensitivity::Audit,
     };
     let basis = match audit_grant(&reader) {
         Ok(basis) => basis,
@@ -299,9 +300,9 @@ pub async fn access_log(
 )]
 pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
     let seen = Seen {
-        action: "read",
+        action: AccessAction::Read,
         view: "verify",
-        sensitivity: "none",
+        sensitivity: Sensitivity::None,
     };
     let basis = match audit_grant(&reader) {
         Ok(basis) => basis,

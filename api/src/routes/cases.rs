@@ -22,6 +22,7 @@ use crate::http::reader::{Reader, Seen};
 use crate::http::writer::{Target, Writer, Written};
 use crate::policy::{self, Action};
 use crate::routes::bodies::ReferralBody;
+use casus_store::audit::access::{AccessAction, Sensitivity};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -73,9 +74,9 @@ pub async fn case(
     let domain = reader.caller.domain;
     let tables = [Versioned::Caseload, view_of(domain), Versioned::CasePlan];
     let seen = Seen {
-        action: "read",
+        action: AccessAction::Read,
         view: view_name(domain),
-        sensitivity: "case",
+        sensitivity: Sensitivity::Case,
     };
     reader
         .case(case, Action::Read, seen, params.min_version, &tables)
@@ -113,9 +114,9 @@ pub async fn timeline(
     let domain = reader.caller.domain;
     let tables = [Versioned::Caseload, Versioned::Timeline];
     let seen = Seen {
-        action: "read",
+        action: AccessAction::Read,
         view: "case_timeline",
-        sensitivity: "case",
+        sensitivity: Sensitivity::Case,
     };
     reader
         .case(case, Action::Read, seen, params.min_version, &tables)
@@ -176,9 +177,9 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Json<CasePage>, ApiError> {
     let seen = Seen {
-        action: "search",
+        action: AccessAction::Search,
         view: "case_list",
-        sensitivity: "case",
+        sensitivity: Sensitivity::Case,
     };
     let (reach, role, basis) = match list_grant(&reader) {
         Ok(grant) => grant,

@@ -22,6 +22,7 @@ use crate::http::writer::{actor, Writer};
 use crate::policy::{self, Action, CaseloadAsked, Facts};
 use crate::routes::bodies::BulkReassignmentBody;
 use crate::workers::assignable;
+use casus_store::audit::access::{AccessAction, Sensitivity};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -74,9 +75,9 @@ pub async fn caseload(
     // A caseload names cases (and their young people's workers): it is
     // logged like a list, one row per case, and auditors give a reason.
     let seen = Seen {
-        action: "search",
+        action: AccessAction::Search,
         view: "caseload",
-        sensitivity: "case",
+        sensitivity: Sensitivity::Case,
     };
     let asked = CaseloadAsked {
         team: params.team,

@@ -2,17 +2,60 @@
 //! when, why and on what ground. Append-only, like the events.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
+
+/// What was done. The table's CHECK constraints name the same codes.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AccessAction {
+    /// One case, its timeline or its history read.
+    Read,
+    /// A list that names cases.
+    Search,
+    Export,
+    /// A refused attempt.
+    Denied,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+/// How sensitive what was shown is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Sensitivity {
+    /// Personal data of a case.
+    Case,
+    /// History, export, the access log.
+    Audit,
+    /// Nothing was shown.
+    None,
+}
 
 /// One access, by one user, to any number of cases (one row each).
 #[derive(Clone, Debug)]
 pub struct Access {
-    /// read, search, export or denied
-    pub action: &'static str,
-    /// allowed or denied
-    pub outcome: &'static str,
+    pub action: AccessAction,
+    pub outcome: Outcome,
     pub user_id: String,
     pub user_name: String,
     pub role: Option<String>,
@@ -22,9 +65,7 @@ pub struct Access {
     pub network_address: Option<String>,
     /// Which view or route (e.g. `social_case_view`, `history`, `case_list`).
     pub view: &'static str,
-    /// How sensitive what was shown is: `case` (personal data), `audit`
-    /// (history, export), `none` (nothing was shown).
-    pub sensitivity: &'static str,
+    pub sensitivity: Sensitivity,
     /// assignment, team, partner, audit: <reason>, or why it was denied.
     pub basis: String,
     pub request_id: Uuid,
@@ -71,8 +112,8 @@ pub async fn record(
            from unnest($14::uuid[], $16::text[]) with ordinality as c(case_id, municipality, n)
           order by c.n",
     )
-    .bind(access.action)
-    .bind(access.outcome)
+    .bind(<&str>::from(access.action))
+    .bind(<&str>::from(access.outcome))
     .bind(&access.user_id)
     .bind(&access.user_name)
     .bind(&access.role)
@@ -81,7 +122,7 @@ pub async fn record(
     .bind(&access.purpose)
     .bind(&access.network_address)
     .bind(access.view)
-    .bind(access.sensitivity)
+    .bind(<&str>::from(access.sensitivity))
     .bind(&access.basis)
     .bind(access.request_id)
     .bind(&cases)
@@ -122,7 +163,7 @@ pub struct Filter {
     pub municipality: Option<String>,
     pub case_id: Option<Uuid>,
     pub user_id: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<AccessAction>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     /// Continue after this entry.
@@ -150,7 +191,7 @@ pub async fn entries(pool: &PgPool, filter: &Filter) -> Result<Vec<Entry>, sqlx:
     .bind(&filter.municipality)
     .bind(filter.case_id)
     .bind(&filter.user_id)
-    .bind(&filter.action)
+    .bind(filter.action.map(<&str>::from))
     .bind(filter.from)
     .bind(filter.until)
     .bind(filter.after)

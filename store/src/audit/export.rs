@@ -10,7 +10,9 @@ use sqlx::PgPool;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::audit::access::{self, Access, Entry, Filter, Named};
+use crate::audit::access::{
+    self, Access, AccessAction, Entry, Filter, Named, Outcome, Sensitivity,
+};
 use crate::audit::chain::{self, Verification};
 use crate::audit::history::{self, HistoryEntry, HistoryError};
 use crate::privacy::Keyring;
@@ -100,8 +102,8 @@ pub async fn log_cli_export(
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     let entry = Access {
-        action: "export",
-        outcome: "allowed",
+        action: AccessAction::Export,
+        outcome: Outcome::Allowed,
         user_id: format!("cli:{user}"),
         user_name: user.to_owned(),
         role: None,
@@ -110,7 +112,7 @@ pub async fn log_cli_export(
         purpose: reason.to_owned(),
         network_address: None,
         view: "export",
-        sensitivity: "audit",
+        sensitivity: Sensitivity::Audit,
         basis: format!("audit: {reason} (server access)"),
         request_id: Uuid::now_v7(),
         municipality: None,

@@ -421,6 +421,22 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     .await;
     assert_eq!(page.status, 200, "{page:?}");
     assert_eq!(page.body["entries"].as_array().unwrap().len(), 3);
+    // Its codes are Casus's: an unknown action is refused as a filter, and
+    // by the table whoever writes it.
+    let unknown = audit_get(&app, "/api/v1/audit/access-log?action=peek").await;
+    assert_eq!(unknown.status, 400, "{unknown:?}");
+    let forged = sqlx::query(
+        "insert into access_log (entry_id, action, outcome, user_id, user_name, organisation,
+                                 domain, purpose, view, sensitivity, basis, request_id)
+         values (gen_random_uuid(), 'peek', 'allowed', 'x', 'x', 'x', 'social', 'x', 'x',
+                 'case', 'x', gen_random_uuid())",
+    )
+    .execute(&app.db.pool)
+    .await;
+    assert!(forged
+        .unwrap_err()
+        .to_string()
+        .contains("access_log_action"));
     app.stop().await;
 }
 
