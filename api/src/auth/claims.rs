@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use casus_domain::{Domain, MunicipalityCode, OrganisationId, Role, TeamId, WorkerId};
 use serde::{Deserialize, Serialize};
 
+use super::AuthError;
+
 /// A token's claims: the registered ones and those of Casus (DESIGN.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -46,30 +48,29 @@ impl Principal {
 }
 
 impl Claims {
-    pub fn into_principal(self) -> Result<Principal, String> {
-        let claim =
-            |name: &str, error: casus_domain::ValueError| format!("claim `{name}`: {error}");
+    pub fn into_principal(self) -> Result<Principal, AuthError> {
+        let claim = |claim: &'static str, error: casus_domain::ValueError| AuthError::Claim {
+            claim,
+            error,
+        };
         let roles = self
             .roles
             .iter()
             .map(|r| r.parse::<Role>().map_err(|e| claim("roles", e)))
             .collect::<Result<BTreeSet<_>, _>>()?;
         if roles.is_empty() {
-            return Err("the token gives no role".into());
+            return Err(AuthError::NoRole);
         }
         // Only a national auditor, or an analyst of national figures, works
         // without a municipality: any other role would read nationwide.
         let national = [Role::Auditor, Role::Analyst];
         if self.municipality.is_none() && roles.iter().any(|r| !national.contains(r)) {
-            return Err(
-                "claim `municipality` is missing: only auditors and analysts may have a national scope"
-                    .into(),
-            );
+            return Err(AuthError::NationalScope);
         }
         // Ids are compared as sent: a `sub` with surrounding spaces would act
         // as the worker without them.
         if self.sub.trim() != self.sub {
-            return Err("claim `sub` must not begin or end with spaces".into());
+            return Err(AuthError::SpacedSubject);
         }
         Ok(Principal {
             id: WorkerId::parse(self.sub).map_err(|e| claim("sub", e))?,
@@ -128,7 +129,10 @@ mod tests {
             &["supervisor"],
         ] {
             let refused = claims(local, None).into_principal().unwrap_err();
-            assert!(refused.contains("municipality"), "{local:?}: {refused}");
+            assert!(
+                matches!(refused, AuthError::NationalScope),
+                "{local:?}: {refused}"
+            );
             assert!(claims(local, Some("GM0599")).into_principal().is_ok());
         }
     }
@@ -137,6 +141,9 @@ mod tests {
     fn a_subject_with_surrounding_spaces_is_refused() {
         let mut spaced = claims(&["case_worker"], Some("GM0599"));
         spaced.sub = " w-1".into();
-        assert!(spaced.into_principal().unwrap_err().contains("sub"));
+        assert!(matches!(
+            spaced.into_principal().unwrap_err(),
+            AuthError::SpacedSubject
+        ));
     }
 }

@@ -78,7 +78,7 @@ pub(crate) async fn seal_events(
                     .bind(subject)
                     .fetch_optional(&mut *tx)
                     .await?;
-            (subject, stored)
+            (subject, StoredKey::from_row(stored))
         }
         None => case_key(tx, case_id)
             .await?
@@ -97,12 +97,32 @@ pub(crate) async fn seal_events(
     Ok(())
 }
 
-/// The subject of `case` and their stored key: `None` if they have no key
-/// yet, `Some(None)` once it was destroyed. One query, on the write path.
+/// What the store holds of a subject's data key.
+enum StoredKey {
+    /// None made yet.
+    Missing,
+    /// Wrapped with the master key.
+    Live(Vec<u8>),
+    /// Destroyed by an erasure.
+    Destroyed,
+}
+
+impl StoredKey {
+    /// From a `subject_keys` row, if any, and its `wrapped` column.
+    fn from_row(row: Option<Option<Vec<u8>>>) -> Self {
+        match row {
+            None => Self::Missing,
+            Some(Some(wrapped)) => Self::Live(wrapped),
+            Some(None) => Self::Destroyed,
+        }
+    }
+}
+
+/// The subject of `case` and their stored key. One query, on the write path.
 async fn case_key(
     conn: &mut PgConnection,
     case: Uuid,
-) -> Result<Option<(Uuid, Option<Option<Vec<u8>>>)>, sqlx::Error> {
+) -> Result<Option<(Uuid, StoredKey)>, sqlx::Error> {
     let row: Option<(Uuid, bool, Option<Vec<u8>>)> = sqlx::query_as(
         "select s.subject_id, k.subject_id is not null, k.wrapped
            from case_subjects s left join subject_keys k using (subject_id)
@@ -111,7 +131,9 @@ async fn case_key(
     .bind(case)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(subject, has_key, wrapped)| (subject, has_key.then_some(wrapped))))
+    Ok(row.map(|(subject, has_key, wrapped)| {
+        (subject, StoredKey::from_row(has_key.then_some(wrapped)))
+    }))
 }
 
 /// The subject's data key from what is `stored` (made now if they have
@@ -120,12 +142,12 @@ async fn subject_key(
     keyring: &Keyring,
     conn: &mut PgConnection,
     subject: Uuid,
-    stored: Option<Option<Vec<u8>>>,
+    stored: StoredKey,
 ) -> Result<Option<DataKey>, SealError> {
     match stored {
-        Some(Some(wrapped)) => Ok(Some(keyring.unwrap(subject, &wrapped)?)),
-        Some(None) => Ok(None),
-        None => {
+        StoredKey::Live(wrapped) => Ok(Some(keyring.unwrap(subject, &wrapped)?)),
+        StoredKey::Destroyed => Ok(None),
+        StoredKey::Missing => {
             let (key, wrapped) = keyring.new_key(subject);
             let made = sqlx::query(
                 "insert into subject_keys (subject_id, wrapped, master_key_id) values ($1, $2, $3)
@@ -153,7 +175,6 @@ async fn subject_key(
     }
 }
 
-/// The subject of `case`, and their key unless it was destroyed (or never made).
 /// Records that `case` is about `subject`, in `municipality`. A referral may
 /// name a young person only where a case about them lies: in another
 /// municipality the id was copied or guessed, and is refused as if there
@@ -194,6 +215,7 @@ async fn link_subject(
     Ok(())
 }
 
+/// The subject of `case`, and their key unless it was destroyed (or never made).
 pub async fn key_for_case(
     keyring: &Keyring,
     pool: &PgPool,
@@ -202,10 +224,10 @@ pub async fn key_for_case(
     let Some((subject, stored)) = case_key(&mut *pool.acquire().await?, case).await? else {
         return Ok(None);
     };
-    let key = stored
-        .flatten()
-        .map(|w| keyring.unwrap(subject, &w))
-        .transpose()?;
+    let key = match stored {
+        StoredKey::Live(wrapped) => Some(keyring.unwrap(subject, &wrapped)?),
+        StoredKey::Missing | StoredKey::Destroyed => None,
+    };
     Ok(Some((subject, key)))
 }
 
