@@ -112,7 +112,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Personal<T> {
     }
 }
 
-// In the API's documents a personal value has its value's schema.
+// In the API's documents a personal value has its value's schema. This is
+// the trait utoipa's derive writes for a generic type; utoipa keeps it in a
+// hidden module, so a release may change it: the workspace holds utoipa at
+// 5.5, and the contract test (`tests/e2e/api/contract.rs`) reads the schema.
 #[cfg(feature = "openapi")]
 impl<T: utoipa::ToSchema> utoipa::__dev::ComposeSchema for Personal<T> {
     fn compose(

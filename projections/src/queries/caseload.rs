@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Which open cases of a municipality to list.
@@ -19,7 +18,8 @@ pub struct CaseloadFilter {
     pub worker: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseloadEntry {
     pub case_id: Uuid,
     pub version: i64,
@@ -85,7 +85,8 @@ pub async fn caseload(
 }
 
 /// The open cases of one worker of a team.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerLoad {
     pub worker_id: String,
     pub worker_name: String,

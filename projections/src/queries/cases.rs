@@ -7,7 +7,6 @@ use casus_domain::Domain;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::scope::{reach_condition, Reach};
@@ -20,7 +19,8 @@ fn view_table(domain: Domain) -> &'static str {
 }
 
 /// A case as its domain's view shows it. Fields the domain may not see are left out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseOverview {
     pub case_id: Uuid,
     /// The case's version this view reflects: the sequence of its last event.
@@ -69,7 +69,8 @@ pub struct CaseOverview {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalRow {
     pub goal_id: Uuid,
     pub description: Option<String>,
@@ -77,7 +78,8 @@ pub struct GoalRow {
     pub achieved_on: Option<NaiveDate>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterventionRow {
     pub intervention_id: Uuid,
     pub kind: String,
@@ -90,7 +92,8 @@ pub struct InterventionRow {
     pub outcome: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewRow {
     pub review_id: Uuid,
     pub due_on: NaiveDate,
@@ -98,7 +101,8 @@ pub struct ReviewRow {
 }
 
 /// One case: its overview and its plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub overview: CaseOverview,
@@ -151,7 +155,8 @@ pub async fn case(
 }
 
 /// One entry of a case's timeline, with the detail its reader's domain may see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     pub sequence: i64,
     pub event_type: String,
@@ -202,7 +207,8 @@ pub struct CaseListFilter {
 }
 
 /// A line of the case list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub case_id: Uuid,
     pub version: i64,

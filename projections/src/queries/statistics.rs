@@ -24,7 +24,8 @@ pub struct StatisticsFilter {
     pub threshold: i64,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgrammeStatistics {
     /// Counts of 1 up to this (exclusive) are suppressed, and others with
     /// them where a total would give them away; suppressed is `null`.
@@ -35,7 +36,8 @@ pub struct ProgrammeStatistics {
 }
 
 /// One focus area in one month.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaMonth {
     pub municipality: String,
     pub focus_area: String,
@@ -49,7 +51,8 @@ pub struct AreaMonth {
 }
 
 /// One municipality in one month: the totals of its areas, and of the breakdowns.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MunicipalityMonth {
     pub municipality: String,
     pub month: String,
@@ -62,7 +65,8 @@ pub struct MunicipalityMonth {
 }
 
 /// Signals and planned interventions by kind, closures by result.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub municipality: String,
     pub month: String,

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use sqlx::PgPool;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::audit::access::{
@@ -17,7 +16,8 @@ use crate::audit::chain::{self, Verification};
 use crate::audit::history::{self, HistoryEntry, HistoryError};
 use crate::privacy::Keyring;
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Export {
     pub format: &'static str,
     pub case_id: Uuid,

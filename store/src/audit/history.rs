@@ -11,7 +11,8 @@ use super::chain::{StoredEvent, STORED_EVENT};
 use crate::privacy::{display, key_for_case, open_all, DataKey, Keyring, SealError};
 
 /// One event of a case's history.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub sequence: i64,
     pub global_position: i64,
@@ -19,14 +20,14 @@ pub struct HistoryEntry {
     pub event_version: String,
     pub recorded_at: DateTime<Utc>,
     /// The event as stored: personal data sealed.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
     /// The event for a person to read: personal data opened, or `"[erased]"`
     /// once the young person's key was destroyed.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub content: serde_json::Value,
     /// Who, in which role and organisation, why, and the request.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: serde_json::Value,
     pub prev_hash: String,
     pub hash: String,

@@ -101,7 +101,8 @@ impl LoggedAccess {
 }
 
 /// The access log's first broken link, if any.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrokenAccess {
     pub position: i64,
     pub breach: Breach,
@@ -109,7 +110,8 @@ pub struct BrokenAccess {
     pub found: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessVerification {
     pub entries: u64,
     pub broken: Option<BrokenAccess>,
