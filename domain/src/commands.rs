@@ -54,6 +54,8 @@ pub enum CaseCommand {
     },
     AgreePlan(Plan),
     RevisePlan(PlanRevision),
+    /// Agree the plan, or revise it once there is one.
+    SetPlan(PlanSetting),
     AchieveGoal(GoalAchievement),
     PlanIntervention(InterventionPlan),
     StartIntervention(InterventionStart),
@@ -111,6 +113,7 @@ impl CaseCommand {
             Self::AssessRisk { .. } => "assess the risk",
             Self::AgreePlan(_) => "agree a plan",
             Self::RevisePlan(_) => "revise the plan",
+            Self::SetPlan(_) => "set the plan",
             Self::AchieveGoal(_) => "mark a goal achieved",
             Self::PlanIntervention(_) => "plan an intervention",
             Self::StartIntervention(_) => "start an intervention",

@@ -97,6 +97,7 @@ fn dates(command: &CaseCommand) -> Vec<(&'static str, NaiveDate, When)> {
         }
         AgreePlan(plan) => plan_dates(plan, &mut dates),
         RevisePlan(revision) => plan_dates(&revision.plan, &mut dates),
+        SetPlan(setting) => plan_dates(&setting.plan, &mut dates),
         AchieveGoal(a) => dates.push(("achieved_on", a.achieved_on, Happened)),
         PlanIntervention(p) => {
             dates.push(("planned_on", p.planned_on, Planned));

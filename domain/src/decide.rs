@@ -176,6 +176,15 @@ impl CaseFile {
                 check_goals(&revision.plan)?;
                 vec![CaseEvent::PlanRevised(revision)]
             }
+            SetPlan(PlanSetting { plan, reason }) => {
+                let set = if self.require_plan(describe).is_ok() {
+                    let reason = reason.ok_or(CaseError::RevisionWithoutReason)?;
+                    RevisePlan(PlanRevision { plan, reason })
+                } else {
+                    AgreePlan(plan)
+                };
+                return self.decide(set, version, programme);
+            }
             AchieveGoal(achievement) => {
                 self.require_plan(describe)?;
                 match self.goals.get(&achievement.goal_id) {

@@ -42,6 +42,8 @@ pub enum CaseError {
     DuplicateGoal(GoalId),
     #[error("agree a plan before you {0}")]
     PlanRequired(&'static str),
+    #[error("the case has a plan: give a `reason` to revise it")]
+    RevisionWithoutReason,
     #[error("goal {0} is not in the current plan")]
     UnknownGoal(GoalId),
     #[error("goal {0} has already been achieved")]

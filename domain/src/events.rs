@@ -111,6 +111,14 @@ pub struct PlanRevision {
     pub reason: Personal<Text>,
 }
 
+/// The plan as it is to be: agreed if the case has none, else revised, for
+/// which a reason is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSetting {
+    pub plan: Plan,
+    pub reason: Option<Personal<Text>>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalAchievement {

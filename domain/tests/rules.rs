@@ -203,6 +203,32 @@ fn revise_plan() {
     );
 }
 
+/// Setting the plan agrees it on a case without one, and revises it, with
+/// the reason it needs, on a case that has one: the domain decides which.
+#[test]
+fn set_plan_agrees_or_revises() {
+    let set = |reason: Option<&str>| {
+        CaseCommand::SetPlan(PlanSetting {
+            plan: plan(),
+            reason: reason.map(personal),
+        })
+    };
+    accepts(
+        included_with_lead(),
+        set(None),
+        vec![CaseEvent::PlanAgreed(plan())],
+    );
+    accepts(
+        active(),
+        set(Some("target date moved after the summer")),
+        vec![CaseEvent::PlanRevised(PlanRevision {
+            plan: plan(),
+            reason: personal("target date moved after the summer"),
+        })],
+    );
+    refuses(active(), set(None), CaseError::RevisionWithoutReason);
+}
+
 #[test]
 fn achieve_goal() {
     let achieved = GoalAchievement {

@@ -174,6 +174,7 @@ fn refused(refusal: CaseError) -> Problem {
         | HighRiskNeedsReview { .. }
         | UnknownReview(_)
         | UnknownEntry(_)
+        | RevisionWithoutReason
         | SameMunicipality(_)
         | HandoverRequired(_)
         | UnknownMunicipality(_)

@@ -210,6 +210,7 @@ pub struct AccessLogParams {
     case_id: Option<Uuid>,
     user_id: Option<String>,
     /// Only this action.
+    #[param(inline)]
     action: Option<AccessAction>,
     /// From this moment (RFC 3339), inclusive.
     from: Option<DateTime<Utc>>,

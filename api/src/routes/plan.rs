@@ -1,16 +1,19 @@
 //! The work on a case whose bodies are not the domain's records as they
 //! are: the triage, the risk and its review, the plan, interventions,
-//! consents and reviews. Each makes the ids of what it creates.
+//! consents and reviews. A body makes its command and the ids of what it
+//! creates (`IntoCommand`); the two that need more (the age for Halt, the
+//! review named in the path) are written out.
 
 use axum::response::Response;
 use casus_domain::*;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 use crate::http::answers::{WriteHeaders, WriteProblems};
 use crate::http::error::ApiError;
 use crate::http::extract::{Body, Path};
-use crate::http::writer::{Target, Writer, Written};
+use crate::http::writer::{Writer, Written};
 use crate::policy::Action;
 use crate::routes::bodies::*;
 use crate::AppState;
@@ -26,131 +29,161 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(complete_review))
 }
 
-/// Decide the triage: take the case on, hand it over to a partner, or give advice only
-///
-/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
-/// and case leads). Only a hand-over names a `partner`, and a hand-over names one (422
-/// otherwise).
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/triage",
-    tag = "cases",
-    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
-    request_body = TriageBody,
-    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
-)]
-pub async fn triage(
-    writer: Writer,
-    Path(case): Path<CaseId>,
-    body: Body<TriageBody>,
-) -> Result<Response, ApiError> {
-    let b = body.value;
-    let decision = match (b.decision, b.partner) {
-        (TriageChoice::TakeOn, None) => TriageDecision::TakeOn,
-        (TriageChoice::AdviceOnly, None) => TriageDecision::AdviceOnly,
-        (TriageChoice::HandOver, Some(partner)) => TriageDecision::HandOver { partner },
-        (TriageChoice::HandOver, None) => {
-            return Err(ApiError::Unprocessable(
-                "a hand-over names the `partner` it goes to".into(),
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(ApiError::Unprocessable(
-                "only a hand-over names a `partner`".into(),
-            ))
-        }
-    };
-    let command = CaseCommand::DecideTriage(Triage {
-        decision,
-        decided_by: Personal::new(b.decided_by),
-        decided_on: b.decided_on,
-    });
-    writer
-        .record(case, Action::Work, body.digest, Vec::new(), command)
-        .await
+/// A body that makes its command, with the ids of what it creates.
+trait IntoCommand {
+    fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError>;
 }
 
-/// Assess the risk, optionally scheduling the next review
-///
-/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
-/// and case leads). A high risk needs a review within four weeks (409 otherwise).
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/risk-assessments",
-    tag = "cases",
-    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
-    request_body = RiskBody,
-    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
-)]
-pub async fn risk_assessments(
-    writer: Writer,
-    Path(case): Path<CaseId>,
-    body: Body<RiskBody>,
-) -> Result<Response, ApiError> {
-    let b = body.value;
-    let next_review = b.next_review_on.map(|due_on| Review {
-        review_id: ReviewId::new(),
-        due_on,
-    });
-    let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
-    let command = CaseCommand::AssessRisk {
-        assessment: b.assessment,
-        next_review,
+/// A route whose body makes its command (`IntoCommand`).
+macro_rules! made {
+    ($(#[doc = $doc:literal])* $method:ident $name:ident, $path:literal, $body:ty) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            $method,
+            path = $path,
+            tag = "cases",
+            params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
+            request_body = $body,
+            responses((status = 200, description = "Recorded", body = Written), WriteProblems)
+        )]
+        pub async fn $name(
+            writer: Writer,
+            Path(case): Path<CaseId>,
+            body: Body<$body>,
+        ) -> Result<Response, ApiError> {
+            let (command, ids) = body.value.into_command()?;
+            writer
+                .record(case, Action::Work, body.digest, ids, command)
+                .await
+        }
     };
-    writer
-        .record(case, Action::Work, body.digest, ids, command)
-        .await
 }
 
-/// Agree the plan of action, or revise it (with a reason)
-///
-/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
-/// and case leads). Needs a case lead; a plan has at least one goal, each once.
-#[utoipa::path(
-    put,
-    path = "/api/v1/cases/{id}/plan",
-    tag = "cases",
-    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
-    request_body = PlanBody,
-    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
-)]
-pub async fn plan(
-    writer: Writer,
-    Path(case): Path<CaseId>,
-    body: Body<PlanBody>,
-) -> Result<Response, ApiError> {
-    let b = body.value;
-    let goals: Vec<Goal> = b
-        .goals
-        .into_iter()
-        .map(|g| Goal {
-            goal_id: g.goal_id.unwrap_or_else(GoalId::new),
-            description: Personal::new(g.description),
-            target_date: g.target_date,
-        })
-        .collect();
-    let ids = goals.iter().map(|g| g.goal_id.as_uuid()).collect();
-    let plan = Plan {
-        goals,
-        agreed_with: b.agreed_with,
-        agreed_on: b.agreed_on,
-    };
-    let reason = b.reason;
-    writer
-        .run(Target::Case(case, Action::Work), body.digest, ids, |file| {
-            let file = file.ok_or(ApiError::NotFound)?;
-            if file.goals.is_empty() {
-                return Ok(CaseCommand::AgreePlan(plan));
+made!(
+    /// Decide the triage: take the case on, hand it over to a partner, or give advice only
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+    /// and case leads). Only a hand-over names a `partner`, and a hand-over names one (422
+    /// otherwise).
+    post triage, "/api/v1/cases/{id}/triage", TriageBody
+);
+made!(
+    /// Assess the risk, optionally scheduling the next review
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+    /// and case leads). A high risk needs a review within four weeks (409 otherwise).
+    post risk_assessments, "/api/v1/cases/{id}/risk-assessments", RiskBody
+);
+made!(
+    /// Agree the plan of action, or revise it (with a reason)
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+    /// and case leads). Needs a case lead; a plan has at least one goal, each once. Once the case
+    /// has a plan, setting it again revises it, and needs a `reason` (422 otherwise).
+    put plan, "/api/v1/cases/{id}/plan", PlanBody
+);
+made!(
+    /// Record a consent (for a partner and a purpose, given by the youth or a parent)
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+    /// and case leads).
+    post consents, "/api/v1/cases/{id}/consents", ConsentBody
+);
+made!(
+    /// Schedule a review
+    ///
+    /// The case's own workers record it: assigned to it, or in the team that holds it (case workers
+    /// and case leads). The due date lies at most ten years ahead.
+    post reviews, "/api/v1/cases/{id}/reviews", ReviewBody
+);
+
+impl IntoCommand for TriageBody {
+    fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError> {
+        let decision = match (self.decision, self.partner) {
+            (TriageChoice::TakeOn, None) => TriageDecision::TakeOn,
+            (TriageChoice::AdviceOnly, None) => TriageDecision::AdviceOnly,
+            (TriageChoice::HandOver, Some(partner)) => TriageDecision::HandOver { partner },
+            (TriageChoice::HandOver, None) => {
+                return Err(ApiError::Unprocessable(
+                    "a hand-over names the `partner` it goes to".into(),
+                ))
             }
-            let reason = reason.ok_or_else(|| {
-                ApiError::Unprocessable("the case has a plan: give a `reason` to revise it".into())
-            })?;
-            Ok(CaseCommand::RevisePlan(PlanRevision {
-                plan,
-                reason: Personal::new(reason),
-            }))
-        })
-        .await
+            (_, Some(_)) => {
+                return Err(ApiError::Unprocessable(
+                    "only a hand-over names a `partner`".into(),
+                ))
+            }
+        };
+        let command = CaseCommand::DecideTriage(Triage {
+            decision,
+            decided_by: Personal::new(self.decided_by),
+            decided_on: self.decided_on,
+        });
+        Ok((command, Vec::new()))
+    }
+}
+
+impl IntoCommand for RiskBody {
+    fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError> {
+        let next_review = self.next_review_on.map(|due_on| Review {
+            review_id: ReviewId::new(),
+            due_on,
+        });
+        let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
+        let command = CaseCommand::AssessRisk {
+            assessment: self.assessment,
+            next_review,
+        };
+        Ok((command, ids))
+    }
+}
+
+impl IntoCommand for PlanBody {
+    fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError> {
+        let goals: Vec<Goal> = self
+            .goals
+            .into_iter()
+            .map(|g| Goal {
+                goal_id: g.goal_id.unwrap_or_else(GoalId::new),
+                description: Personal::new(g.description),
+                target_date: g.target_date,
+            })
+            .collect();
+        let ids = goals.iter().map(|g| g.goal_id.as_uuid()).collect();
+        let plan = Plan {
+            goals,
+            agreed_with: self.agreed_with,
+            agreed_on: self.agreed_on,
+        };
+        let reason = self.reason.map(Personal::new);
+        Ok((CaseCommand::SetPlan(PlanSetting { plan, reason }), ids))
+    }
+}
+
+impl IntoCommand for ConsentBody {
+    fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError> {
+        let consent = Consent {
+            consent_id: self.consent_id.unwrap_or_else(ConsentId::new),
+            partner: self.partner,
+            purpose: self.purpose,
+            given_by: self.given_by,
+            given_on: self.given_on,
+            valid_until: self.valid_until,
+        };
+        let ids = vec![consent.consent_id.as_uuid()];
+        Ok((CaseCommand::RecordConsent(consent), ids))
+    }
+}
+
+impl IntoCommand for ReviewBody {
+    fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError> {
+        let review = Review {
+            review_id: self.review_id.unwrap_or_else(ReviewId::new),
+            due_on: self.due_on,
+        };
+        let ids = vec![review.review_id.as_uuid()];
+        Ok((CaseCommand::ScheduleReview(review), ids))
+    }
 }
 
 /// Plan an intervention (mentoring, Halt, family coaching, ...)
@@ -201,77 +234,6 @@ pub async fn interventions(
             body.digest,
             ids,
             CaseCommand::PlanIntervention(plan),
-        )
-        .await
-}
-
-/// Record a consent (for a partner and a purpose, given by the youth or a parent)
-///
-/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
-/// and case leads).
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/consents",
-    tag = "cases",
-    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
-    request_body = ConsentBody,
-    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
-)]
-pub async fn consents(
-    writer: Writer,
-    Path(case): Path<CaseId>,
-    body: Body<ConsentBody>,
-) -> Result<Response, ApiError> {
-    let b = body.value;
-    let consent = Consent {
-        consent_id: b.consent_id.unwrap_or_else(ConsentId::new),
-        partner: b.partner,
-        purpose: b.purpose,
-        given_by: b.given_by,
-        given_on: b.given_on,
-        valid_until: b.valid_until,
-    };
-    let ids = vec![consent.consent_id.as_uuid()];
-    writer
-        .record(
-            case,
-            Action::Work,
-            body.digest,
-            ids,
-            CaseCommand::RecordConsent(consent),
-        )
-        .await
-}
-
-/// Schedule a review
-///
-/// The case's own workers record it: assigned to it, or in the team that holds it (case workers
-/// and case leads). The due date lies at most ten years ahead.
-#[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/reviews",
-    tag = "cases",
-    params(("id" = Uuid, Path, description = "The case"), WriteHeaders),
-    request_body = ReviewBody,
-    responses((status = 200, description = "Recorded", body = Written), WriteProblems)
-)]
-pub async fn reviews(
-    writer: Writer,
-    Path(case): Path<CaseId>,
-    body: Body<ReviewBody>,
-) -> Result<Response, ApiError> {
-    let review = Review {
-        review_id: body.value.review_id.unwrap_or_else(ReviewId::new),
-        due_on: body.value.due_on,
-    };
-    let ids = vec![review.review_id.as_uuid()];
-    writer
-        .record(
-            case,
-            Action::Work,
-            body.digest,
-            ids,
-            CaseCommand::ScheduleReview(review),
         )
         .await
 }
