@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::Command;
 use crate::error::CaseError;
-use crate::events::{CaseEvent, Consent};
+use crate::events::CaseEvent;
 use crate::ids::{
     ConsentId, GoalId, InterventionId, OrganisationId, ReviewId, SubjectId, TeamId, WorkerId,
 };
@@ -18,6 +18,7 @@ use crate::model::{
     ConsentGiver, ConsentPurpose, InterventionStatus, LeadRole, LegalBasis, RiskLevel, Stage,
     TriageDecision,
 };
+use crate::records::Consent;
 use crate::reference::Programme;
 use crate::values::{Domain, FocusAreaCode, MunicipalityCode};
 

@@ -5,8 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::events::*;
-use crate::model::{Signal, Worker};
+use crate::records::*;
 
 /// A command, the day it is given on (Europe/Amsterdam: what happened cannot
 /// lie after it), and the version of the case that the caller last saw, if

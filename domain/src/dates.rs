@@ -143,7 +143,7 @@ fn dates(command: &CaseCommand) -> Vec<(&'static str, NaiveDate, When)> {
     dates
 }
 
-fn plan_dates(plan: &crate::events::Plan, dates: &mut Vec<(&'static str, NaiveDate, When)>) {
+fn plan_dates(plan: &crate::records::Plan, dates: &mut Vec<(&'static str, NaiveDate, When)>) {
     dates.push(("agreed_on", plan.agreed_on, When::Happened));
     for goal in &plan.goals {
         dates.push(("goals[].target_date", goal.target_date, When::Planned));
@@ -153,9 +153,9 @@ fn plan_dates(plan: &crate::events::Plan, dates: &mut Vec<(&'static str, NaiveDa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{Contact, Review};
     use crate::model::ContactKind;
     use crate::personal::Personal;
+    use crate::records::{Contact, Review};
     use crate::values::Text;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -10,6 +10,7 @@ mod events;
 mod ids;
 mod model;
 mod personal;
+mod records;
 mod reference;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -23,6 +24,7 @@ pub use events::*;
 pub use ids::*;
 pub use model::*;
 pub use personal::{mark_path, Personal, SubjectDetails, OPEN_MARK, SEALED_MARK};
+pub use records::*;
 pub use reference::{FocusArea, Programme};
 pub use upcasters::upcasters;
 pub use values::*;

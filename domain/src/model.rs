@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConsentId, GoalId, OrganisationId, TeamId, WorkerId};
+use crate::ids::{ConsentId, GoalId, OrganisationId};
 use crate::personal::Personal;
-use crate::values::{Domain, Score, Text};
+use crate::values::{Score, Text};
 
 /// Where a case lives in its lifecycle.
 #[derive(
@@ -65,17 +65,6 @@ pub enum SignalKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"kind": "police_contact", "source_org": "politie-rotterdam", "source_domain": "justice", "occurred_on": "2026-11-01", "summary": "seen with older boys at the station at night"})))]
-pub struct Signal {
-    pub kind: SignalKind,
-    pub source_org: OrganisationId,
-    pub source_domain: Domain,
-    pub occurred_on: NaiveDate,
-    pub summary: Option<Personal<Text>>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "decision")]
 pub enum TriageDecision {
     TakeOn,
@@ -113,15 +102,6 @@ pub enum LegalBasis {
     Consent { consent_id: ConsentId },
     /// A statutory task, named by its provision (e.g. "Jeugdwet art. 7.4.0").
     LegalTask { provision: Personal<Text> },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"id": "w-noor", "name": "Noor Bakker", "team": "zuid-1"})))]
-pub struct Worker {
-    pub id: WorkerId,
-    pub name: Text,
-    pub team: TeamId,
 }
 
 #[derive(

@@ -1,25 +1,21 @@
 //! The rules: given the case as it is and a command, which events follow, or
 //! why the command is refused. Pure and synchronous.
 
-use std::collections::BTreeSet;
-
-use chrono::{Days, NaiveDate};
-
 use crate::case::{CaseFile, YouthCase};
 use crate::commands::{CaseCommand, Command};
 use crate::error::CaseError;
 use crate::events::*;
-use crate::ids::{InterventionId, OrganisationId, ReviewId};
 use crate::model::*;
+use crate::records::*;
 use crate::reference::Programme;
 use crate::values::{FocusAreaCode, MunicipalityCode};
 
+mod checks;
+
+use checks::check_goals;
+
 /// The programme's target group, in years of age on the referral date.
 const TARGET_AGES: std::ops::RangeInclusive<u32> = 8..=27;
-/// Below this age a Halt intervention also needs a parent's consent.
-const HALT_PARENTAL_CONSENT_BELOW: u8 = 16;
-/// A high risk level needs a review within this many days.
-const HIGH_RISK_REVIEW_DAYS: u64 = 28;
 
 type Decision = Result<Vec<CaseEvent>, CaseError>;
 
@@ -92,17 +88,6 @@ fn check_place(
 }
 
 impl CaseFile {
-    fn require_nothing_running(&self) -> Result<(), CaseError> {
-        let running = self
-            .interventions
-            .iter()
-            .find(|(_, status)| **status == InterventionStatus::Running);
-        match running {
-            Some((id, _)) => Err(CaseError::InterventionRunning(*id)),
-            None => Ok(()),
-        }
-    }
-
     fn decide(&self, action: CaseCommand, version: u64, programme: &Programme) -> Decision {
         use CaseCommand::*;
         let describe = action.describe();
@@ -350,167 +335,5 @@ impl CaseFile {
             EraseSubject(erasure) => vec![CaseEvent::SubjectErased(erasure)],
         };
         Ok(events)
-    }
-
-    /// The worker's assignment and leads go to `to`, in one decision, so the
-    /// case is never without the parts it had.
-    fn reassign(&self, reassignment: Reassignment) -> Result<Vec<CaseEvent>, CaseError> {
-        let Reassignment { from, to, reason } = reassignment;
-        if from == to.id {
-            return Err(CaseError::AlreadyAssigned(to.id));
-        }
-        let mut events = Vec::new();
-        if self.workers.contains(&from) {
-            events.push(CaseEvent::WorkerUnassigned(Unassignment {
-                worker: from.clone(),
-                reason,
-            }));
-            if !self.workers.contains(&to.id) {
-                events.push(CaseEvent::WorkerAssigned(to.clone()));
-            }
-        }
-        let leads = [
-            (LeadRole::CaseLead, &self.case_lead),
-            (LeadRole::ProcessLead, &self.process_lead),
-        ];
-        for (role, lead) in leads {
-            if lead.as_ref() == Some(&from) {
-                events.push(CaseEvent::LeadAssigned(LeadAssignment {
-                    role,
-                    lead: to.clone(),
-                }));
-            }
-        }
-        if events.is_empty() {
-            return Err(CaseError::NotAssigned(from));
-        }
-        Ok(events)
-    }
-
-    fn require_stage(&self, allowed: &[Stage], action: &'static str) -> Result<(), CaseError> {
-        if allowed.contains(&self.stage) {
-            Ok(())
-        } else {
-            Err(CaseError::NotInStage {
-                action,
-                stage: self.stage,
-            })
-        }
-    }
-
-    /// Interventions and goals need an agreed plan: the case is active or in aftercare.
-    fn require_plan(&self, action: &'static str) -> Result<(), CaseError> {
-        if matches!(self.stage, Stage::Active | Stage::Aftercare) {
-            Ok(())
-        } else {
-            Err(CaseError::PlanRequired(action))
-        }
-    }
-
-    fn require_intervention(
-        &self,
-        id: InterventionId,
-        allowed: &[InterventionStatus],
-        action: &'static str,
-    ) -> Result<(), CaseError> {
-        let status = *self
-            .interventions
-            .get(&id)
-            .ok_or(CaseError::UnknownIntervention(id))?;
-        if allowed.contains(&status) {
-            Ok(())
-        } else {
-            Err(CaseError::InterventionIs { id, status, action })
-        }
-    }
-
-    fn check_basis(
-        &self,
-        basis: &LegalBasis,
-        partner: &OrganisationId,
-        on: NaiveDate,
-    ) -> Result<(), CaseError> {
-        match basis {
-            LegalBasis::LegalTask { .. } => Ok(()),
-            LegalBasis::Consent { consent_id } => {
-                let consent = self
-                    .consents
-                    .get(consent_id)
-                    .ok_or(CaseError::UnknownConsent(*consent_id))?;
-                if consent.covers(partner, on) {
-                    Ok(())
-                } else {
-                    Err(CaseError::ConsentNotValid {
-                        consent: *consent_id,
-                        partner: partner.clone(),
-                        on,
-                    })
-                }
-            }
-        }
-    }
-
-    fn check_halt(&self, plan: &InterventionPlan) -> Result<(), CaseError> {
-        let grounds = plan
-            .halt
-            .filter(|g| g.confession_on <= plan.planned_on)
-            .ok_or(CaseError::HaltNeedsConfession)?;
-        let consented = |giver: ConsentGiver| {
-            self.consents.values().any(|c| {
-                c.purpose == ConsentPurpose::HaltIntervention
-                    && c.given_by == giver
-                    && c.covers(&plan.provider, plan.planned_on)
-            })
-        };
-        if !consented(ConsentGiver::Youth) {
-            return Err(CaseError::HaltNeedsConsent);
-        }
-        if grounds.youth_age < HALT_PARENTAL_CONSENT_BELOW
-            && !consented(ConsentGiver::ParentOrGuardian)
-        {
-            return Err(CaseError::HaltNeedsParentalConsent);
-        }
-        Ok(())
-    }
-
-    fn check_new_review(&self, review: Option<&Review>) -> Result<(), CaseError> {
-        match review {
-            Some(review) if self.reviews.contains_key(&review.review_id) => {
-                Err(CaseError::ReviewExists(review.review_id))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// A high risk level needs an open review due within four weeks of `from`:
-    /// the one this command schedules, or one already scheduled (other than
-    /// the one being completed).
-    fn require_review_after(
-        &self,
-        from: NaiveDate,
-        new: Option<&Review>,
-        completing: Option<ReviewId>,
-    ) -> Result<(), CaseError> {
-        let by = from + Days::new(HIGH_RISK_REVIEW_DAYS);
-        let scheduled = self
-            .reviews
-            .iter()
-            .any(|(id, r)| Some(*id) != completing && !r.completed && r.due_on <= by);
-        if scheduled || new.is_some_and(|r| r.due_on <= by) {
-            Ok(())
-        } else {
-            Err(CaseError::HighRiskNeedsReview { by })
-        }
-    }
-}
-
-fn check_goals(plan: &Plan) -> Result<(), CaseError> {
-    if plan.goals.is_empty() {
-        return Err(CaseError::PlanNeedsGoals);
-    }
-    let mut seen = BTreeSet::new();
-    match plan.goals.iter().find(|g| !seen.insert(g.goal_id)) {
-        Some(goal) => Err(CaseError::DuplicateGoal(goal.goal_id)),
-        None => Ok(()),
     }
 }
