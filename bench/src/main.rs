@@ -5,6 +5,7 @@
 
 mod baseline;
 mod figures;
+mod http;
 mod measure;
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@
 //! batches through the same insert, event format and hash chain as real
 //! writes. The views catch up when `casus` serves, or with `casus rebuild`.
 
+mod people;
 mod script;
 
 use std::time::Instant;
@@ -95,14 +96,14 @@ pub async fn write(
     as_of: NaiveDate,
 ) -> anyhow::Result<Seeded> {
     let programme = casus_store::load_programme(pool).await?;
-    let places: script::Places =
+    let places: people::Places =
         sqlx::query_as::<_, (String, String)>("select code, name from municipalities")
             .fetch_all(pool)
             .await?
             .into_iter()
             .filter_map(|(code, name)| {
                 let code = casus_domain::MunicipalityCode::parse(code).ok()?;
-                Some((code, script::municipality_organisation(&name)))
+                Some((code, people::municipality_organisation(&name)))
             })
             .collect();
     let today = as_of;
