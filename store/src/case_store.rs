@@ -9,7 +9,7 @@ use sqlx::PgPool;
 
 use crate::audit::signature::Signer;
 use crate::error::CommandError;
-use crate::idempotency::{Idempotency, METADATA_KEY};
+use crate::idempotency::{self, Idempotency, StoredAnswer, METADATA_KEY};
 use crate::log::{self, Decoder, ReadError};
 use crate::metadata::Metadata;
 use crate::privacy::Keyring;
@@ -70,6 +70,45 @@ impl CaseStore {
             .await
     }
 
+    /// The whole idempotency protocol around `execute_with`, for a write
+    /// that sent a key (`request`): an answer kept for the key is replayed
+    /// and nothing is decided; a success keeps its answer in the events'
+    /// transaction; a key another request took meanwhile replays that
+    /// request's answer; a refusal is kept with the answer `refusal` gives
+    /// it (`None`: not kept, e.g. an outage, which a retry may get past).
+    pub async fn execute_once<E: From<CommandError>>(
+        &self,
+        case: CaseId,
+        request: Option<&Idempotency>,
+        prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
+        refusal: impl FnOnce(&E) -> Option<(u16, serde_json::Value)>,
+    ) -> Result<Once<Committed>, E> {
+        let Some(request) = request else {
+            return self.execute_with(case, None, prepare).await.map(Once::Done);
+        };
+        if let Some(stored) = idempotency::replayable(&self.pool, request).await? {
+            return Ok(Once::Replayed(stored));
+        }
+        match self.execute_inner(case, Some(request), prepare).await {
+            Ok(committed) => Ok(Once::Done(committed)),
+            Err(Failure::Command(CommandError::KeyTaken(taken))) => {
+                match idempotency::replayable(&self.pool, request).await? {
+                    Some(stored) => Ok(Once::Replayed(stored)),
+                    None => Err(CommandError::KeyTaken(taken).into()),
+                }
+            }
+            Err(failure) => {
+                let error = failure.into_error();
+                if let Some((status, answer)) = refusal(&error) {
+                    idempotency::keep(&self.pool, request, status, &answer)
+                        .await
+                        .map_err(CommandError::from_sqlx)?;
+                }
+                Err(error)
+            }
+        }
+    }
+
     /// Runs the command that `prepare` makes, with its metadata, from the
     /// case as it stands. `prepare` sees the very state the command is
     /// decided on, so a caller authorised there cannot lose that right
@@ -82,12 +121,23 @@ impl CaseStore {
         idempotency: Option<&Idempotency>,
         prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
     ) -> Result<Committed, E> {
+        self.execute_inner(case, idempotency, prepare)
+            .await
+            .map_err(Failure::into_error)
+    }
+
+    async fn execute_inner<E: From<CommandError>>(
+        &self,
+        case: CaseId,
+        idempotency: Option<&Idempotency>,
+        prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
+    ) -> Result<Committed, Failure<E>> {
         let mut context = self
             .events
             .load_aggregate(&case.to_string())
             .await
             .map_err(CommandError::from)?;
-        let (command, metadata) = prepare(context.aggregate())?;
+        let (command, metadata) = prepare(context.aggregate()).map_err(Failure::Prepare)?;
         let sink = EventSink::default();
         context
             .aggregate()
@@ -147,5 +197,34 @@ impl CaseStore {
     pub async fn load(&self, case: CaseId) -> Result<Option<YouthCase>, CommandError> {
         let context = self.events.load_aggregate(&case.to_string()).await?;
         Ok(Some(context.aggregate).filter(|c| c.version() > 0))
+    }
+}
+
+/// What a write with an idempotency key came to.
+#[derive(Debug)]
+pub enum Once<T> {
+    Done(T),
+    /// The answer kept for the key, from the request that first used it.
+    Replayed(StoredAnswer),
+}
+
+/// Why a write failed: its caller's `prepare` refused, or the store did.
+enum Failure<E> {
+    Prepare(E),
+    Command(CommandError),
+}
+
+impl<E> From<CommandError> for Failure<E> {
+    fn from(error: CommandError) -> Self {
+        Self::Command(error)
+    }
+}
+
+impl<E: From<CommandError>> Failure<E> {
+    fn into_error(self) -> E {
+        match self {
+            Self::Prepare(error) => error,
+            Self::Command(error) => error.into(),
+        }
     }
 }

@@ -20,6 +20,9 @@ pub enum CommandError {
     /// Another request with the same idempotency key was answered first.
     #[error(transparent)]
     KeyTaken(KeyTaken),
+    /// The idempotency key was first used for another request.
+    #[error("this Idempotency-Key was used for another request; use a new key for a new request")]
+    KeyReused,
     /// The command names something outside the case's municipality (a
     /// young person of another one).
     #[error("the command names something outside the case's municipality")]

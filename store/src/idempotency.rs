@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::PgPool;
 
+use crate::error::CommandError;
+
 /// Where `CaseStore` hands the key to the repository in a command's metadata.
 pub(crate) const METADATA_KEY: &str = "idempotency";
 
@@ -57,6 +59,21 @@ pub async fn find(
     .bind(key)
     .fetch_optional(pool)
     .await
+}
+
+/// The answer to repeat for `request`, if its key was used before: for the
+/// same request only (`KeyReused` for another one).
+pub async fn replayable(
+    pool: &PgPool,
+    request: &Idempotency,
+) -> Result<Option<StoredAnswer>, CommandError> {
+    let stored = find(pool, &request.scope, &request.key)
+        .await
+        .map_err(CommandError::from_sqlx)?;
+    match stored {
+        Some(stored) if stored.request_hash != request.request_hash => Err(CommandError::KeyReused),
+        stored => Ok(stored),
+    }
 }
 
 /// Keeps an answer that wrote no events (a refusal). If the key has been

@@ -17,7 +17,7 @@ mod reference;
 mod repository;
 
 pub use batch::EventBatch;
-pub use case_store::{CaseStore, Committed};
+pub use case_store::{CaseStore, Committed, Once};
 pub use db::{connect, migrate, MIGRATOR};
 pub use erasure::Erased;
 pub use error::{CommandError, Conflict};

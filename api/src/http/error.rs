@@ -115,6 +115,12 @@ fn command_problem(error: CommandError) -> Problem {
             "Idempotency key in use",
             taken.to_string(),
         ),
+        CommandError::KeyReused => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Idempotency key reused",
+            "This Idempotency-Key was used for another request; use a new key for a new request.",
+        )
+        .kind("urn:casus:problem:idempotency-key-reused"),
         CommandError::Unavailable(cause) => {
             tracing::warn!(error = %cause, "the database is unavailable");
             unavailable()

@@ -8,7 +8,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use casus_domain::{CaseCommand, CaseError, CaseFile, CaseId, Command, Role};
-use casus_store::idempotency::{self, Idempotency, StoredAnswer};
+use casus_store::idempotency::{Idempotency, StoredAnswer};
+use casus_store::Once;
 use casus_store::{Actor, CommandError, Metadata};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -167,47 +168,54 @@ impl Writer {
             request.answer.insert("ids".into(), serde_json::json!(ids));
             request
         });
-        if let Some(request) = &request {
-            if let Some(stored) =
-                idempotency::find(&self.state.pool, &request.scope, &request.key).await?
-            {
-                return replay(request, stored);
-            }
-        }
         let mut kind = "unknown";
         let caller = &self.caller;
+        let items_in_path = self.items_in_path;
         // One day for the whole write: the access facts and the rules.
         let today = casus_store::clock::today();
         let outcome = self
             .state
             .store
-            .execute_with(case, request.as_ref(), |aggregate| {
-                let (role, command) = match (&target, aggregate.file()) {
-                    (Target::New(_), None) => (policy::opening(caller)?, build(None)?),
-                    (Target::New(_), Some(_)) => {
-                        return Err(ApiError::Command(CommandError::Conflict(
-                            casus_store::Conflict::ConcurrentWrite,
-                        )))
+            .execute_once(
+                case,
+                request.as_ref(),
+                |aggregate| {
+                    let (role, command) = match (&target, aggregate.file()) {
+                        (Target::New(_), None) => (policy::opening(caller)?, build(None)?),
+                        (Target::New(_), Some(_)) => {
+                            return Err(ApiError::Command(CommandError::Conflict(
+                                casus_store::Conflict::ConcurrentWrite,
+                            )))
+                        }
+                        (Target::Case(_, _), None) => return Err(ApiError::NotFound),
+                        (Target::Case(_, action), Some(file)) => {
+                            let facts = Facts::of_file(file, today);
+                            let role = policy::authorize(caller, *action, &facts)?.role;
+                            (role, build(Some(file))?)
+                        }
+                    };
+                    kind = command.describe();
+                    let command = Command {
+                        expected_version: self.if_match,
+                        today,
+                        action: command,
+                    };
+                    let metadata = Metadata::new(actor(caller, role), self.request_id.0);
+                    Ok((command, metadata))
+                },
+                // A refusal of the case is kept for the key, as a success
+                // is: the same request gets the same answer.
+                |error: &ApiError| match error {
+                    ApiError::Command(CommandError::Rejected(refusal)) => {
+                        let problem = refused(refusal.clone(), items_in_path);
+                        Some((problem.status, problem.to_json()))
                     }
-                    (Target::Case(_, _), None) => return Err(ApiError::NotFound),
-                    (Target::Case(_, action), Some(file)) => {
-                        let facts = Facts::of_file(file, today);
-                        let role = policy::authorize(caller, *action, &facts)?.role;
-                        (role, build(Some(file))?)
-                    }
-                };
-                kind = command.describe();
-                let command = Command {
-                    expected_version: self.if_match,
-                    today,
-                    action: command,
-                };
-                let metadata = Metadata::new(actor(caller, role), self.request_id.0);
-                Ok((command, metadata))
-            })
+                    _ => None,
+                },
+            )
             .await;
         match outcome {
-            Ok(committed) => {
+            Ok(Once::Done(committed)) => {
                 crate::metrics::command(kind, "recorded");
                 let written = Written {
                     case_id: committed.case.as_uuid(),
@@ -216,53 +224,35 @@ impl Writer {
                 };
                 Ok(answer(status, &written))
             }
-            Err(ApiError::Command(CommandError::KeyTaken(taken))) => {
-                // Only a write that sent a key can find it taken.
-                let Some(request) = request else {
-                    return Err(CommandError::KeyTaken(taken).into());
-                };
-                match idempotency::find(&self.state.pool, &request.scope, &request.key).await? {
-                    Some(stored) => replay(&request, stored),
-                    None => Err(CommandError::KeyTaken(casus_store::idempotency::KeyTaken).into()),
-                }
-            }
+            Ok(Once::Replayed(stored)) => replay(stored),
             Err(error @ (ApiError::NotFound | ApiError::Forbidden(_))) => {
                 crate::metrics::command(kind, "denied");
                 Err(self.denied(Some(case), error).await)
             }
+            Err(ApiError::Command(CommandError::Rejected(refusal))) => {
+                crate::metrics::command(kind, "refused");
+                Err(refused(refusal, items_in_path).into())
+            }
             Err(error) => {
                 crate::metrics::command(kind, outcome_label(&error));
-                let refusal = matches!(error, ApiError::Command(CommandError::Rejected(_)));
-                let problem = match error {
-                    ApiError::Command(CommandError::Rejected(refusal)) if self.items_in_path => {
-                        missing_item(refusal)
-                    }
-                    error => error.into_problem(),
-                };
-                if let (true, Some(request)) = (refusal, &request) {
-                    idempotency::keep(
-                        &self.state.pool,
-                        request,
-                        problem.status,
-                        &problem.to_json(),
-                    )
-                    .await?;
-                }
-                Err(problem.into())
+                Err(error)
             }
         }
     }
 }
 
-/// A refusal on a route whose path names an item of the case: an item the
-/// case does not hold is not found (404, in the case's words), as any path
-/// that names nothing; named in a body it stays 422.
-fn missing_item(refusal: CaseError) -> Problem {
+/// The case's refusal as answered: on a route whose path names an item of
+/// the case, an item the case does not hold is not found (404, in the
+/// case's words), as any path that names nothing; named in a body it stays
+/// 422.
+fn refused(refusal: CaseError, items_in_path: bool) -> Problem {
     match refusal {
         CaseError::UnknownGoal(_)
         | CaseError::UnknownIntervention(_)
         | CaseError::UnknownConsent(_)
-        | CaseError::UnknownReview(_) => {
+        | CaseError::UnknownReview(_)
+            if items_in_path =>
+        {
             Problem::new(StatusCode::NOT_FOUND, "Not found", refusal.to_string())
         }
         other => ApiError::Command(CommandError::Rejected(other)).into_problem(),
@@ -271,7 +261,6 @@ fn missing_item(refusal: CaseError) -> Problem {
 
 fn outcome_label(error: &ApiError) -> &'static str {
     match error {
-        ApiError::Command(CommandError::Rejected(_)) => "refused",
         ApiError::Command(CommandError::Conflict(_)) => "conflict",
         ApiError::Command(CommandError::Unavailable(_)) => "unavailable",
         _ => "failed",
@@ -303,18 +292,8 @@ fn answer(status: StatusCode, written: &Written) -> Response {
     response
 }
 
-/// The first answer again, or 422 if the key was used for another request.
-pub fn replay(request: &Idempotency, stored: StoredAnswer) -> Result<Response, ApiError> {
-    if stored.request_hash != request.request_hash {
-        return Err(ApiError::Problem(
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Idempotency key reused",
-                "This Idempotency-Key was used for another request; use a new key for a new request.",
-            )
-            .kind("urn:casus:problem:idempotency-key-reused"),
-        ));
-    }
+/// The first answer again, marked as a repeat.
+pub fn replay(stored: StoredAnswer) -> Result<Response, ApiError> {
     let status = StatusCode::from_u16(stored.status as u16).unwrap_or(StatusCode::OK);
     if status.is_success() {
         if let Ok(written) = serde_json::from_value::<Written>(stored.answer.clone()) {

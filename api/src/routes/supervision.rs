@@ -154,8 +154,8 @@ pub async fn reassign_all(
     let state = writer.state().clone();
     let request = writer.idempotency(body.digest, StatusCode::OK);
     if let Some(request) = &request {
-        if let Some(stored) = idempotency::find(&state.pool, &request.scope, &request.key).await? {
-            return crate::http::writer::replay(request, stored);
+        if let Some(stored) = idempotency::replayable(&state.pool, request).await? {
+            return crate::http::writer::replay(stored);
         }
     }
     let cases = queries::cases_of_worker(
