@@ -510,6 +510,85 @@ async fn a_view_added_later_catches_up_on_the_whole_history() {
     assert_eq!(rows, 30);
 }
 
+/// The rows a view holds for each table, by their key, with the
+/// transaction that last wrote each (`xmin`).
+async fn writers(pool: &PgPool, table: &str, case: CaseId) -> Vec<(String, String)> {
+    sqlx::query_as(&format!(
+        "select row_to_json(t)::text, t.xmin::text from {table} t where case_id = $1 order by 1"
+    ))
+    .bind(case.as_uuid())
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+/// A view writes only the rows an event changed: a contact on a case with
+/// a plan leaves its goals, interventions and reviews as they were, not
+/// rewritten (PostgreSQL would keep a dead row for each), while the rows it
+/// does change are written.
+#[tokio::test]
+async fn a_contact_writes_only_the_rows_it_changes() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    for command in [
+        CaseCommand::ReferCase(referral()),
+        CaseCommand::DecideTriage(triage(TriageDecision::TakeOn)),
+        CaseCommand::IncludeCase(Inclusion {
+            included_on: day(2026, 1, 15),
+        }),
+        CaseCommand::AssignLead(lead(LeadRole::CaseLead, 1)),
+        CaseCommand::AgreePlan(plan()),
+        CaseCommand::PlanIntervention(intervention(31, InterventionKind::Mentoring)),
+        CaseCommand::ScheduleReview(Review {
+            review_id: ReviewId::new(),
+            due_on: day(2026, 3, 1),
+        }),
+    ] {
+        store
+            .execute(case, command.on(today()), &metadata())
+            .await
+            .unwrap();
+    }
+    catch_up(&db).await;
+    let untouched = [
+        "case_goals",
+        "case_interventions",
+        "case_reviews",
+        "caseload_assignments",
+    ];
+    let mut before = Vec::new();
+    for table in untouched {
+        before.push(writers(&db.pool, table, case).await);
+    }
+    assert!(before[..3].iter().all(|rows| !rows.is_empty()));
+    let overview = writers(&db.pool, "social_case_view", case).await;
+    let contact = Contact {
+        kind: ContactKind::HomeVisit,
+        with_whom: vec![ContactParty::Youth],
+        contacted_on: day(2026, 2, 2),
+        summary: personal("talked about school"),
+    };
+    store
+        .execute(
+            case,
+            CaseCommand::LogContact(contact).on(today()),
+            &metadata(),
+        )
+        .await
+        .unwrap();
+    catch_up(&db).await;
+    for (table, was) in untouched.iter().zip(before) {
+        assert_eq!(
+            writers(&db.pool, table, case).await,
+            was,
+            "{table} was rewritten"
+        );
+    }
+    let now = writers(&db.pool, "social_case_view", case).await;
+    assert_ne!(now, overview, "the overview shows the contact");
+}
+
 /// A view whose projection changed in a release (its version differs from
 /// the one stored) is emptied and re-projected from the first event by
 /// itself when its projector starts; the same version leaves it alone.

@@ -180,25 +180,26 @@ impl CasePlan {
         conn: &mut PgConnection,
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        let cases = rows::cases(events);
-        let headers: HashMap<Uuid, PlanRow> = rows::load_by_case(conn, "case_plan", &cases).await?;
+        let mut batch = rows::Batch::new(events);
+        let headers: HashMap<Uuid, PlanRow> = batch.load_by_case(conn, "case_plan").await?;
         let mut plans: HashMap<Uuid, Plan> = headers
             .into_iter()
             .map(|(case_id, row)| (case_id, Plan::new(row)))
             .collect();
-        for goal in rows::load::<GoalRow>(conn, "case_goals", &cases).await? {
+        for goal in batch.load::<GoalRow>(conn, "case_goals").await? {
             if let Some(plan) = plans.get_mut(&goal.case_id) {
                 plan.goals.push(goal);
             }
         }
-        for intervention in
-            rows::load::<InterventionRow>(conn, "case_interventions", &cases).await?
+        for intervention in batch
+            .load::<InterventionRow>(conn, "case_interventions")
+            .await?
         {
             if let Some(plan) = plans.get_mut(&intervention.case_id) {
                 plan.interventions.push(intervention);
             }
         }
-        for review in rows::load::<ReviewRow>(conn, "case_reviews", &cases).await? {
+        for review in batch.load::<ReviewRow>(conn, "case_reviews").await? {
             if let Some(plan) = plans.get_mut(&review.case_id) {
                 plan.reviews.push(review);
             }
@@ -216,14 +217,16 @@ impl CasePlan {
         }
         let plans: Vec<Plan> = plans.into_values().collect();
         let headers: Vec<PlanRow> = plans.iter().map(|p| p.row.clone()).collect();
-        rows::replace(conn, "case_plan", &cases, &headers).await?;
+        batch.store(conn, "case_plan", &headers).await?;
         let goals: Vec<GoalRow> = plans.iter().flat_map(|p| p.goals.clone()).collect();
-        rows::replace(conn, "case_goals", &cases, &goals).await?;
+        batch.store(conn, "case_goals", &goals).await?;
         let interventions: Vec<InterventionRow> =
             plans.iter().flat_map(|p| p.interventions.clone()).collect();
-        rows::replace(conn, "case_interventions", &cases, &interventions).await?;
+        batch
+            .store(conn, "case_interventions", &interventions)
+            .await?;
         let reviews: Vec<ReviewRow> = plans.iter().flat_map(|p| p.reviews.clone()).collect();
-        rows::replace(conn, "case_reviews", &cases, &reviews).await
+        batch.store(conn, "case_reviews", &reviews).await
     }
 }
 

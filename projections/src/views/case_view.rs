@@ -80,13 +80,13 @@ impl CaseView {
         conn: &mut PgConnection,
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        let cases = rows::cases(events);
-        let mut rows: HashMap<Uuid, Row> = rows::load_by_case(conn, self.table(), &cases).await?;
+        let mut batch = rows::Batch::new(events);
+        let mut rows: HashMap<Uuid, Row> = batch.load_by_case(conn, self.table()).await?;
         for event in events {
             self.apply_event(&mut rows, event);
         }
         let rows: Vec<Row> = rows.into_values().collect();
-        rows::replace(conn, self.table(), &cases, &rows).await
+        batch.store(conn, self.table(), &rows).await
     }
 
     fn apply_event(&self, rows: &mut HashMap<Uuid, Row>, recorded: &RecordedEvent) {

@@ -94,21 +94,27 @@ impl Caseload {
         conn: &mut PgConnection,
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        let cases = rows::cases(events);
+        let mut batch = rows::Batch::new(events);
         let mut tables = Tables {
-            rows: rows::load_by_case(conn, "caseload", &cases).await?,
-            assignments: rows::load(conn, "caseload_assignments", &cases).await?,
-            partners: rows::load(conn, "caseload_partners", &cases).await?,
-            consents: rows::load(conn, "caseload_consents", &cases).await?,
+            rows: batch.load_by_case(conn, "caseload").await?,
+            assignments: batch.load(conn, "caseload_assignments").await?,
+            partners: batch.load(conn, "caseload_partners").await?,
+            consents: batch.load(conn, "caseload_consents").await?,
         };
         for event in events {
             apply(&mut tables, event);
         }
         let rows: Vec<Row> = tables.rows.into_values().collect();
-        rows::replace(conn, "caseload", &cases, &rows).await?;
-        rows::replace(conn, "caseload_assignments", &cases, &tables.assignments).await?;
-        rows::replace(conn, "caseload_partners", &cases, &tables.partners).await?;
-        rows::replace(conn, "caseload_consents", &cases, &tables.consents).await
+        batch.store(conn, "caseload", &rows).await?;
+        batch
+            .store(conn, "caseload_assignments", &tables.assignments)
+            .await?;
+        batch
+            .store(conn, "caseload_partners", &tables.partners)
+            .await?;
+        batch
+            .store(conn, "caseload_consents", &tables.consents)
+            .await
     }
 }
 

@@ -75,15 +75,14 @@ impl Statistics {
         conn: &mut PgConnection,
         events: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        let cases = rows::cases(events);
-        let mut known: HashMap<Uuid, Case> =
-            rows::load_by_case(conn, "statistics_cases", &cases).await?;
+        let mut batch = rows::Batch::new(events);
+        let mut known: HashMap<Uuid, Case> = batch.load_by_case(conn, "statistics_cases").await?;
         let mut facts = Vec::new();
         for recorded in events {
             apply(&mut known, &mut facts, recorded);
         }
         let known: Vec<Case> = known.into_values().collect();
-        rows::replace(conn, "statistics_cases", &cases, &known).await?;
+        batch.store(conn, "statistics_cases", &known).await?;
         rows::insert(conn, "statistics_facts", &facts).await
     }
 }
