@@ -63,6 +63,21 @@ async fn replay_and_swap(
         ))
         .execute(&mut *conn)
         .await?;
+        // `like` copies no storage settings (fillfactor, autovacuum): the
+        // copy takes the live table's, or they would go with the swap.
+        let settings: Option<Vec<String>> =
+            sqlx::query_scalar("select reloptions from pg_class where oid = $1::regclass")
+                .bind(format!("public.{table}"))
+                .fetch_one(&mut *conn)
+                .await?;
+        if let Some(settings) = settings.filter(|s| !s.is_empty()) {
+            sqlx::raw_sql(&format!(
+                "alter table casus_rebuild.{table} set ({})",
+                settings.join(", ")
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     let mut position = Position::default();
     let mut applied = 0;

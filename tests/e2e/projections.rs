@@ -510,6 +510,27 @@ async fn a_view_added_later_catches_up_on_the_whole_history() {
     assert_eq!(rows, 30);
 }
 
+/// Tables updated often leave room for HOT updates and are vacuumed early
+/// (migration 0015), and a rebuild's swap keeps those settings.
+#[tokio::test]
+async fn a_rebuild_keeps_the_tables_storage_settings() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    workload::run(store, 5, 1, 3).await;
+    let settings = |pool: PgPool| async move {
+        let found: Option<Vec<String>> =
+            sqlx::query_scalar("select reloptions from pg_class where oid = 'caseload'::regclass")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        found.unwrap_or_default()
+    };
+    let before = settings(db.pool.clone()).await;
+    assert!(before.contains(&"fillfactor=80".to_owned()), "{before:?}");
+    rebuild_all(&db).await;
+    assert_eq!(settings(db.pool.clone()).await, before);
+}
+
 /// The rows a view holds for each table, by their key, with the
 /// transaction that last wrote each (`xmin`).
 async fn writers(pool: &PgPool, table: &str, case: CaseId) -> Vec<(String, String)> {
