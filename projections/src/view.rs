@@ -1,11 +1,12 @@
 //! What a view is to the projector: a name, its tables, and how a batch of
 //! events changes them.
 
-use futures::future::BoxFuture;
+use async_trait::async_trait;
 use sqlx::PgConnection;
 
 use casus_store::log::RecordedEvent;
 
+#[async_trait]
 pub trait View: Send + Sync {
     /// The view's name, as `casus rebuild` and the checkpoints know it.
     fn name(&self) -> &'static str;
@@ -20,9 +21,9 @@ pub trait View: Send + Sync {
     /// Applies a batch of events, in order, inside the projector's
     /// transaction. Tables are named without a schema: a rebuild points
     /// `search_path` at its copies.
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>>;
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error>;
 }

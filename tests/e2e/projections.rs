@@ -13,7 +13,6 @@ use casus_projections::rebuild::rebuild;
 use casus_projections::views::{self, Timeline};
 use casus_projections::wait::{wait_for_version, Versioned};
 use casus_projections::{RecordedEvent, View};
-use futures::future::BoxFuture;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::watch;
 
@@ -222,6 +221,7 @@ struct FailOnce {
     again: bool,
 }
 
+#[async_trait::async_trait]
 impl View for FailOnce {
     fn name(&self) -> &'static str {
         self.inner.name()
@@ -236,23 +236,21 @@ impl View for FailOnce {
     }
 
     /// Applies the batch up to the chosen event, then fails (once).
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
         let at = events
             .iter()
             .position(|e| e.position.global_position == self.at);
         match at {
             Some(at) if !self.failed.swap(true, Ordering::SeqCst) || self.again => {
-                Box::pin(async move {
-                    self.inner.apply(conn, &events[..at]).await?;
-                    assert!(!self.panics, "injected panic");
-                    Err(sqlx::Error::Protocol("injected failure".into()))
-                })
+                self.inner.apply(conn, &events[..at]).await?;
+                assert!(!self.panics, "injected panic");
+                Err(sqlx::Error::Protocol("injected failure".into()))
             }
-            _ => self.inner.apply(conn, events),
+            _ => self.inner.apply(conn, events).await,
         }
     }
 }

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use casus_domain::{CaseEvent, Goal, InterventionStatus};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::rows::{self, code};
 use crate::view::View;
+use async_trait::async_trait;
 use casus_store::log::RecordedEvent;
 
 pub struct CasePlan;
@@ -174,8 +174,26 @@ impl Plan {
     }
 }
 
-impl CasePlan {
-    async fn apply_batch(
+#[async_trait]
+impl View for CasePlan {
+    fn name(&self) -> &'static str {
+        "case_plan"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &[
+            "case_plan",
+            "case_goals",
+            "case_interventions",
+            "case_reviews",
+        ]
+    }
+
+    fn version(&self) -> i32 {
+        1
+    }
+
+    async fn apply(
         &self,
         conn: &mut PgConnection,
         events: &[RecordedEvent],
@@ -227,32 +245,5 @@ impl CasePlan {
             .await?;
         let reviews: Vec<ReviewRow> = plans.iter().flat_map(|p| p.reviews.clone()).collect();
         batch.store(conn, "case_reviews", &reviews).await
-    }
-}
-
-impl View for CasePlan {
-    fn name(&self) -> &'static str {
-        "case_plan"
-    }
-
-    fn tables(&self) -> &'static [&'static str] {
-        &[
-            "case_plan",
-            "case_goals",
-            "case_interventions",
-            "case_reviews",
-        ]
-    }
-
-    fn version(&self) -> i32 {
-        1
-    }
-
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_batch(conn, events))
     }
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Stage, Text};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -13,6 +12,7 @@ use uuid::Uuid;
 use crate::rows::{self, code};
 use crate::view::View;
 use crate::visibility;
+use async_trait::async_trait;
 use casus_store::log::RecordedEvent;
 
 pub struct CaseView {
@@ -73,20 +73,6 @@ impl CaseView {
             Domain::Social => "social_case_view",
             Domain::Justice => "justice_case_view",
         }
-    }
-
-    async fn apply_batch(
-        &self,
-        conn: &mut PgConnection,
-        events: &[RecordedEvent],
-    ) -> Result<(), sqlx::Error> {
-        let mut batch = rows::Batch::new(events);
-        let mut rows: HashMap<Uuid, Row> = batch.load_by_case(conn, self.table()).await?;
-        for event in events {
-            self.apply_event(&mut rows, event);
-        }
-        let rows: Vec<Row> = rows.into_values().collect();
-        batch.store(conn, self.table(), &rows).await
     }
 
     fn apply_event(&self, rows: &mut HashMap<Uuid, Row>, recorded: &RecordedEvent) {
@@ -209,6 +195,7 @@ impl CaseView {
     }
 }
 
+#[async_trait]
 impl View for CaseView {
     fn name(&self) -> &'static str {
         self.table()
@@ -225,11 +212,17 @@ impl View for CaseView {
         1
     }
 
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_batch(conn, events))
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        let mut batch = rows::Batch::new(events);
+        let mut rows: HashMap<Uuid, Row> = batch.load_by_case(conn, self.table()).await?;
+        for event in events {
+            self.apply_event(&mut rows, event);
+        }
+        let rows: Vec<Row> = rows.into_values().collect();
+        batch.store(conn, self.table(), &rows).await
     }
 }

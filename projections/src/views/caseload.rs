@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use casus_domain::{CaseEvent, LeadRole, LegalBasis, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::rows::{self, code};
 use crate::view::View;
+use async_trait::async_trait;
 use casus_store::log::RecordedEvent;
 
 pub struct Caseload;
@@ -85,36 +85,6 @@ struct Tables {
 impl rows::CaseRow for Row {
     fn case_id(&self) -> Uuid {
         self.case_id
-    }
-}
-
-impl Caseload {
-    async fn apply_batch(
-        &self,
-        conn: &mut PgConnection,
-        events: &[RecordedEvent],
-    ) -> Result<(), sqlx::Error> {
-        let mut batch = rows::Batch::new(events);
-        let mut tables = Tables {
-            rows: batch.load_by_case(conn, "caseload").await?,
-            assignments: batch.load(conn, "caseload_assignments").await?,
-            partners: batch.load(conn, "caseload_partners").await?,
-            consents: batch.load(conn, "caseload_consents").await?,
-        };
-        for event in events {
-            apply(&mut tables, event);
-        }
-        let rows: Vec<Row> = tables.rows.into_values().collect();
-        batch.store(conn, "caseload", &rows).await?;
-        batch
-            .store(conn, "caseload_assignments", &tables.assignments)
-            .await?;
-        batch
-            .store(conn, "caseload_partners", &tables.partners)
-            .await?;
-        batch
-            .store(conn, "caseload_consents", &tables.consents)
-            .await
     }
 }
 
@@ -239,6 +209,7 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
     }
 }
 
+#[async_trait]
 impl View for Caseload {
     fn name(&self) -> &'static str {
         "caseload"
@@ -257,11 +228,31 @@ impl View for Caseload {
         1
     }
 
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_batch(conn, events))
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        let mut batch = rows::Batch::new(events);
+        let mut tables = Tables {
+            rows: batch.load_by_case(conn, "caseload").await?,
+            assignments: batch.load(conn, "caseload_assignments").await?,
+            partners: batch.load(conn, "caseload_partners").await?,
+            consents: batch.load(conn, "caseload_consents").await?,
+        };
+        for event in events {
+            apply(&mut tables, event);
+        }
+        let rows: Vec<Row> = tables.rows.into_values().collect();
+        batch.store(conn, "caseload", &rows).await?;
+        batch
+            .store(conn, "caseload_assignments", &tables.assignments)
+            .await?;
+        batch
+            .store(conn, "caseload_partners", &tables.partners)
+            .await?;
+        batch
+            .store(conn, "caseload_consents", &tables.consents)
+            .await
     }
 }

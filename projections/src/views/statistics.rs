@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use casus_domain::CaseEvent;
 use chrono::NaiveDate;
-use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::rows::{self, code};
 use crate::view::View;
+use async_trait::async_trait;
 use casus_store::log::RecordedEvent;
 
 pub struct Statistics;
@@ -69,24 +69,6 @@ struct Fact {
     on_date: NaiveDate,
 }
 
-impl Statistics {
-    async fn apply_batch(
-        &self,
-        conn: &mut PgConnection,
-        events: &[RecordedEvent],
-    ) -> Result<(), sqlx::Error> {
-        let mut batch = rows::Batch::new(events);
-        let mut known: HashMap<Uuid, Case> = batch.load_by_case(conn, "statistics_cases").await?;
-        let mut facts = Vec::new();
-        for recorded in events {
-            apply(&mut known, &mut facts, recorded);
-        }
-        let known: Vec<Case> = known.into_values().collect();
-        batch.store(conn, "statistics_cases", &known).await?;
-        rows::insert(conn, "statistics_facts", &facts).await
-    }
-}
-
 fn apply(cases: &mut HashMap<Uuid, Case>, facts: &mut Vec<Fact>, recorded: &RecordedEvent) {
     use CaseEvent::*;
     let case_id = recorded.case_id.as_uuid();
@@ -129,6 +111,7 @@ fn apply(cases: &mut HashMap<Uuid, Case>, facts: &mut Vec<Fact>, recorded: &Reco
     });
 }
 
+#[async_trait]
 impl View for Statistics {
     fn name(&self) -> &'static str {
         "statistics"
@@ -142,11 +125,19 @@ impl View for Statistics {
         1
     }
 
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_batch(conn, events))
+    async fn apply(
+        &self,
+        conn: &mut PgConnection,
+        events: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        let mut batch = rows::Batch::new(events);
+        let mut known: HashMap<Uuid, Case> = batch.load_by_case(conn, "statistics_cases").await?;
+        let mut facts = Vec::new();
+        for recorded in events {
+            apply(&mut known, &mut facts, recorded);
+        }
+        let known: Vec<Case> = known.into_values().collect();
+        batch.store(conn, "statistics_cases", &known).await?;
+        rows::insert(conn, "statistics_facts", &facts).await
     }
 }

@@ -8,7 +8,6 @@ mod entry;
 
 use casus_domain::{CaseEvent, Domain, InterventionCancellation, InterventionCompletion};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures::future::BoxFuture;
 use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -16,6 +15,7 @@ use uuid::Uuid;
 use crate::rows;
 use crate::view::View;
 use crate::visibility::{self, Seen};
+use async_trait::async_trait;
 use casus_store::log::RecordedEvent;
 use entry::{entry, Entry};
 
@@ -41,8 +41,102 @@ struct Row {
     justice: bool,
 }
 
-impl Timeline {
-    async fn apply_batch(
+/// Who sees an entry stored before this batch; an entry it cannot find
+/// (which the log should not allow), nobody: visibility fails closed.
+async fn stored_visibility(
+    conn: &mut PgConnection,
+    case_id: Uuid,
+    sequence: i64,
+) -> Result<Seen, sqlx::Error> {
+    let seen: Option<(bool, bool)> = sqlx::query_as(
+        "select social, justice from case_timeline where case_id = $1 and sequence = $2",
+    )
+    .bind(case_id)
+    .bind(sequence)
+    .fetch_optional(conn)
+    .await?;
+    Ok(seen.map_or(Seen::NEITHER, |(social, justice)| Seen { social, justice }))
+}
+
+/// Keeps the domain of each intervention the batch plans, and answers the
+/// domain of each intervention whose outcome it records (planned in this
+/// batch or before), from the timeline's own record.
+async fn intervention_domains(
+    conn: &mut PgConnection,
+    events: &[RecordedEvent],
+) -> Result<HashMap<(Uuid, Uuid), Domain>, sqlx::Error> {
+    let mut planned: (Vec<Uuid>, Vec<Uuid>, Vec<String>) = Default::default();
+    let mut outcomes: (Vec<Uuid>, Vec<Uuid>) = Default::default();
+    for recorded in events {
+        let case_id = recorded.case_id.as_uuid();
+        match &recorded.event {
+            CaseEvent::InterventionPlanned(plan) => {
+                planned.0.push(case_id);
+                planned.1.push(plan.intervention_id.as_uuid());
+                planned.2.push(rows::code(plan.domain));
+            }
+            CaseEvent::InterventionCompleted(InterventionCompletion {
+                intervention_id, ..
+            })
+            | CaseEvent::InterventionCancelled(InterventionCancellation {
+                intervention_id, ..
+            }) => {
+                outcomes.0.push(case_id);
+                outcomes.1.push(intervention_id.as_uuid());
+            }
+            _ => {}
+        }
+    }
+    if !planned.0.is_empty() {
+        sqlx::query(
+            "insert into timeline_interventions (case_id, intervention_id, domain)
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[])
+             on conflict do nothing",
+        )
+        .bind(&planned.0)
+        .bind(&planned.1)
+        .bind(&planned.2)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if outcomes.0.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let known: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+        "select i.case_id, i.intervention_id, i.domain
+           from timeline_interventions i
+           join unnest($1::uuid[], $2::uuid[]) as o(case_id, intervention_id)
+             using (case_id, intervention_id)",
+    )
+    .bind(&outcomes.0)
+    .bind(&outcomes.1)
+    .fetch_all(conn)
+    .await?;
+    Ok(known
+        .into_iter()
+        .filter_map(|(case, intervention, domain)| {
+            Some(((case, intervention), domain.parse().ok()?))
+        })
+        .collect())
+}
+
+#[async_trait]
+impl View for Timeline {
+    fn name(&self) -> &'static str {
+        "case_timeline"
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["case_timeline", "timeline_interventions"]
+    }
+
+    /// 2: an intervention's outcome is shown by the timeline's own record
+    /// of its domain.
+    fn version(&self) -> i32 {
+        2
+    }
+
+    async fn apply(
         &self,
         conn: &mut PgConnection,
         events: &[RecordedEvent],
@@ -125,108 +219,5 @@ impl Timeline {
             .await?;
         }
         Ok(())
-    }
-}
-
-/// Who sees an entry stored before this batch; an entry it cannot find
-/// (which the log should not allow), nobody: visibility fails closed.
-async fn stored_visibility(
-    conn: &mut PgConnection,
-    case_id: Uuid,
-    sequence: i64,
-) -> Result<Seen, sqlx::Error> {
-    let seen: Option<(bool, bool)> = sqlx::query_as(
-        "select social, justice from case_timeline where case_id = $1 and sequence = $2",
-    )
-    .bind(case_id)
-    .bind(sequence)
-    .fetch_optional(conn)
-    .await?;
-    Ok(seen.map_or(Seen::NEITHER, |(social, justice)| Seen { social, justice }))
-}
-
-/// Keeps the domain of each intervention the batch plans, and answers the
-/// domain of each intervention whose outcome it records (planned in this
-/// batch or before), from the timeline's own record.
-async fn intervention_domains(
-    conn: &mut PgConnection,
-    events: &[RecordedEvent],
-) -> Result<HashMap<(Uuid, Uuid), Domain>, sqlx::Error> {
-    let mut planned: (Vec<Uuid>, Vec<Uuid>, Vec<String>) = Default::default();
-    let mut outcomes: (Vec<Uuid>, Vec<Uuid>) = Default::default();
-    for recorded in events {
-        let case_id = recorded.case_id.as_uuid();
-        match &recorded.event {
-            CaseEvent::InterventionPlanned(plan) => {
-                planned.0.push(case_id);
-                planned.1.push(plan.intervention_id.as_uuid());
-                planned.2.push(rows::code(plan.domain));
-            }
-            CaseEvent::InterventionCompleted(InterventionCompletion {
-                intervention_id, ..
-            })
-            | CaseEvent::InterventionCancelled(InterventionCancellation {
-                intervention_id, ..
-            }) => {
-                outcomes.0.push(case_id);
-                outcomes.1.push(intervention_id.as_uuid());
-            }
-            _ => {}
-        }
-    }
-    if !planned.0.is_empty() {
-        sqlx::query(
-            "insert into timeline_interventions (case_id, intervention_id, domain)
-             select * from unnest($1::uuid[], $2::uuid[], $3::text[])
-             on conflict do nothing",
-        )
-        .bind(&planned.0)
-        .bind(&planned.1)
-        .bind(&planned.2)
-        .execute(&mut *conn)
-        .await?;
-    }
-    if outcomes.0.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let known: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
-        "select i.case_id, i.intervention_id, i.domain
-           from timeline_interventions i
-           join unnest($1::uuid[], $2::uuid[]) as o(case_id, intervention_id)
-             using (case_id, intervention_id)",
-    )
-    .bind(&outcomes.0)
-    .bind(&outcomes.1)
-    .fetch_all(conn)
-    .await?;
-    Ok(known
-        .into_iter()
-        .filter_map(|(case, intervention, domain)| {
-            Some(((case, intervention), domain.parse().ok()?))
-        })
-        .collect())
-}
-
-impl View for Timeline {
-    fn name(&self) -> &'static str {
-        "case_timeline"
-    }
-
-    fn tables(&self) -> &'static [&'static str] {
-        &["case_timeline", "timeline_interventions"]
-    }
-
-    /// 2: an intervention's outcome is shown by the timeline's own record
-    /// of its domain.
-    fn version(&self) -> i32 {
-        2
-    }
-
-    fn apply<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        events: &'a [RecordedEvent],
-    ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
-        Box::pin(self.apply_batch(conn, events))
     }
 }
