@@ -6,8 +6,8 @@ use anyhow::Context;
 use casus_domain::{
     CaseError, Domain, Erasure, OrganisationId, Role, Stage, SubjectId, Text, WorkerId,
 };
-use casus_projections::queries::retention::{due, Due};
 use casus_store::audit::signature::Signer;
+use casus_store::privacy::retention::{due, Due};
 use casus_store::privacy::Keyring;
 
 use crate::words::plural;
@@ -33,7 +33,8 @@ pub async fn run(
     args: RetentionArgs,
 ) -> anyhow::Result<()> {
     let as_of = args.as_of.unwrap_or_else(casus_store::clock::today);
-    let subjects = due(pool, as_of).await?;
+    let closed = casus_projections::queries::closed(pool).await?;
+    let subjects = due(pool, &closed, as_of).await?;
     let verb = if args.dry_run {
         "would erase"
     } else {

@@ -1,19 +1,20 @@
-//! Reading the views. What depends on today's date (a review overdue, days
-//! since the last contact) is worked out when read, never stored: a stored
-//! flag would go stale on a day without events.
+//! Reading the views, for the API and the command line: each query lives
+//! with its view (`views/<name>/query.rs`) and is named here. What depends
+//! on today's date (a review overdue, days since the last contact) is worked
+//! out when read, never stored: a stored flag would go stale on a day
+//! without events.
 
-mod caseload;
-mod cases;
-pub mod retention;
-mod scope;
-pub mod statistics;
-mod suppression;
-
-pub use caseload::{
+pub use crate::views::case_view::query::{
+    case, closed, list, CaseDetail, CaseListFilter, CaseOverview, CaseSummary, GoalRow,
+    InterventionRow, ReviewRow,
+};
+pub use crate::views::caseload::query::{
     caseload, cases_of_worker, workload, CaseloadEntry, CaseloadFilter, WorkerLoad,
 };
-pub use cases::{
-    case, list, timeline, CaseDetail, CaseListFilter, CaseOverview, CaseSummary, GoalRow,
-    InterventionRow, ReviewRow, TimelineEntry,
-};
-pub use scope::{municipalities, scope, CaseScope, Reach};
+pub use crate::views::caseload::scope::{municipalities, scope, CaseScope, Reach};
+pub use crate::views::timeline::query::{timeline, TimelineEntry};
+
+pub mod statistics {
+    //! The programme figures, suppressed.
+    pub use crate::views::statistics::query::*;
+}

@@ -1,10 +1,11 @@
-//! The views, each in its own module with its SQL and apply logic side by side.
+//! The views, each a folder: how it applies events (mod.rs) and how it is
+//! read (query.rs), its tables named in both and nowhere else but `wait`.
 
 mod case_plan;
-mod case_view;
-mod caseload;
-mod statistics;
-mod timeline;
+pub(crate) mod case_view;
+pub(crate) mod caseload;
+pub(crate) mod statistics;
+pub(crate) mod timeline;
 
 pub use case_plan::CasePlan;
 pub use case_view::CaseView;

@@ -11,6 +11,7 @@
 
 mod keyring;
 mod marks;
+pub mod retention;
 mod subjects;
 
 pub use keyring::{DataKey, Keyring, KeyringError, MasterKey};

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 mod entry;
+pub mod query;
 
 use casus_domain::{CaseEvent, Domain, InterventionCancellation, InterventionCompletion};
 use chrono::{DateTime, NaiveDate, Utc};

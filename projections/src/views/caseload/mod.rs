@@ -2,6 +2,9 @@
 //! which partners are involved; the API finds who may see a case here.
 //! Review and target dates come from `case_plan` when the caseload is read.
 
+pub mod query;
+pub mod scope;
+
 use std::collections::{BTreeMap, HashMap};
 
 use casus_domain::{CaseEvent, LeadRole, LegalBasis, Stage};

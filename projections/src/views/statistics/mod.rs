@@ -2,6 +2,9 @@
 //! inclusions, closures with their result, signals and interventions by
 //! kind), each where and when it happened. Nothing personal.
 
+pub mod query;
+mod suppression;
+
 use std::collections::HashMap;
 
 use casus_domain::CaseEvent;

@@ -1,6 +1,8 @@
 //! `social_case_view` and `justice_case_view`: the case overview as one
 //! domain may see it. Content restricted to the other domain never enters.
 
+pub mod query;
+
 use std::collections::HashMap;
 
 use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Stage, Text};

@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::scope::{reach_condition, Reach};
+use crate::views::caseload::scope::{reach_condition, Reach};
 
 fn view_table(domain: Domain) -> &'static str {
     match domain {
@@ -154,41 +154,6 @@ pub async fn case(
     }))
 }
 
-/// One entry of a case's timeline, with the detail its reader's domain may see.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TimelineEntry {
-    pub sequence: i64,
-    pub event_type: String,
-    pub occurred_on: Option<NaiveDate>,
-    pub recorded_at: DateTime<Utc>,
-    pub actor_id: Option<String>,
-    pub actor_name: Option<String>,
-    pub actor_role: Option<String>,
-    pub actor_organisation: Option<String>,
-    pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// The entries of `case` that `domain` may see, in order.
-pub async fn timeline(
-    pool: &PgPool,
-    domain: Domain,
-    case: Uuid,
-) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let (visible, detail) = match domain {
-        Domain::Social => ("social", "detail_social"),
-        Domain::Justice => ("justice", "detail_justice"),
-    };
-    let sql = format!(
-        "select sequence, event_type, occurred_on, recorded_at, actor_id, actor_name, actor_role,
-                actor_organisation, title, {detail} as detail
-           from case_timeline where case_id = $1 and {visible} order by sequence"
-    );
-    sqlx::query_as(&sql).bind(case).fetch_all(pool).await
-}
-
 /// Which cases to list, besides the caller's reach.
 #[derive(Clone, Debug, Default)]
 pub struct CaseListFilter {
@@ -285,4 +250,23 @@ pub async fn list(
         .bind(filter.limit)
         .fetch_all(pool)
         .await
+}
+
+/// Every closed case, as the social view shows it (each case is in both
+/// domains' views alike in this): for the retention periods.
+pub async fn closed(pool: &PgPool) -> Result<casus_store::privacy::retention::Closed, sqlx::Error> {
+    let rows: Vec<(Uuid, NaiveDate, String, bool)> = sqlx::query_as(
+        "select case_id, closed_on, result, erased from social_case_view
+          where closed_on is not null and result is not null",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut closed = casus_store::privacy::retention::Closed::default();
+    for (case_id, closed_on, result, erased) in rows {
+        closed.case_ids.push(case_id);
+        closed.closed_on.push(closed_on);
+        closed.results.push(result);
+        closed.erased.push(erased);
+    }
+    Ok(closed)
 }

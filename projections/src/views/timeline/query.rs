@@ -1,0 +1,43 @@
+//! Reading a case's timeline: the entries a domain may see, with that
+//! domain's detail only.
+
+use casus_domain::Domain;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// One entry of a case's timeline, with the detail its reader's domain may see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    pub sequence: i64,
+    pub event_type: String,
+    pub occurred_on: Option<NaiveDate>,
+    pub recorded_at: DateTime<Utc>,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub actor_role: Option<String>,
+    pub actor_organisation: Option<String>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The entries of `case` that `domain` may see, in order.
+pub async fn timeline(
+    pool: &PgPool,
+    domain: Domain,
+    case: Uuid,
+) -> Result<Vec<TimelineEntry>, sqlx::Error> {
+    let (visible, detail) = match domain {
+        Domain::Social => ("social", "detail_social"),
+        Domain::Justice => ("justice", "detail_justice"),
+    };
+    let sql = format!(
+        "select sequence, event_type, occurred_on, recorded_at, actor_id, actor_name, actor_role,
+                actor_organisation, title, {detail} as detail
+           from case_timeline where case_id = $1 and {visible} order by sequence"
+    );
+    sqlx::query_as(&sql).bind(case).fetch_all(pool).await
+}
