@@ -73,15 +73,7 @@ pub async fn caseload(
     filter: &CaseloadFilter,
     today: NaiveDate,
 ) -> Result<Vec<CaseloadEntry>, sqlx::Error> {
-    sqlx::query_as(CASELOAD)
-        .bind(&filter.municipality)
-        .bind(&filter.team)
-        .bind(&filter.worker)
-        .bind(today)
-        .bind(&filter.domain)
-        .bind(&filter.organisation)
-        .fetch_all(pool)
-        .await
+    filtered(CASELOAD, filter, today).fetch_all(pool).await
 }
 
 /// The open cases of one worker of a team.
@@ -136,15 +128,22 @@ pub async fn workload(
     filter: &CaseloadFilter,
     today: NaiveDate,
 ) -> Result<Vec<WorkerLoad>, sqlx::Error> {
-    sqlx::query_as(WORKLOAD)
+    filtered(WORKLOAD, filter, today).fetch_all(pool).await
+}
+
+/// `sql` with `filter` and `today` bound as both caseload queries take them.
+fn filtered<'q, O: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>>(
+    sql: &'q str,
+    filter: &'q CaseloadFilter,
+    today: NaiveDate,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    sqlx::query_as(sql)
         .bind(&filter.municipality)
         .bind(&filter.team)
         .bind(&filter.worker)
         .bind(today)
         .bind(&filter.domain)
         .bind(&filter.organisation)
-        .fetch_all(pool)
-        .await
 }
 
 /// The open cases of a team that `worker` is assigned to or leads.
