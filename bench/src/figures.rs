@@ -133,7 +133,7 @@ pub async fn measure(
 }
 
 /// The resident set size of this process, in KiB.
-fn rss_kib() -> u64 {
+pub(crate) fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {

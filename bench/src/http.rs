@@ -26,58 +26,13 @@ pub async fn http(
     append_1: Rate,
     append_16: Rate,
 ) -> anyhow::Result<Vec<Figure>> {
-    let dir = tempfile::tempdir()?;
-    let key = DevKey::load_or_create(dir.path())?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let server = Server::start(
-        pool.clone(),
-        listener,
-        Options {
-            auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
-            settings: Settings::default(),
-            keyring: keyring.clone(),
-            signer: signer.clone(),
-            snapshot_every: 50,
-            idempotency_keep: Duration::from_secs(3600),
-            connections: casus::http::Limits::default(),
-        },
-    )
-    .await?;
-    let base = format!("http://{}/api/v1", server.address);
-    let now = chrono::Utc::now().timestamp();
-    let token = key.sign(&Claims {
-        sub: "bench".into(),
-        name: "Bench".into(),
-        org: "gemeente-rotterdam".into(),
-        domain: "social".into(),
-        roles: vec!["case_worker".into()],
-        municipality: Some("GM0599".into()),
-        team: Some("bench-1".into()),
-        iss: dev::ISSUER.into(),
-        aud: dev::AUDIENCE.into(),
-        exp: now + 3600,
-        nbf: Some(now - 5),
-        iat: Some(now),
-    });
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(128)
-        .build()?;
-    let mut cases = Vec::new();
-    for _ in 0..64 {
-        let opened: serde_json::Value = client
-            .post(format!("{base}/cases"))
-            .bearer_auth(&token)
-            .json(&json!({
-                "subject": { "name": "Bench Case", "date_of_birth": "2010-01-01" },
-                "focus_area": "rotterdam-zuid", "referred_by": "politie", "reason": "bench",
-                "goal": "bench", "referred_on": "2026-11-02" }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        cases.push(opened["case_id"].as_str().unwrap_or_default().to_owned());
-    }
+    let served = Served::start(pool, keyring, signer).await?;
+    let (base, token, client) = (
+        served.base.clone(),
+        served.token("case_worker"),
+        served.client.clone(),
+    );
+    let cases = served.open_cases(&token, 64).await?;
     let cases = Arc::new(cases);
     let contact = |pace: Option<Duration>| {
         let (client, token, base, cases) =
@@ -164,6 +119,90 @@ pub async fn http(
         "–".into(),
         "p99 < 50 ms",
     ));
-    server.stop().await?;
+    served.server.stop().await?;
     Ok(figures)
+}
+
+/// Casus served for a run, in this process, with a development key of its own.
+pub struct Served {
+    pub server: Server,
+    /// Where the API begins, `http://…/api/v1`.
+    pub base: String,
+    pub client: reqwest::Client,
+    key: DevKey,
+    _dir: tempfile::TempDir,
+}
+
+impl Served {
+    pub async fn start(pool: &PgPool, keyring: &Keyring, signer: &Signer) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let key = DevKey::load_or_create(dir.path())?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let server = Server::start(
+            pool.clone(),
+            listener,
+            Options {
+                auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
+                settings: Settings::default(),
+                keyring: keyring.clone(),
+                signer: signer.clone(),
+                snapshot_every: 50,
+                idempotency_keep: Duration::from_secs(3600),
+                connections: casus::http::Limits::default(),
+            },
+        )
+        .await?;
+        let base = format!("http://{}/api/v1", server.address);
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(128)
+            .build()?;
+        Ok(Self {
+            server,
+            base,
+            client,
+            key,
+            _dir: dir,
+        })
+    }
+
+    /// A token of team `bench-1` of Rotterdam's own organisation, in `role`.
+    pub fn token(&self, role: &str) -> String {
+        let now = chrono::Utc::now().timestamp();
+        self.key.sign(&Claims {
+            sub: format!("bench-{role}"),
+            name: "Bench".into(),
+            org: "gemeente-rotterdam".into(),
+            domain: "social".into(),
+            roles: vec![role.into()],
+            municipality: Some("GM0599".into()),
+            team: Some("bench-1".into()),
+            iss: dev::ISSUER.into(),
+            aud: dev::AUDIENCE.into(),
+            exp: now + 24 * 3600,
+            nbf: Some(now - 5),
+            iat: Some(now),
+        })
+    }
+
+    /// Opens `n` cases in team `bench-1`; answers their ids.
+    pub async fn open_cases(&self, token: &str, n: usize) -> anyhow::Result<Vec<String>> {
+        let mut cases = Vec::new();
+        for _ in 0..n {
+            let opened: serde_json::Value = self
+                .client
+                .post(format!("{}/cases", self.base))
+                .bearer_auth(token)
+                .json(&json!({
+                    "subject": { "name": "Bench Case", "date_of_birth": "2010-01-01" },
+                    "focus_area": "rotterdam-zuid", "referred_by": "politie", "reason": "bench",
+                    "goal": "bench", "referred_on": "2026-11-02" }))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            cases.push(opened["case_id"].as_str().unwrap_or_default().to_owned());
+        }
+        Ok(cases)
+    }
 }

@@ -7,6 +7,7 @@ mod baseline;
 mod figures;
 mod http;
 mod measure;
+mod mixed;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,10 @@ struct Args {
     /// Seconds per throughput measurement.
     #[arg(long)]
     seconds: Option<u64>,
+    /// Instead: a mixed load of writes and reads on one busy team for this many minutes
+    /// (3,000 seeded cases unless --cases says otherwise).
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..=600))]
+    mixed: Option<u64>,
     /// The PostgreSQL server to measure on (a scratch database is made there); without it, Casus's private cluster.
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
@@ -62,6 +67,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         quick: args.quick,
         cases: args.cases,
         seconds: args.seconds,
+        mixed: args.mixed,
     };
     let outcome = measure::run(database.options().clone(), runs).await;
     let closed = database.close().await;

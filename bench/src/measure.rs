@@ -15,6 +15,8 @@ pub struct Runs {
     pub quick: bool,
     pub cases: Option<usize>,
     pub seconds: Option<u64>,
+    /// Only the mixed load, for this many minutes.
+    pub mixed: Option<u64>,
 }
 
 /// Throughput and latency of a measured run.
@@ -81,7 +83,11 @@ pub struct Figure {
 }
 
 pub async fn run(server: PgConnectOptions, args: Runs) -> anyhow::Result<()> {
-    let cases = args.cases.unwrap_or(if args.quick { 300 } else { 40_000 });
+    let cases = args.cases.unwrap_or(match (args.mixed, args.quick) {
+        (Some(_), _) => 3_000,
+        (None, true) => 300,
+        (None, false) => 40_000,
+    });
     let seconds = Duration::from_secs(args.seconds.unwrap_or(if args.quick { 2 } else { 10 }));
     let name = format!("casus_bench_{}", std::process::id());
     let mut admin = server
@@ -95,14 +101,30 @@ pub async fn run(server: PgConnectOptions, args: Runs) -> anyhow::Result<()> {
     let pool = casus_store::connect(server.clone().database(&name), 80).await?;
     let outcome = async {
         casus_store::migrate(&pool).await?;
-        crate::figures::measure(
-            &pool,
-            &Keyring::ephemeral(),
-            &Signer::ephemeral(),
-            cases,
-            seconds,
-        )
-        .await
+        let (keyring, signer) = (Keyring::ephemeral(), Signer::ephemeral());
+        match args.mixed {
+            Some(minutes) => {
+                let seeded = casus::seed::write(
+                    &pool,
+                    &keyring,
+                    &signer,
+                    cases,
+                    1,
+                    casus_store::clock::today(),
+                )
+                .await?;
+                let mut figures = vec![crate::figures::figure(
+                    format!("seed {cases} cases ({} events)", seeded.events),
+                    "–".into(),
+                    "–".into(),
+                    "–".into(),
+                    "",
+                )];
+                figures.extend(crate::mixed::mixed(&pool, &keyring, &signer, minutes).await?);
+                Ok(figures)
+            }
+            None => crate::figures::measure(&pool, &keyring, &signer, cases, seconds).await,
+        }
     }
     .await;
     pool.close().await;
