@@ -4,7 +4,7 @@
 # Arguments go to `casus serve`.
 start_casus() {
   cargo build --quiet
-  casus=target/debug/casus
+  casus="${CARGO_TARGET_DIR:-target}/debug/casus"
   data=$(mktemp -d)
   # As root, the private cluster runs as the postgres user, who must reach it.
   chmod 755 "$data"
