@@ -60,6 +60,12 @@ pub struct CaseFile {
     /// The municipality a proposed handover would move the case to.
     #[serde(default)]
     pub handover_to: Option<MunicipalityCode>,
+    /// The sequences of the case's contacts, whose date a correction may
+    /// set; `None` in a snapshot from before they were kept (a correction's
+    /// date is then taken for a contact's, and the views pass over it
+    /// otherwise).
+    #[serde(default)]
+    pub contacts: Option<BTreeSet<u64>>,
     pub erased: bool,
 }
 
@@ -182,9 +188,15 @@ impl Aggregate for YouthCase {
                 partners: BTreeMap::new(),
                 partner_consents: BTreeMap::new(),
                 handover_to: None,
+                contacts: Some(BTreeSet::new()),
                 erased: false,
             });
         } else if let Some(file) = self.file.as_mut() {
+            if matches!(event, CaseEvent::ContactLogged(_)) {
+                if let Some(contacts) = file.contacts.as_mut() {
+                    contacts.insert(self.version);
+                }
+            }
             file.apply(event);
         }
     }

@@ -137,7 +137,7 @@ fn dates(command: &CaseCommand) -> Vec<(&'static str, NaiveDate, When)> {
         StartAftercare(a) => dates.push(("started_on", a.started_on, Happened)),
         CloseCase(c) => dates.push(("closed_on", c.closed_on, Happened)),
         ReopenCase(r) => dates.push(("reopened_on", r.reopened_on, Happened)),
-        CorrectEntry(_) => {}
+        CorrectEntry(c) => dates.extend(c.contacted_on.map(|on| ("contacted_on", on, Happened))),
         EraseSubject(e) => dates.push(("erased_on", e.erased_on, Happened)),
     }
     dates

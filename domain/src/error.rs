@@ -101,6 +101,8 @@ pub enum CaseError {
     MarkedValue,
     #[error("this case has no entry {0} to correct")]
     UnknownEntry(u64),
+    #[error("entry {0} is not a contact: only a contact's date can be corrected")]
+    NotAContact(u64),
     #[error("the case belongs to {0} already: within its municipality a transfer moves it")]
     SameMunicipality(MunicipalityCode),
     #[error("a case moves to municipality {0} by a handover that its supervisor accepts, not by a transfer")]

@@ -329,6 +329,10 @@ pub struct Correction {
     #[serde(deserialize_with = "crate::values::whole_number")]
     pub sequence: u64,
     pub correction: Personal<Text>,
+    /// For a contact: the day it really took place. The views then count
+    /// the contact on that day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contacted_on: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -75,7 +75,7 @@ fn random_sequences_reach_every_stage() {
     let programme = programme();
     let mut runner = TestRunner::deterministic();
     let mut reached = std::collections::BTreeSet::new();
-    for _ in 0..512 {
+    for _ in 0..2048 {
         let commands = proptest::collection::vec(command(), 0..80)
             .new_tree(&mut runner)
             .unwrap()

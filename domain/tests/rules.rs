@@ -641,6 +641,7 @@ fn correct_entry_of_a_closed_case() {
     let correction = Correction {
         sequence: 2,
         correction: personal("triage was on the 13th, not the 12th"),
+        contacted_on: None,
     };
     accepts(
         closed(),
@@ -1482,11 +1483,42 @@ fn aftercare_follows_an_active_case() {
     );
 }
 
+/// A correction may set the day a contact really took place, and only a
+/// contact's: the case knows which of its entries are contacts.
+#[test]
+fn a_correction_dates_a_contact_only() {
+    let contact = Contact {
+        kind: ContactKind::HomeVisit,
+        with_whom: vec![ContactParty::Youth],
+        contacted_on: day(2026, 2, 2),
+        summary: personal("talked about school"),
+    };
+    let mut history = active();
+    history.push(CaseEvent::ContactLogged(contact));
+    let contact_at = history.len() as u64;
+    let dated = |sequence| Correction {
+        sequence,
+        correction: personal("the visit was a day earlier"),
+        contacted_on: Some(day(2026, 2, 1)),
+    };
+    accepts(
+        history.clone(),
+        CaseCommand::CorrectEntry(dated(contact_at)),
+        vec![CaseEvent::EntryCorrected(dated(contact_at))],
+    );
+    refuses(
+        history,
+        CaseCommand::CorrectEntry(dated(2)),
+        CaseError::NotAContact(2),
+    );
+}
+
 #[test]
 fn a_correction_names_an_existing_entry() {
     let correction = |sequence| Correction {
         sequence,
         correction: personal("wrong date"),
+        contacted_on: None,
     };
     refuses(
         triaged(),

@@ -508,6 +508,79 @@ async fn a_view_added_later_catches_up_on_the_whole_history() {
     assert_eq!(rows, 30);
 }
 
+/// A correction of a contact's date corrects what the views show: the
+/// supervisor's last contact and the overview's, with the summary of the
+/// contact that is now the latest.
+#[tokio::test]
+async fn a_corrected_contact_date_moves_the_last_contact() {
+    let db = TestDb::new().await;
+    let store = db.store(0).await;
+    let case = CaseId::new();
+    let contact = |on, summary| {
+        CaseCommand::LogContact(Contact {
+            kind: ContactKind::HomeVisit,
+            with_whom: vec![ContactParty::Youth],
+            contacted_on: on,
+            summary: personal(summary),
+        })
+    };
+    let mut version = 0;
+    for command in [
+        CaseCommand::ReferCase(referral()),
+        contact(day(2026, 2, 2), "MARK-FIRST"),
+        contact(day(2026, 2, 20), "MARK-SECOND"),
+    ] {
+        version = store
+            .execute(case, command.on(today()), &metadata())
+            .await
+            .unwrap()
+            .version;
+    }
+    let last = |pool: PgPool| async move {
+        let seen: (
+            Option<chrono::NaiveDate>,
+            Option<String>,
+            Option<chrono::NaiveDate>,
+        ) = sqlx::query_as(
+            "select v.last_contact_on, v.last_contact_summary, c.last_contact_on
+               from social_case_view v join caseload c using (case_id) where case_id = $1",
+        )
+        .bind(case.as_uuid())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        seen
+    };
+    catch_up(&db).await;
+    assert_eq!(
+        last(db.pool.clone()).await,
+        (
+            Some(day(2026, 2, 20)),
+            Some("MARK-SECOND".into()),
+            Some(day(2026, 2, 20))
+        )
+    );
+    // The second visit was in fact on the 1st: the first is now the latest.
+    let correction = CaseCommand::CorrectEntry(Correction {
+        sequence: version,
+        correction: personal("the visit was on the 1st"),
+        contacted_on: Some(day(2026, 2, 1)),
+    });
+    store
+        .execute(case, correction.on(today()), &metadata())
+        .await
+        .unwrap();
+    catch_up(&db).await;
+    assert_eq!(
+        last(db.pool.clone()).await,
+        (
+            Some(day(2026, 2, 2)),
+            Some("MARK-FIRST".into()),
+            Some(day(2026, 2, 2))
+        )
+    );
+}
+
 /// Tables updated often leave room for HOT updates and are vacuumed early
 /// (migration 0015), and a rebuild's swap keeps those settings.
 #[tokio::test]

@@ -208,7 +208,7 @@ impl Drop for TestDb {
 }
 
 /// Every view table and its key, for comparing whole tables.
-pub const TABLES: [(&str, &str); 15] = [
+pub const TABLES: [(&str, &str); 18] = [
     ("social_case_view", "case_id"),
     ("justice_case_view", "case_id"),
     ("case_plan", "case_id"),
@@ -221,6 +221,9 @@ pub const TABLES: [(&str, &str); 15] = [
     ("caseload_assignments", "case_id, worker_id"),
     ("caseload_partners", "case_id, partner"),
     ("caseload_consents", "case_id, consent_id"),
+    ("caseload_contacts", "case_id, sequence"),
+    ("social_case_contacts", "case_id, sequence"),
+    ("justice_case_contacts", "case_id, sequence"),
     ("statistics_cases", "case_id"),
     ("statistics_facts", "case_id, sequence"),
     ("projection_checkpoints", "view"),

@@ -181,6 +181,7 @@ fn refused(refusal: CaseError) -> Problem {
         | UnknownReview(_)
         | UnknownEntry(_)
         | RevisionWithoutReason
+        | NotAContact(_)
         | SameMunicipality(_)
         | HandoverRequired(_)
         | UnknownMunicipality(_)

@@ -330,6 +330,12 @@ impl CaseFile {
                 if correction.sequence == 0 || correction.sequence > version {
                     return Err(CaseError::UnknownEntry(correction.sequence));
                 }
+                let known = self.contacts.as_ref();
+                if correction.contacted_on.is_some()
+                    && known.is_some_and(|contacts| !contacts.contains(&correction.sequence))
+                {
+                    return Err(CaseError::NotAContact(correction.sequence));
+                }
                 vec![CaseEvent::EntryCorrected(correction)]
             }
             EraseSubject(erasure) => vec![CaseEvent::SubjectErased(erasure)],

@@ -137,10 +137,13 @@ pub fn command() -> impl Strategy<Value = CaseCommand> {
             reason: personal("again"),
             reopened_on: d
         })),
-        (1u64..40).prop_map(|s| CaseCommand::CorrectEntry(Correction {
-            sequence: s,
-            correction: personal("fix")
-        })),
+        (1u64..40, proptest::option::of(date())).prop_map(|(s, on)| {
+            CaseCommand::CorrectEntry(Correction {
+                sequence: s,
+                correction: personal("fix"),
+                contacted_on: on,
+            })
+        }),
         Just(CaseCommand::EraseSubject(Erasure {
             reason: text("request"),
             erased_on: day(2026, 12, 1)

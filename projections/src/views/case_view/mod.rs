@@ -5,7 +5,7 @@ pub mod query;
 
 use std::collections::HashMap;
 
-use casus_domain::{CaseEvent, Domain, LeadRole, Personal, Stage, Text};
+use casus_domain::{CaseEvent, Correction, Domain, LeadRole, Personal, Stage, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -59,6 +59,16 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
+/// A contact as the domain may see it, on the day it took place (corrected,
+/// if it was): the latest is the overview's last contact.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Contact {
+    case_id: Uuid,
+    sequence: i64,
+    contacted_on: NaiveDate,
+    summary: Option<String>,
+}
+
 impl rows::CaseRow for Row {
     fn case_id(&self) -> Uuid {
         self.case_id
@@ -71,13 +81,19 @@ impl CaseView {
     }
 
     fn table(&self) -> &'static str {
-        match self.domain {
-            Domain::Social => "social_case_view",
-            Domain::Justice => "justice_case_view",
-        }
+        self.tables()[0]
     }
 
-    fn apply_event(&self, rows: &mut HashMap<Uuid, Row>, recorded: &RecordedEvent) {
+    fn contacts_table(&self) -> &'static str {
+        self.tables()[1]
+    }
+
+    fn apply_event(
+        &self,
+        rows: &mut HashMap<Uuid, Row>,
+        contacts: &mut Vec<Contact>,
+        recorded: &RecordedEvent,
+    ) {
         use CaseEvent::*;
         let case_id = recorded.case_id.as_uuid();
         if let CaseReferred(referral) = &recorded.event {
@@ -158,13 +174,28 @@ impl CaseView {
                 row.risk_assessed_on = Some(assessment.assessed_on);
             }
             // The latest contact by date; its summary only where the domain may read it.
-            ContactLogged(contact)
-                if row
-                    .last_contact_on
-                    .is_none_or(|last| contact.contacted_on >= last) =>
-            {
-                row.last_contact_on = Some(contact.contacted_on);
-                row.last_contact_summary = text(&contact.summary);
+            ContactLogged(contact) => {
+                contacts.push(Contact {
+                    case_id,
+                    sequence: recorded.sequence,
+                    contacted_on: contact.contacted_on,
+                    summary: text(&contact.summary),
+                });
+                last_contact(row, contacts);
+            }
+            EntryCorrected(Correction {
+                sequence,
+                contacted_on: Some(on),
+                ..
+            }) => {
+                let sequence = i64::try_from(*sequence).unwrap_or(i64::MAX);
+                let corrected = contacts
+                    .iter_mut()
+                    .find(|c| c.case_id == case_id && c.sequence == sequence);
+                if let Some(contact) = corrected {
+                    contact.contacted_on = *on;
+                    last_contact(row, contacts);
+                }
             }
             CaseEscalated(escalation) => {
                 row.escalated_to = Some(code(escalation.to));
@@ -191,10 +222,24 @@ impl CaseView {
                 row.last_contact_summary = None;
                 row.last_signal_summary = None;
                 row.escalation_reason = None;
+                for contact in contacts.iter_mut().filter(|c| c.case_id == case_id) {
+                    contact.summary = None;
+                }
             }
             _ => {}
         }
     }
+}
+
+/// The overview's last contact: the latest of the case's by day (the later
+/// entry of two on one day).
+fn last_contact(row: &mut Row, contacts: &[Contact]) {
+    let last = contacts
+        .iter()
+        .filter(|c| c.case_id == row.case_id)
+        .max_by_key(|c| (c.contacted_on, c.sequence));
+    row.last_contact_on = last.map(|c| c.contacted_on);
+    row.last_contact_summary = last.and_then(|c| c.summary.clone());
 }
 
 #[async_trait]
@@ -205,13 +250,14 @@ impl View for CaseView {
 
     fn tables(&self) -> &'static [&'static str] {
         match self.domain {
-            Domain::Social => &["social_case_view"],
-            Domain::Justice => &["justice_case_view"],
+            Domain::Social => &["social_case_view", "social_case_contacts"],
+            Domain::Justice => &["justice_case_view", "justice_case_contacts"],
         }
     }
 
+    /// 2: contacts kept one by one, so a corrected date counts.
     fn version(&self) -> i32 {
-        1
+        2
     }
 
     async fn apply(
@@ -221,10 +267,12 @@ impl View for CaseView {
     ) -> Result<(), sqlx::Error> {
         let mut batch = rows::Batch::new(events);
         let mut rows: HashMap<Uuid, Row> = batch.load_by_case(conn, self.table()).await?;
+        let mut contacts: Vec<Contact> = batch.load(conn, self.contacts_table()).await?;
         for event in events {
-            self.apply_event(&mut rows, event);
+            self.apply_event(&mut rows, &mut contacts, event);
         }
         let rows: Vec<Row> = rows.into_values().collect();
-        batch.store(conn, self.table(), &rows).await
+        batch.store(conn, self.table(), &rows).await?;
+        batch.store(conn, self.contacts_table(), &contacts).await
     }
 }

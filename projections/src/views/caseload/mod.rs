@@ -7,7 +7,7 @@ pub mod scope;
 
 use std::collections::{BTreeMap, HashMap};
 
-use casus_domain::{CaseEvent, LeadRole, LegalBasis, Stage};
+use casus_domain::{CaseEvent, Correction, LeadRole, LegalBasis, Stage};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -77,18 +77,36 @@ struct Consent {
     withdrawn_on: Option<NaiveDate>,
 }
 
+/// A contact, on the day it took place (corrected, if it was).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Contact {
+    case_id: Uuid,
+    sequence: i64,
+    contacted_on: NaiveDate,
+}
+
 /// What each table of the view holds for the cases of a batch.
 struct Tables {
     rows: HashMap<Uuid, Row>,
     assignments: Vec<Assignment>,
     partners: Vec<Partner>,
     consents: Vec<Consent>,
+    contacts: Vec<Contact>,
 }
 
 impl rows::CaseRow for Row {
     fn case_id(&self) -> Uuid {
         self.case_id
     }
+}
+
+/// The day of the case's latest contact.
+fn last_contact(contacts: &[Contact], case_id: Uuid) -> Option<NaiveDate> {
+    contacts
+        .iter()
+        .filter(|c| c.case_id == case_id)
+        .map(|c| c.contacted_on)
+        .max()
 }
 
 fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
@@ -99,6 +117,7 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
         assignments,
         partners,
         consents,
+        contacts,
     } = tables;
     if let CaseReferred(referral) = &recorded.event {
         rows.entry(case_id).or_insert_with(|| Row {
@@ -143,7 +162,26 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
         LeadAssigned(assignment) => row.process_lead_id = Some(assignment.lead.id.to_string()),
         RiskAssessed(assessment) => row.risk_level = Some(code(assessment.level)),
         ContactLogged(contact) => {
-            row.last_contact_on = row.last_contact_on.max(Some(contact.contacted_on))
+            contacts.push(Contact {
+                case_id,
+                sequence: recorded.sequence,
+                contacted_on: contact.contacted_on,
+            });
+            row.last_contact_on = last_contact(contacts, case_id);
+        }
+        EntryCorrected(Correction {
+            sequence,
+            contacted_on: Some(on),
+            ..
+        }) => {
+            let sequence = i64::try_from(*sequence).unwrap_or(i64::MAX);
+            let corrected = contacts
+                .iter_mut()
+                .find(|c| c.case_id == case_id && c.sequence == sequence);
+            if let Some(contact) = corrected {
+                contact.contacted_on = *on;
+                row.last_contact_on = last_contact(contacts, case_id);
+            }
         }
         CaseTransferred(_) | HandoverAccepted(_) => {
             let (municipality, focus_area, team) = recorded.event.moves_to().expect("a move");
@@ -224,11 +262,13 @@ impl View for Caseload {
             "caseload_assignments",
             "caseload_partners",
             "caseload_consents",
+            "caseload_contacts",
         ]
     }
 
+    /// 2: contacts kept one by one, so a corrected date counts.
     fn version(&self) -> i32 {
-        1
+        2
     }
 
     async fn apply(
@@ -242,6 +282,7 @@ impl View for Caseload {
             assignments: batch.load(conn, "caseload_assignments").await?,
             partners: batch.load(conn, "caseload_partners").await?,
             consents: batch.load(conn, "caseload_consents").await?,
+            contacts: batch.load(conn, "caseload_contacts").await?,
         };
         for event in events {
             apply(&mut tables, event);
@@ -256,6 +297,9 @@ impl View for Caseload {
             .await?;
         batch
             .store(conn, "caseload_consents", &tables.consents)
+            .await?;
+        batch
+            .store(conn, "caseload_contacts", &tables.contacts)
             .await
     }
 }
