@@ -4,6 +4,7 @@
 mod case_plan;
 pub(crate) mod case_view;
 pub(crate) mod caseload;
+mod contacts;
 pub(crate) mod statistics;
 pub(crate) mod timeline;
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::contacts::redate;
 use crate::rows::{self, code};
 use crate::view::View;
 use crate::visibility;
@@ -187,16 +188,7 @@ impl CaseView {
                 sequence,
                 contacted_on: Some(on),
                 ..
-            }) => {
-                let sequence = i64::try_from(*sequence).unwrap_or(i64::MAX);
-                let corrected = contacts
-                    .iter_mut()
-                    .find(|c| c.case_id == case_id && c.sequence == sequence);
-                if let Some(contact) = corrected {
-                    contact.contacted_on = *on;
-                    last_contact(row, contacts);
-                }
-            }
+            }) if redate(days(contacts), case_id, *sequence, *on) => last_contact(row, contacts),
             CaseEscalated(escalation) => {
                 row.escalated_to = Some(code(escalation.to));
                 row.escalated_on = Some(escalation.escalated_on);
@@ -275,4 +267,11 @@ impl View for CaseView {
         batch.store(conn, self.table(), &rows).await?;
         batch.store(conn, self.contacts_table(), &contacts).await
     }
+}
+
+/// Each contact's case, sequence and day, to move one.
+fn days(contacts: &mut [Contact]) -> impl Iterator<Item = (Uuid, i64, &mut NaiveDate)> {
+    contacts
+        .iter_mut()
+        .map(|c| (c.case_id, c.sequence, &mut c.contacted_on))
 }

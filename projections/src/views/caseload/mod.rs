@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::contacts::redate;
 use crate::rows::{self, code};
 use crate::view::View;
 use async_trait::async_trait;
@@ -173,15 +174,8 @@ fn apply(tables: &mut Tables, recorded: &RecordedEvent) {
             sequence,
             contacted_on: Some(on),
             ..
-        }) => {
-            let sequence = i64::try_from(*sequence).unwrap_or(i64::MAX);
-            let corrected = contacts
-                .iter_mut()
-                .find(|c| c.case_id == case_id && c.sequence == sequence);
-            if let Some(contact) = corrected {
-                contact.contacted_on = *on;
-                row.last_contact_on = last_contact(contacts, case_id);
-            }
+        }) if redate(days(contacts), case_id, *sequence, *on) => {
+            row.last_contact_on = last_contact(contacts, case_id)
         }
         CaseTransferred(_) | HandoverAccepted(_) => {
             let (municipality, focus_area, team) = recorded.event.moves_to().expect("a move");
@@ -302,4 +296,11 @@ impl View for Caseload {
             .store(conn, "caseload_contacts", &tables.contacts)
             .await
     }
+}
+
+/// Each contact's case, sequence and day, to move one.
+fn days(contacts: &mut [Contact]) -> impl Iterator<Item = (Uuid, i64, &mut NaiveDate)> {
+    contacts
+        .iter_mut()
+        .map(|c| (c.case_id, c.sequence, &mut c.contacted_on))
 }
