@@ -110,34 +110,26 @@ impl Who<'_> {
             sensitivity: Sensitivity::None,
         };
         let cases: Vec<Uuid> = case.into_iter().collect();
-        log(
-            pool,
-            &self.entry(seen, Outcome::Denied, None, why),
-            &cases,
-            true,
-        )
-        .await
+        let named = in_caseload(pool, &cases).await?;
+        let entry = self.entry(seen, Outcome::Denied, None, why);
+        access::record(pool, &entry, &named, true).await
     }
 }
 
-/// Writes `entry` for `cases` (see `access::record`), each in the
-/// municipality the caseload knows it in.
-async fn log(
-    pool: &sqlx::PgPool,
-    entry: &Access,
-    cases: &[Uuid],
-    always: bool,
-) -> Result<(), sqlx::Error> {
+/// `cases`, each in the municipality the caseload knows it in.
+async fn in_caseload(pool: &sqlx::PgPool, cases: &[Uuid]) -> Result<Vec<Named>, sqlx::Error> {
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
     let municipalities = queries::municipalities(pool, cases).await?;
-    let named: Vec<Named> = cases
+    Ok(cases
         .iter()
         .zip(municipalities)
         .map(|(case_id, municipality)| Named {
             case_id: *case_id,
             municipality,
         })
-        .collect();
-    access::record(pool, entry, &named, always).await
+        .collect())
 }
 
 /// How a read is described in the access log.
@@ -170,10 +162,22 @@ impl Reader {
         basis: String,
         cases: &[Uuid],
     ) -> Result<(), ApiError> {
+        let named = in_caseload(&self.state.pool, cases).await?;
+        self.shown_named(seen, role, basis, &named).await
+    }
+
+    /// Logs that `named` cases, whose municipality the caller knows, were shown.
+    async fn shown_named(
+        &self,
+        seen: Seen,
+        role: Role,
+        basis: String,
+        named: &[Named],
+    ) -> Result<(), ApiError> {
         let entry = self
             .who()
             .entry(seen, Outcome::Allowed, Some(role.as_str().into()), basis);
-        log(&self.state.pool, &entry, cases, false).await?;
+        access::record(&self.state.pool, &entry, named, false).await?;
         Ok(())
     }
 
@@ -224,10 +228,13 @@ impl Reader {
         // One wait in all, for the access facts and the views.
         let deadline = Instant::now() + self.state.settings.read_wait;
         match self.authorize(case, action, min_version, deadline).await {
-            Ok((grant, basis)) => {
+            Ok((grant, basis, municipality)) => {
                 wait(&self.state, case, min_version, tables, deadline).await?;
-                self.shown(seen, grant.role, basis, &[case.as_uuid()])
-                    .await?;
+                let named = Named {
+                    case_id: case.as_uuid(),
+                    municipality: Some(municipality),
+                };
+                self.shown_named(seen, grant.role, basis, &[named]).await?;
                 Ok(grant)
             }
             Err(error) => Err(self.refuse(seen, Some(case.as_uuid()), error).await),
@@ -240,7 +247,7 @@ impl Reader {
         action: Action,
         min_version: Option<u64>,
         deadline: Instant,
-    ) -> Result<(Grant, String), ApiError> {
+    ) -> Result<(Grant, String, String), ApiError> {
         require_role(&self.caller, action)?;
         let pool = &self.state.pool;
         // Authorise on the case as the log has it now: the access facts
@@ -275,7 +282,7 @@ impl Reader {
             grant.role,
             basis.as_deref().unwrap_or(grant.relation.basis()),
         )?;
-        Ok((grant, basis))
+        Ok((grant, basis, scope.municipality))
     }
 }
 
