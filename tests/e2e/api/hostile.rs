@@ -416,6 +416,7 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
     assert_eq!(settled.status, 200, "{}", settled.body);
     cases.push((moving, &amsterdam));
     let cases: Vec<String> = cases.into_iter().map(|(case, _)| case).collect();
+    let worker_and_auditor = User::worker("w-2", "zuid-2").with_roles(&["case_worker", "auditor"]);
 
     for caller in [
         &social,
@@ -425,9 +426,14 @@ async fn listed_is_readable_and_a_team_name_alone_gives_no_rights() {
         &supervisor,
         &police_supervisor,
         &wijkteam,
+        &worker_and_auditor,
     ] {
         listed_is_readable(&app, caller, &cases).await;
     }
+    // A worker who is also an auditor lists the whole municipality as an
+    // auditor, and so only on a reason.
+    let unreasoned = app.get(&worker_and_auditor, "/api/v1/cases").await;
+    assert_eq!(unreasoned.status, 400, "{}", unreasoned.body);
     // And for callers of any organisation, domain, municipality, team and roles.
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let callers = (
