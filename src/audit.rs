@@ -65,7 +65,10 @@ pub async fn verify(pool: &PgPool, args: VerifyArgs, signer: &Signer) -> anyhow:
     }
     if let Some(log) = &report.access_log {
         match &log.broken {
-            None => println!("access log, {} entries: the chain holds", log.entries),
+            None => println!(
+                "access log, {}: the chain holds",
+                plural(log.accesses as i64, "access", "accesses")
+            ),
             Some(link) => println!(
                 "access log position {}: {:?} (expected {}, found {})",
                 link.position, link.breach, link.expected, link.found

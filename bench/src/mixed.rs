@@ -293,10 +293,14 @@ async fn dead_rows(pool: &PgPool) -> anyhow::Result<Vec<Figure>> {
     )])
 }
 
-/// The access log's size on disk (with its indexes) and its entries.
+/// The access log's size on disk (its monthly partitions with their
+/// indexes) and its entries.
 async fn access_log_bytes(pool: &PgPool) -> anyhow::Result<(i64, i64)> {
     Ok(sqlx::query_as(
-        "select pg_total_relation_size('access_log'), (select count(*) from access_log)",
+        "select (select coalesce(sum(pg_total_relation_size(inhrelid)), 0)::bigint
+                   from pg_inherits
+                  where inhparent in ('accesses'::regclass, 'accessed_cases'::regclass)),
+                (select count(*) from access_log)",
     )
     .fetch_one(pool)
     .await?)

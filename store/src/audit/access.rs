@@ -72,36 +72,30 @@ pub struct Named {
     pub municipality: Option<String>,
 }
 
-/// Writes one row per case (or one row naming no case when `cases` is empty
-/// and `always` is set), with the case's young person as the store knows
-/// them.
+/// Logs the access once, with each case it names (none when `cases` is
+/// empty, and then only if `always` is set), each with its young person as
+/// the store knows them (`migrations/0017_compact_access_log.sql`).
 pub async fn record(
     pool: &PgPool,
     access: &Access,
     cases: &[Named],
     always: bool,
 ) -> Result<(), sqlx::Error> {
-    let (cases, municipalities): (Vec<Option<Uuid>>, Vec<Option<String>>) = if cases.is_empty() {
-        if !always {
-            return Ok(());
-        }
-        (vec![None], vec![None])
-    } else {
-        cases
-            .iter()
-            .map(|named| (Some(named.case_id), named.municipality.clone()))
-            .unzip()
-    };
+    if cases.is_empty() && !always {
+        return Ok(());
+    }
+    let (ids, municipalities): (Vec<Uuid>, Vec<Option<String>>) = cases
+        .iter()
+        .map(|named| (named.case_id, named.municipality.clone()))
+        .unzip();
     sqlx::query(
-        "insert into access_log (entry_id, action, outcome, user_id, user_name, role, organisation,
-                                 domain, purpose, network_address, case_id, municipality, subject_id,
-                                 view, sensitivity, basis, request_id)
-         select gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, c.case_id,
-                coalesce(c.municipality, $15),
-                (select subject_id from case_subjects where case_id = c.case_id),
-                $10, $11, $12, $13
-           from unnest($14::uuid[], $16::text[]) with ordinality as c(case_id, municipality, n)
-          order by c.n",
+        "select casus_log_access($1::access_action, $2::access_outcome, $3, $4, $5, $6, $7, $8,
+                                 $9, $10, $11, $12::access_sensitivity, $13, $14, $15::uuid[],
+                                 $16::text[],
+                                 array(select (select s.subject_id from case_subjects s
+                                                where s.case_id = c.id)
+                                         from unnest($15::uuid[]) with ordinality as c(id, n)
+                                        order by c.n))",
     )
     .bind(<&str>::from(access.action))
     .bind(<&str>::from(access.outcome))
@@ -112,24 +106,26 @@ pub async fn record(
     .bind(&access.domain)
     .bind(&access.purpose)
     .bind(&access.network_address)
+    .bind(&access.municipality)
     .bind(access.view)
     .bind(<&str>::from(access.sensitivity))
     .bind(&access.basis)
     .bind(access.request_id)
-    .bind(&cases)
-    .bind(&access.municipality)
+    .bind(&ids)
     .bind(&municipalities)
     .execute(pool)
     .await?;
     Ok(())
 }
 
-/// A row of the access log.
+/// An entry of the access log: one case an access named, or an access
+/// that named none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     pub id: i64,
-    pub entry_id: Uuid,
+    /// The access this entry is part of: a list names its cases in one access.
+    pub access_id: i64,
     pub at: DateTime<Utc>,
     pub action: String,
     pub outcome: String,
@@ -166,9 +162,9 @@ pub struct Filter {
 /// The entries that match, oldest first.
 pub async fn entries(pool: &PgPool, filter: &Filter) -> Result<Vec<Entry>, sqlx::Error> {
     sqlx::query_as(
-        "select id, entry_id, at, action, outcome, user_id, user_name, role, organisation, domain,
-                purpose, network_address, case_id, municipality, subject_id, view, sensitivity,
-                basis, request_id
+        "select id, access_id, at, action, outcome, user_id, user_name, role, organisation,
+                domain, purpose, network_address, case_id, municipality, subject_id, view,
+                sensitivity, basis, request_id
            from access_log
           where ($1::text is null or municipality = $1)
             and ($2::uuid is null or case_id = $2)

@@ -287,7 +287,7 @@ pub async fn verify(
     }
     report.broken_snapshots = integrity::broken_snapshots(pool, key, case).await?;
     if case.is_none() {
-        report.access_log = Some(integrity::verify_access_log(pool).await?);
+        report.access_log = Some(integrity::verify_access_log(pool, key, None).await?);
     }
     report.ok = report.broken.is_empty()
         && report.broken_snapshots.is_empty()

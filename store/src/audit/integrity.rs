@@ -12,6 +12,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::chain::{Breach, GENESIS};
+use super::retention;
 use super::signature::{StoredSnapshot, SELECT_SNAPSHOTS};
 
 /// The cases whose snapshot does not hold (Casus ignores those and loads the
@@ -34,11 +35,10 @@ pub async fn broken_snapshots(
     Ok(broken)
 }
 
-/// One row of the access log as stored.
+/// One access as stored, with the cases it named in entry order.
 #[derive(Debug, sqlx::FromRow)]
 struct LoggedAccess {
     chain_position: i64,
-    entry_id: Uuid,
     at: DateTime<Utc>,
     action: String,
     outcome: String,
@@ -49,14 +49,14 @@ struct LoggedAccess {
     domain: String,
     purpose: String,
     network_address: Option<String>,
-    case_id: Option<Uuid>,
     municipality: Option<String>,
-    subject_id: Option<Uuid>,
     view: String,
     sensitivity: String,
     basis: String,
     request_id: Uuid,
-    prev_hash: Vec<u8>,
+    cases: Vec<Uuid>,
+    municipalities: Vec<Option<String>>,
+    subjects: Vec<Option<Uuid>>,
     hash: Vec<u8>,
 }
 
@@ -69,33 +69,37 @@ impl LoggedAccess {
         let uuid = |id: Option<Uuid>| id.map(|id| id.to_string());
         let at = self.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
         let mut lines = vec![
-            "casus-access-v1".to_owned(),
+            "casus-access-v2".to_owned(),
             self.chain_position.to_string(),
         ];
-        lines.extend(
-            [
-                Some(self.entry_id.to_string()),
-                Some(at),
-                Some(self.action.clone()),
-                Some(self.outcome.clone()),
-                Some(self.user_id.clone()),
-                Some(self.user_name.clone()),
-                self.role.clone(),
-                Some(self.organisation.clone()),
-                Some(self.domain.clone()),
-                Some(self.purpose.clone()),
-                self.network_address.clone(),
-                uuid(self.case_id),
-                self.municipality.clone(),
-                uuid(self.subject_id),
-                Some(self.view.clone()),
-                Some(self.sensitivity.clone()),
-                Some(self.basis.clone()),
-                Some(self.request_id.to_string()),
-            ]
+        let fields = [
+            Some(at),
+            Some(self.action.clone()),
+            Some(self.outcome.clone()),
+            Some(self.user_id.clone()),
+            Some(self.user_name.clone()),
+            self.role.clone(),
+            Some(self.organisation.clone()),
+            Some(self.domain.clone()),
+            Some(self.purpose.clone()),
+            self.network_address.clone(),
+            self.municipality.clone(),
+            Some(self.view.clone()),
+            Some(self.sensitivity.clone()),
+            Some(self.basis.clone()),
+            Some(self.request_id.to_string()),
+        ];
+        lines.extend(fields.iter().map(|value| field(value.as_deref())));
+        for ((case, municipality), subject) in self
+            .cases
             .iter()
-            .map(|value| field(value.as_deref())),
-        );
+            .zip(&self.municipalities)
+            .zip(&self.subjects)
+        {
+            lines.push(field(Some(&case.to_string())));
+            lines.push(field(municipality.as_deref()));
+            lines.push(field(uuid(*subject).as_deref()));
+        }
         lines.join("\n")
     }
 }
@@ -113,44 +117,90 @@ pub struct BrokenAccess {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessVerification {
-    pub entries: u64,
+    /// The accesses walked (each with the entries of the cases it named).
+    pub accesses: u64,
     pub broken: Option<BrokenAccess>,
 }
 
 const PAGE: i64 = 5_000;
 
-/// Walks the access log's chain in order, a page at a time.
-pub async fn verify_access_log(pool: &PgPool) -> Result<AccessVerification, sqlx::Error> {
+/// Where the chain starts: at the beginning, or after the last position a
+/// retention run removed (whose record must hold under the audit key).
+async fn chain_start(pool: &PgPool, key: &VerifyingKey) -> Result<Start, sqlx::Error> {
+    let last = retention::last_removed(pool).await?;
+    Ok(match last {
+        None => Start::Genesis,
+        Some(removed) if removed.holds(key) => Start::After {
+            position: removed.through_position,
+            hash: removed.through_hash,
+        },
+        Some(removed) => Start::Unsigned(removed.through_position),
+    })
+}
+
+enum Start {
+    Genesis,
+    After {
+        position: i64,
+        hash: Vec<u8>,
+    },
+    /// A retention record whose signature does not hold.
+    Unsigned(i64),
+}
+
+/// Walks the access log's chain in order, a page at a time, up to
+/// `through` when given.
+pub async fn verify_access_log(
+    pool: &PgPool,
+    key: &VerifyingKey,
+    through: Option<i64>,
+) -> Result<AccessVerification, sqlx::Error> {
     let mut report = AccessVerification::default();
-    let mut prev = GENESIS.to_vec();
-    let mut next = 1_i64;
+    let (mut next, mut prev) = match chain_start(pool, key).await? {
+        Start::Genesis => (1_i64, GENESIS.to_vec()),
+        Start::After { position, hash } => (position + 1, hash),
+        Start::Unsigned(position) => {
+            report.broken = Some(BrokenAccess {
+                position,
+                breach: Breach::BadSignature,
+                expected: "a retention record signed by Casus".into(),
+                found: "a record its audit key did not sign".into(),
+            });
+            return Ok(report);
+        }
+    };
     loop {
         let page: Vec<LoggedAccess> = sqlx::query_as(
-            "select chain_position, entry_id, at, action, outcome, user_id, user_name, role,
-                    organisation, domain, purpose, network_address, case_id, municipality,
-                    subject_id, view, sensitivity, basis, request_id, prev_hash, hash
-               from access_log where chain_position >= $1 order by chain_position limit $2",
+            "select a.chain_position, a.at, a.action::text, a.outcome::text, a.user_id,
+                    a.user_name, a.role, a.organisation, a.domain, a.purpose, a.network_address,
+                    a.municipality, a.view, a.sensitivity::text, a.basis, a.request_id, a.hash,
+                    coalesce(c.cases, '{}') as cases,
+                    coalesce(c.municipalities, '{}') as municipalities,
+                    coalesce(c.subjects, '{}') as subjects
+               from accesses a
+               left join lateral (
+                    select array_agg(c.case_id order by c.entry) as cases,
+                           array_agg(c.municipality order by c.entry) as municipalities,
+                           array_agg(c.subject_id order by c.entry) as subjects
+                      from accessed_cases c where c.access_id = a.id and c.at = a.at) c on true
+              where a.chain_position >= $1 and ($3::bigint is null or a.chain_position <= $3)
+              order by a.chain_position limit $2",
         )
         .bind(next)
         .bind(PAGE)
+        .bind(through)
         .fetch_all(pool)
         .await?;
         if page.is_empty() {
             return Ok(report);
         }
         for row in &page {
-            report.entries += 1;
+            report.accesses += 1;
             let breach = if row.chain_position != next {
                 Some((
                     Breach::Missing,
                     next.to_string(),
                     row.chain_position.to_string(),
-                ))
-            } else if row.prev_hash != prev {
-                Some((
-                    Breach::BrokenLink,
-                    hex::encode(&prev),
-                    hex::encode(&row.prev_hash),
                 ))
             } else {
                 let mut hasher = Sha256::new();

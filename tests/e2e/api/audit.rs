@@ -410,10 +410,12 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     }
 
     // The log is append-only, and the auditor reads it per case.
-    let changed = sqlx::query("delete from access_log")
-        .execute(&app.db.pool)
-        .await;
-    assert!(changed.unwrap_err().to_string().contains("append-only"));
+    for table in ["accesses", "accessed_cases"] {
+        let changed = sqlx::query(&format!("delete from {table}"))
+            .execute(&app.db.pool)
+            .await;
+        assert!(changed.unwrap_err().to_string().contains("append-only"));
+    }
     let page = audit_get(
         &app,
         &format!("/api/v1/audit/access-log?caseId={case}&action=denied"),
@@ -426,17 +428,12 @@ async fn every_read_and_every_refusal_is_in_the_access_log() {
     let unknown = audit_get(&app, "/api/v1/audit/access-log?action=peek").await;
     assert_eq!(unknown.status, 400, "{unknown:?}");
     let forged = sqlx::query(
-        "insert into access_log (entry_id, action, outcome, user_id, user_name, organisation,
-                                 domain, purpose, view, sensitivity, basis, request_id)
-         values (gen_random_uuid(), 'peek', 'allowed', 'x', 'x', 'x', 'social', 'x', 'x',
-                 'case', 'x', gen_random_uuid())",
+        "select casus_log_access('peek', 'allowed', 'x', 'x', null, 'x', 'social', 'x', null,
+                                 null, 'x', 'case', 'x', gen_random_uuid(), '{}', '{}', '{}')",
     )
     .execute(&app.db.pool)
     .await;
-    assert!(forged
-        .unwrap_err()
-        .to_string()
-        .contains("access_log_action"));
+    assert!(forged.unwrap_err().to_string().contains("access_action"));
     app.stop().await;
 }
 
@@ -584,11 +581,14 @@ async fn verify_names_a_changed_or_removed_access_log_entry() {
     let key = app.db.signer.verifying_key();
     let log = |report: chain::Verification| report.access_log.expect("the access log is walked");
     let intact = log(chain::verify(pool, &key, None, |_| {}).await.unwrap());
-    assert!(intact.entries >= 3 && intact.broken.is_none(), "{intact:?}");
+    assert!(
+        intact.accesses >= 3 && intact.broken.is_none(),
+        "{intact:?}"
+    );
 
     tamper(
         pool,
-        "update access_log set purpose = 'nothing to see' where chain_position = 2 and $1 <> ''",
+        "update accesses set purpose = 'nothing to see' where chain_position = 2 and $1 <> ''",
         case,
     )
     .await;
@@ -598,12 +598,78 @@ async fn verify_names_a_changed_or_removed_access_log_entry() {
 
     tamper(
         pool,
-        "delete from access_log where chain_position in (1, 2) and $1 <> ''",
+        "delete from accesses where chain_position in (1, 2) and $1 <> ''",
         case,
     )
     .await;
     let removed = log(chain::verify(pool, &key, None, |_| {}).await.unwrap());
     let broken = removed.broken.expect("a removed entry is found");
     assert_eq!((broken.position, broken.breach), (1, Breach::Missing));
+    app.stop().await;
+}
+
+/// A list names its cases in one access; each case it named is covered by
+/// the access's hash, so a case entry removed or changed is found.
+#[tokio::test]
+async fn verify_names_a_case_entry_changed_or_removed_from_a_list() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let mut last = String::new();
+    for name in ["Jayden Bakker", "Noah de Jong"] {
+        let opened = app
+            .record(&sanne, "/api/v1/cases", referral(name, "2011-03-14"))
+            .await;
+        last = format!(
+            "/api/v1/cases/{}?minVersion={}",
+            opened.body["case_id"].as_str().unwrap(),
+            opened.version()
+        );
+    }
+    // The last case in the views before the list.
+    assert_eq!(app.get(&sanne, &last).await.status, 200);
+    let list = app.get(&sanne, "/api/v1/cases").await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 2, "{list:?}");
+    let pool = &app.db.pool;
+    let (access, position): (i64, i64) = sqlx::query_as(
+        "select access_id, chain_position from access_log where view = 'case_list'
+          group by access_id, chain_position having count(*) = 2",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("one access naming both cases");
+    let key = app.db.signer.verifying_key();
+    let walk = || async {
+        chain::verify(pool, &key, None, |_| {})
+            .await
+            .unwrap()
+            .access_log
+            .expect("the access log is walked")
+    };
+    assert!(walk().await.broken.is_none());
+
+    let other = CaseId::new();
+    tamper(
+        pool,
+        &format!("update accessed_cases set case_id = '{other}' where access_id = {access} and entry = (select max(entry) from accessed_cases where access_id = {access}) and $1 <> ''"),
+        other,
+    )
+    .await;
+    let broken = walk().await.broken.expect("a changed case entry is found");
+    assert_eq!(
+        (broken.position, broken.breach),
+        (position, Breach::Changed)
+    );
+
+    tamper(
+        pool,
+        &format!("delete from accessed_cases where access_id = {access} and case_id = '{other}' and $1 <> ''"),
+        other,
+    )
+    .await;
+    let broken = walk().await.broken.expect("a removed case entry is found");
+    assert_eq!(
+        (broken.position, broken.breach),
+        (position, Breach::Changed)
+    );
     app.stop().await;
 }
