@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use casus_api::auth::dev::{self, DevKey};
 use casus_api::auth::KeySource;
-use casus_api::{Authenticator, Settings};
+use casus_api::{Authenticator, Settings, WebSettings};
 use casus_store::privacy::check_master_key;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -303,6 +303,12 @@ impl Cli {
                             request_timeout: Duration::from_secs(args.request_timeout),
                             stats_threshold: args.stats_threshold,
                             contact: args.contact(),
+                            // The demo login goes with development mode (no
+                            // identity provider), which production refuses.
+                            web: WebSettings {
+                                demo_login: args.jwks.is_none(),
+                                secure_cookies: production,
+                            },
                             ..Settings::default()
                         },
                         keyring,

@@ -9,6 +9,7 @@ pub mod metrics;
 mod openapi;
 mod policy;
 mod routes;
+mod web;
 mod workers;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ pub use auth::Authenticator;
 pub use http::observe::around;
 pub use http::problem::Problem;
 pub use openapi::Contact;
+pub use web::WebSettings;
 
 pub use workers::Registry;
 
@@ -67,6 +69,7 @@ pub struct Settings {
     pub stats_threshold: i64,
     /// Who answers questions about this deployment's API, in the document.
     pub contact: Option<openapi::Contact>,
+    pub web: web::WebSettings,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(30),
             stats_threshold: 5,
             contact: None,
+            web: web::WebSettings::default(),
         }
     }
 }
@@ -99,14 +103,28 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     metrics::handle();
     let timeout = state.settings.request_timeout;
-    let routes = api().split_for_parts().0.fallback(not_found);
+    let routes = api()
+        .split_for_parts()
+        .0
+        .merge(web::router())
+        .fallback(not_found);
     http::observe::around(routes, timeout).with_state(state)
 }
 
-async fn not_found(uri: Uri) -> Problem {
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "Not found",
-        format!("There is nothing at {}.", uri.path()),
-    )
+/// Nothing at this path: problem+json for the API and the operations
+/// endpoints, a Dutch page elsewhere.
+async fn not_found(uri: Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = uri.path();
+    let api = ["/api/", "/health", "/ready", "/metrics", "/openapi"];
+    if api.iter().any(|p| path.starts_with(p)) {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            format!("There is nothing at {path}."),
+        )
+        .into_response()
+    } else {
+        web::Refusal::NotFound.into_response()
+    }
 }

@@ -33,6 +33,11 @@ pub struct CaseStore {
 }
 
 impl CaseStore {
+    /// The programme's focus areas, as the store decides with them.
+    pub fn programme(&self) -> &Programme {
+        &self.programme
+    }
+
     /// A store that seals with `keyring`, signs with `signer`, and snapshots
     /// a case every `snapshot_every` events (0: never).
     pub fn new(

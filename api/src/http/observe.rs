@@ -133,13 +133,16 @@ const SECURITY_HEADERS: [(HeaderName, &str); 5] = [
     (header::REFERRER_POLICY, "no-referrer"),
 ];
 
-/// An error answer that is not problem+json yet becomes one.
+/// An error answer that is not problem+json yet becomes one; the web
+/// interface's pages stay pages.
 fn as_problem(response: Response) -> Response {
-    let is_problem = response
+    let answered = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes() == b"application/problem+json");
-    if is_problem {
+        .is_some_and(|v| {
+            v.as_bytes() == b"application/problem+json" || v.as_bytes().starts_with(b"text/html")
+        });
+    if answered {
         return response;
     }
     let status = response.status();

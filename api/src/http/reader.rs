@@ -141,6 +141,22 @@ pub struct Seen {
 }
 
 impl Reader {
+    /// A reader for a caller the web interface knows from its session.
+    pub(crate) fn new(
+        state: &AppState,
+        caller: Principal,
+        request_id: RequestId,
+        address: Option<String>,
+    ) -> Self {
+        Self {
+            caller,
+            request_id,
+            address,
+            reason: None,
+            state: state.clone(),
+        }
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }

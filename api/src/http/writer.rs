@@ -85,7 +85,44 @@ pub enum Target {
     Case(CaseId, Action),
 }
 
+/// What a write came to: done now, or done before under the same
+/// `Idempotency-Key` (the first answer again).
+pub enum Wrote {
+    Done(StatusCode, Written),
+    Replayed(StoredAnswer),
+}
+
+impl Wrote {
+    pub fn into_response(self) -> Result<Response, ApiError> {
+        match self {
+            Wrote::Done(status, written) => Ok(answer(status, &written)),
+            Wrote::Replayed(stored) => replay(stored),
+        }
+    }
+}
+
 impl Writer {
+    /// A writer for a caller the web interface knows from its session; a
+    /// form carries the version it showed and its own idempotency key.
+    pub(crate) fn new(
+        state: &AppState,
+        caller: Principal,
+        request_id: RequestId,
+        address: Option<String>,
+        if_match: Option<u64>,
+        key: Option<String>,
+    ) -> Self {
+        Self {
+            state: state.clone(),
+            caller,
+            request_id,
+            address,
+            if_match,
+            key,
+            items_in_path: false,
+        }
+    }
+
     /// Logs a refused write in the access log, then answers with the refusal.
     pub(crate) async fn denied(&self, case: Option<CaseId>, error: ApiError) -> ApiError {
         let why = match &error {
@@ -146,8 +183,7 @@ impl Writer {
             .await
     }
 
-    /// Runs a write: `ids` are those it creates, `build` makes the command
-    /// from the case as loaded (`None` for a new case).
+    /// Runs a write and answers it over HTTP.
     pub async fn run(
         self,
         target: Target,
@@ -155,6 +191,20 @@ impl Writer {
         ids: Vec<Uuid>,
         build: impl FnOnce(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
     ) -> Result<Response, ApiError> {
+        self.write(target, digest, ids, build)
+            .await?
+            .into_response()
+    }
+
+    /// Runs a write: `ids` are those it creates, `build` makes the command
+    /// from the case as loaded (`None` for a new case).
+    pub async fn write(
+        self,
+        target: Target,
+        digest: String,
+        ids: Vec<Uuid>,
+        build: impl FnOnce(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
+    ) -> Result<Wrote, ApiError> {
         let (case, status) = match target {
             Target::New(case) => (case, StatusCode::CREATED),
             Target::Case(case, action) => {
@@ -222,9 +272,9 @@ impl Writer {
                     version: committed.version,
                     ids,
                 };
-                Ok(answer(status, &written))
+                Ok(Wrote::Done(status, written))
             }
-            Ok(Once::Replayed(stored)) => replay(stored),
+            Ok(Once::Replayed(stored)) => Ok(Wrote::Replayed(stored)),
             Err(error @ (ApiError::NotFound | ApiError::Forbidden(_))) => {
                 crate::metrics::command(kind, "denied");
                 Err(self.denied(Some(case), error).await)

@@ -71,6 +71,18 @@ pub async fn case(
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Response, ApiError> {
+    let detail = read_case(&reader, case, params.min_version).await?;
+    let etag = HeaderValue::from_str(&format!("\"{}\"", detail.overview.version))
+        .map_err(|_| ApiError::Problem(crate::http::problem::internal()))?;
+    Ok(([(header::ETAG, etag)], Json(detail)).into_response())
+}
+
+/// The case as the reader's domain sees it, authorised and logged.
+pub async fn read_case(
+    reader: &Reader,
+    case: CaseId,
+    min_version: Option<u64>,
+) -> Result<CaseDetail, ApiError> {
     let domain = reader.caller.domain;
     let tables = [Versioned::Caseload, view_of(domain), Versioned::CasePlan];
     let seen = Seen {
@@ -79,14 +91,11 @@ pub async fn case(
         sensitivity: Sensitivity::Case,
     };
     reader
-        .case(case, Action::Read, seen, params.min_version, &tables)
+        .case(case, Action::Read, seen, min_version, &tables)
         .await?;
-    let detail = queries::case(&reader.state().pool, domain, case.as_uuid())
+    queries::case(&reader.state().pool, domain, case.as_uuid())
         .await?
-        .ok_or(ApiError::NotFound)?;
-    let etag = HeaderValue::from_str(&format!("\"{}\"", detail.overview.version))
-        .map_err(|_| ApiError::Problem(crate::http::problem::internal()))?;
-    Ok(([(header::ETAG, etag)], Json(detail)).into_response())
+        .ok_or(ApiError::NotFound)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -111,7 +120,19 @@ pub async fn timeline(
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Json<Timeline>, ApiError> {
-    let domain = reader.caller.domain;
+    let entries = read_timeline(&reader, case, params.min_version).await?;
+    Ok(Json(Timeline {
+        case_id: case.as_uuid(),
+        entries,
+    }))
+}
+
+/// The case's timeline as the reader's domain sees it, authorised and logged.
+pub async fn read_timeline(
+    reader: &Reader,
+    case: CaseId,
+    min_version: Option<u64>,
+) -> Result<Vec<TimelineEntry>, ApiError> {
     let tables = [Versioned::Caseload, Versioned::Timeline];
     let seen = Seen {
         action: AccessAction::Read,
@@ -119,37 +140,33 @@ pub async fn timeline(
         sensitivity: Sensitivity::Case,
     };
     reader
-        .case(case, Action::Read, seen, params.min_version, &tables)
+        .case(case, Action::Read, seen, min_version, &tables)
         .await?;
-    let entries = queries::timeline(&reader.state().pool, domain, case.as_uuid()).await?;
-    Ok(Json(Timeline {
-        case_id: case.as_uuid(),
-        entries,
-    }))
+    Ok(queries::timeline(&reader.state().pool, reader.caller.domain, case.as_uuid()).await?)
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ListParams {
     /// Only cases in this stage.
-    stage: Option<Stage>,
+    pub stage: Option<Stage>,
     /// Only cases this worker is assigned to or leads.
-    assignee: Option<String>,
+    pub assignee: Option<String>,
     /// Only cases of this team.
-    team: Option<String>,
+    pub team: Option<String>,
     /// Only cases in this focus area.
-    focus_area: Option<String>,
+    pub focus_area: Option<String>,
     /// Only cases whose next review is overdue (`true`) or not (`false`).
-    review_overdue: Option<bool>,
+    pub review_overdue: Option<bool>,
     /// Only cases with an open goal due on or before this date.
-    target_before: Option<NaiveDate>,
+    pub target_before: Option<NaiveDate>,
     /// Where to continue: the `next_cursor` of the previous page.
     #[param(pattern = "^[A-Za-z0-9_-]{21}[AQgw]$")]
-    cursor: Option<String>,
+    pub cursor: Option<String>,
     /// How many cases per page (1 to 200; 50 if left out).
     #[param(minimum = 1, maximum = 200)]
-    limit: Option<i64>,
+    pub limit: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -176,12 +193,17 @@ pub async fn list(
     reader: Reader,
     Query(params): Query<ListParams>,
 ) -> Result<Json<CasePage>, ApiError> {
+    Ok(Json(list_cases(&reader, params).await?))
+}
+
+/// A page of the cases in the reader's scope, authorised and logged.
+pub async fn list_cases(reader: &Reader, params: ListParams) -> Result<CasePage, ApiError> {
     let seen = Seen {
         action: AccessAction::Search,
         view: "case_list",
         sensitivity: Sensitivity::Case,
     };
-    let (reach, role, basis) = match list_grant(&reader) {
+    let (reach, role, basis) = match list_grant(reader) {
         Ok(grant) => grant,
         Err(error) => return Err(reader.refuse(seen, None, error).await),
     };
@@ -214,7 +236,7 @@ pub async fn list(
     };
     let named: Vec<Uuid> = items.iter().map(|c| c.case_id).collect();
     reader.shown(seen, role, basis, &named).await?;
-    Ok(Json(CasePage { items, next_cursor }))
+    Ok(CasePage { items, next_cursor })
 }
 
 /// Whether the caller may list cases, how far, in which role, on what ground.

@@ -4,7 +4,7 @@
 
 mod audit;
 mod bodies;
-mod cases;
+pub(crate) mod cases;
 mod erasure;
 mod operations;
 mod people;

@@ -1,0 +1,143 @@
+//! The interface's one catalogue of Dutch words for Casus's codes: stages,
+//! contact kinds and parties, roles, risk levels, what an event was. A code
+//! without a word here is shown as it is, so a new code is never hidden.
+
+use casus_domain::{ContactKind, ContactParty, InterventionKind, Role};
+use strum::VariantArray;
+
+pub fn stage(code: &str) -> &str {
+    match code {
+        "referred" => "Aangemeld",
+        "triaged" => "Triage gedaan",
+        "included" => "Opgenomen",
+        "active" => "In uitvoering",
+        "aftercare" => "Nazorg",
+        "closed" => "Afgesloten",
+        other => other,
+    }
+}
+
+pub fn contact_kind(kind: ContactKind) -> &'static str {
+    match kind {
+        ContactKind::HomeVisit => "Huisbezoek",
+        ContactKind::School => "Op school",
+        ContactKind::Phone => "Telefonisch",
+        ContactKind::Office => "Op kantoor",
+        ContactKind::Outreach => "Outreachend (op straat)",
+        ContactKind::Online => "Online",
+    }
+}
+
+pub fn contact_party(party: ContactParty) -> &'static str {
+    match party {
+        ContactParty::Youth => "Jongere",
+        ContactParty::ParentOrGuardian => "Ouder of verzorger",
+        ContactParty::School => "School",
+        ContactParty::Partner => "Ketenpartner",
+        ContactParty::Other => "Anders",
+    }
+}
+
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::CaseWorker => "Casusbehandelaar",
+        Role::CaseLead => "Casusregisseur",
+        Role::Supervisor => "Teamleider",
+        Role::Auditor => "Auditor",
+        Role::PrivacyOfficer => "Privacyfunctionaris",
+        Role::Analyst => "Analist",
+        Role::Admin => "Beheerder",
+    }
+}
+
+pub fn risk_level(code: &str) -> &str {
+    match code {
+        "low" => "Laag",
+        "medium" => "Middel",
+        "high" => "Hoog",
+        other => other,
+    }
+}
+
+pub fn intervention_status(code: &str) -> &str {
+    match code {
+        "planned" => "gepland",
+        "running" => "loopt",
+        "completed" => "afgerond",
+        "cancelled" => "geannuleerd",
+        other => other,
+    }
+}
+
+pub fn intervention_kind(code: &str) -> &str {
+    let kind = InterventionKind::VARIANTS
+        .iter()
+        .find(|k| <&str>::from(**k) == code);
+    match kind {
+        Some(InterventionKind::Mentoring) => "Mentortraject",
+        Some(InterventionKind::SchoolAttendance) => "Schoolaanwezigheid",
+        Some(InterventionKind::SportsAndLeisure) => "Sport en vrije tijd",
+        Some(InterventionKind::FamilyCoaching) => "Gezinscoaching",
+        Some(InterventionKind::DebtHelp) => "Schuldhulp",
+        Some(InterventionKind::JobCoaching) => "Begeleiding naar werk",
+        Some(InterventionKind::Halt) => "Halt-afdoening",
+        Some(InterventionKind::YouthCare) => "Jeugdhulp",
+        Some(InterventionKind::Other) => "Anders",
+        None => code,
+    }
+}
+
+/// What an event of the timeline was.
+pub fn event(event_type: &str) -> &str {
+    match event_type {
+        "CaseReferred" => "Aanmelding",
+        "SignalRecorded" => "Signaal vastgelegd",
+        "TriageDecided" => "Triagebesluit",
+        "InformationAdded" => "Informatie toegevoegd",
+        "CaseIncluded" => "Casus opgenomen",
+        "LeadAssigned" => "Regie toegewezen",
+        "WorkerAssigned" => "Behandelaar toegewezen",
+        "WorkerUnassigned" => "Behandelaar afgemeld",
+        "RiskAssessed" => "Risico ingeschat",
+        "PlanAgreed" => "Plan afgesproken",
+        "PlanRevised" => "Plan herzien",
+        "GoalAchieved" => "Doel bereikt",
+        "InterventionPlanned" => "Interventie gepland",
+        "InterventionStarted" => "Interventie gestart",
+        "InterventionCompleted" => "Interventie afgerond",
+        "InterventionCancelled" => "Interventie geannuleerd",
+        "ContactLogged" => "Contact",
+        "NoteAdded" => "Notitie",
+        "ConsentRecorded" => "Toestemming vastgelegd",
+        "ConsentWithdrawn" => "Toestemming ingetrokken",
+        "PartnerInvolved" => "Ketenpartner betrokken",
+        "CaseConferenceHeld" => "Casusoverleg",
+        "ReviewScheduled" => "Evaluatie gepland",
+        "ReviewCompleted" => "Evaluatie gehouden",
+        "CaseEscalated" => "Opgeschaald",
+        "CaseTransferred" => "Overgedragen",
+        "HandoverProposed" => "Overdracht voorgesteld",
+        "HandoverAccepted" => "Overdracht aanvaard",
+        "HandoverDeclined" => "Overdracht afgewezen",
+        "AftercareStarted" => "Nazorg gestart",
+        "CaseClosed" => "Casus afgesloten",
+        "CaseReopened" => "Casus heropend",
+        "EntryCorrected" => "Correctie",
+        "SubjectErased" => "Persoonsgegevens gewist",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use casus_domain::Stage;
+
+    use super::*;
+
+    #[test]
+    fn every_stage_has_a_dutch_word() {
+        for code in Stage::VARIANTS.iter().map(Stage::as_str) {
+            assert_ne!(stage(code), code, "{code}");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The web interface: Dutch, server-rendered pages for case workers, served
+//! beside the API from the same binary. It is a second client of the same
+//! layers: the API's reads (`Reader`, with the access log) and writes
+//! (`Writer`, with the policy and the idempotency protocol), never a policy
+//! or SQL of its own. Every form works as a plain POST and redirect, without
+//! JavaScript. The styles are the NL Design System's component CSS with the
+//! white-label example theme (`api/assets/vendor`, from `ui/`), and Casus's
+//! own few rules on top.
+
+mod cases;
+mod labels;
+mod login;
+mod page;
+mod session;
+
+use axum::extract::{Path, Request};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+pub use page::Refusal;
+
+/// How the interface is set up.
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    /// The "Inloggen als" page: development only, never in production.
+    pub demo_login: bool,
+    /// The session cookie only over HTTPS: everywhere but development.
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            demo_login: false,
+            secure_cookies: true,
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    let pages = Router::new()
+        .route("/", get(|| async { Redirect::to("/casussen") }))
+        .route("/inloggen", get(login::page).post(login::log_in))
+        .route("/uitloggen", post(login::log_out))
+        .route("/casussen", get(cases::list))
+        .route("/casussen/{id}", get(cases::case))
+        .route("/casussen/{id}/contacten", post(cases::log_contact))
+        .layer(axum::middleware::from_fn(same_site_only));
+    pages.route("/assets/{file}", get(asset))
+}
+
+/// A state-changing request another site sent is refused before anything
+/// else, whatever cookie or form token it carries.
+async fn same_site_only(request: Request, next: Next) -> Response {
+    let changes = !matches!(*request.method(), Method::GET | Method::HEAD);
+    if changes && session::cross_site(request.headers()) {
+        return Refusal::Forged.into_response();
+    }
+    next.run(request).await
+}
+
+/// The interface's own styles and the vendored ones, compiled in.
+const ASSETS: [(&str, &str); 3] = [
+    ("casus.css", include_str!("../../assets/casus.css")),
+    (
+        "utrecht-components.css",
+        include_str!("../../assets/vendor/utrecht-components.css"),
+    ),
+    (
+        "voorbeeld-theme.css",
+        include_str!("../../assets/vendor/voorbeeld-theme.css"),
+    ),
+];
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _)| *name == file) {
+        Some((_, body)) => (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, Refusal::NotFound).into_response(),
+    }
+}
