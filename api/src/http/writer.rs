@@ -170,30 +170,29 @@ impl Writer {
         })
     }
 
-    /// Records `command` on an existing case; `ids` are those it creates.
+    /// Records `command` on an existing case, as the action the policy says
+    /// it is; `ids` are those it creates.
     pub async fn record(
         self,
         case: CaseId,
-        action: Action,
         digest: String,
         ids: Vec<Uuid>,
         command: CaseCommand,
     ) -> Result<Response, ApiError> {
-        self.run(Target::Case(case, action), digest, ids, |_| Ok(command))
-            .await
+        self.put(case, digest, ids, command).await?.into_response()
     }
 
-    /// Runs a write and answers it over HTTP.
-    pub async fn run(
+    /// `record`, answering what the write came to.
+    pub async fn put(
         self,
-        target: Target,
+        case: CaseId,
         digest: String,
         ids: Vec<Uuid>,
-        build: impl FnOnce(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
-    ) -> Result<Response, ApiError> {
-        self.write(target, digest, ids, build)
-            .await?
-            .into_response()
+        command: CaseCommand,
+    ) -> Result<Wrote, ApiError> {
+        let action = policy::action_of(&command);
+        self.write(Target::Case(case, action), digest, ids, |_| Ok(command))
+            .await
     }
 
     /// Runs a write: `ids` are those it creates, `build` makes the command

@@ -16,7 +16,7 @@
 mod facts;
 mod scopes;
 
-use casus_domain::Role;
+use casus_domain::{CaseCommand, Role};
 
 pub use facts::Facts;
 pub use scopes::{
@@ -97,6 +97,48 @@ pub struct Grant {
     /// The version up to which the history is theirs (`Former`: when the
     /// case left their municipality); `None`: all of it.
     pub through: Option<u64>,
+}
+
+/// What recording `command` on a case is, for the policy: the one place
+/// that says it, for the API's routes and the web interface's forms alike.
+pub fn action_of(command: &CaseCommand) -> Action {
+    use CaseCommand::*;
+    match command {
+        // What an involved partner does too.
+        LogContact(_)
+        | AddNote(_)
+        | StartIntervention(_)
+        | CompleteIntervention(_)
+        | CancelIntervention(_) => Action::Contribute,
+        AssignLead(_) | AssignWorker(_) | UnassignWorker(_) | ReassignWorker(_) => Action::Assign,
+        ProposeHandover(_) => Action::ProposeHandover,
+        AcceptHandover(_) => Action::AcceptHandover,
+        DeclineHandover(_) => Action::DeclineHandover,
+        EraseSubject(_) => Action::Erase,
+        ReferCase(_)
+        | RecordSignal(_)
+        | DecideTriage(_)
+        | AddInformation(_)
+        | IncludeCase(_)
+        | AssessRisk { .. }
+        | AgreePlan(_)
+        | RevisePlan(_)
+        | SetPlan(_)
+        | AchieveGoal(_)
+        | PlanIntervention(_)
+        | RecordConsent(_)
+        | WithdrawConsent(_)
+        | InvolvePartner(_)
+        | HoldConference(_)
+        | ScheduleReview(_)
+        | CompleteReview { .. }
+        | Escalate(_)
+        | TransferCase(_)
+        | StartAftercare(_)
+        | CloseCase(_)
+        | ReopenCase(_)
+        | CorrectEntry(_) => Action::Work,
+    }
 }
 
 /// Auditors and privacy officers read on the ground of the reason they give.

@@ -37,8 +37,9 @@ pub struct AcceptanceBody {
     pub accepted_on: NaiveDate,
 }
 
-#[derive(Clone, Copy, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Deserialize, ToSchema, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TriageChoice {
     TakeOn,
     HandOver,

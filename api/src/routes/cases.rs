@@ -19,7 +19,7 @@ use crate::http::answers::{ReadProblems, WriteHeaders, WriteProblems};
 use crate::http::error::ApiError;
 use crate::http::extract::{Body, Path, Query};
 use crate::http::reader::{Reader, Seen};
-use crate::http::writer::{Target, Writer, Written};
+use crate::http::writer::{Target, Writer, Written, Wrote};
 use crate::policy::{self, Action};
 use crate::routes::bodies::ReferralBody;
 use casus_store::audit::access::{AccessAction, Sensitivity};
@@ -280,8 +280,19 @@ fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
     responses((status = 201, description = "Opened", body = Written), WriteProblems)
 )]
 pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, ApiError> {
+    open_case(writer, body.digest, body.value)
+        .await?
+        .into_response()
+}
+
+/// Opens a case with a referral, in the caller's municipality, team, domain
+/// and organisation.
+pub(crate) async fn open_case(
+    writer: Writer,
+    digest: String,
+    b: ReferralBody,
+) -> Result<Wrote, ApiError> {
     let case = CaseId::new();
-    let b = body.value;
     let subject = b.subject_id.unwrap_or_else(SubjectId::new);
     let caller = &writer.caller;
     let (Some(municipality), Some(team)) = (caller.municipality.clone(), caller.team.clone())
@@ -305,7 +316,7 @@ pub async fn open(writer: Writer, body: Body<ReferralBody>) -> Result<Response, 
     };
     let ids = vec![case.as_uuid(), subject.as_uuid()];
     writer
-        .run(Target::New(case), body.digest, ids, |_| {
+        .write(Target::New(case), digest, ids, |_| {
             Ok(CaseCommand::ReferCase(referral))
         })
         .await

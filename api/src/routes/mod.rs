@@ -3,12 +3,12 @@
 //! router cannot differ.
 
 mod audit;
-mod bodies;
+pub(crate) mod bodies;
 pub(crate) mod cases;
 mod erasure;
 mod operations;
-mod people;
-mod plan;
+pub(crate) mod people;
+pub(crate) mod plan;
 mod statistics;
 mod supervision;
 mod work;

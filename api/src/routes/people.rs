@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use crate::http::answers::{WriteHeaders, WriteProblems};
 use crate::http::error::ApiError;
 use crate::http::extract::{Body, Path};
-use crate::http::writer::{Target, Writer, Written};
+use crate::http::writer::{Target, Writer, Written, Wrote};
 use crate::policy::Action;
 use crate::routes::bodies::*;
 use crate::workers::assignable;
@@ -26,16 +26,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// An assignment of `named`: a known worker of the case's municipality,
 /// organisation and domain, recorded with their name and team as Casus knows
 /// them (422 otherwise).
-async fn assign(
+pub(crate) async fn assign(
     writer: Writer,
     case: CaseId,
     digest: String,
     named: Worker,
     command: impl FnOnce(Worker) -> CaseCommand,
-) -> Result<Response, ApiError> {
+) -> Result<Wrote, ApiError> {
     let known = writer.state().workers.find(&named.id).await?;
     writer
-        .run(
+        .write(
             Target::Case(case, Action::Assign),
             digest,
             Vec::new(),
@@ -69,7 +69,8 @@ pub async fn leads(
     assign(writer, case, body.digest, body.value.lead, |lead| {
         CaseCommand::AssignLead(LeadAssignment { role, lead })
     })
-    .await
+    .await?
+    .into_response()
 }
 
 /// Assign a worker
@@ -97,7 +98,8 @@ pub async fn assignments(
         body.value,
         CaseCommand::AssignWorker,
     )
-    .await
+    .await?
+    .into_response()
 }
 
 /// Hand a worker's assignment and leads on this case to another worker
@@ -122,7 +124,8 @@ pub async fn reassign(
     assign(writer, case, body.digest, to, |to| {
         CaseCommand::ReassignWorker(Reassignment { from, to, reason })
     })
-    .await
+    .await?
+    .into_response()
 }
 
 /// Accept a proposed handover into a focus area and team of your organisation (a supervisor of the receiving municipality)
@@ -150,13 +153,5 @@ pub async fn accept_handover(
         organisation: writer.caller.organisation.clone(),
         accepted_on: b.accepted_on,
     });
-    writer
-        .record(
-            case,
-            Action::AcceptHandover,
-            body.digest,
-            Vec::new(),
-            command,
-        )
-        .await
+    writer.record(case, body.digest, Vec::new(), command).await
 }

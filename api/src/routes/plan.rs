@@ -13,8 +13,7 @@ use uuid::Uuid;
 use crate::http::answers::{WriteHeaders, WriteProblems};
 use crate::http::error::ApiError;
 use crate::http::extract::{Body, Path};
-use crate::http::writer::{Writer, Written};
-use crate::policy::Action;
+use crate::http::writer::{Writer, Written, Wrote};
 use crate::routes::bodies::*;
 use crate::AppState;
 
@@ -30,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A body that makes its command, with the ids of what it creates.
-trait IntoCommand {
+pub(crate) trait IntoCommand {
     fn into_command(self) -> Result<(CaseCommand, Vec<Uuid>), ApiError>;
 }
 
@@ -53,7 +52,7 @@ macro_rules! made {
         ) -> Result<Response, ApiError> {
             let (command, ids) = body.value.into_command()?;
             writer
-                .record(case, Action::Work, body.digest, ids, command)
+                .record(case, body.digest, ids, command)
                 .await
         }
     };
@@ -204,10 +203,21 @@ pub async fn interventions(
     Path(case): Path<CaseId>,
     body: Body<InterventionBody>,
 ) -> Result<Response, ApiError> {
-    let b = body.value;
+    plan_intervention(writer, case, body.digest, body.value)
+        .await?
+        .into_response()
+}
+
+/// Plans an intervention; a Halt one with the young person's age on the
+/// planned day, from the referral's date of birth.
+pub(crate) async fn plan_intervention(
+    writer: Writer,
+    case: CaseId,
+    digest: String,
+    b: InterventionBody,
+) -> Result<Wrote, ApiError> {
     let halt = match (b.kind, b.halt_confession_on) {
         (InterventionKind::Halt, Some(confession_on)) => {
-            // The age on the planned date, from the referral's date of birth.
             let referral = writer.state().store.referral(case).await?;
             referral
                 .and_then(|r| r.details.expose()?.age_on(b.planned_on))
@@ -228,13 +238,7 @@ pub async fn interventions(
     };
     let ids = vec![plan.intervention_id.as_uuid()];
     writer
-        .record(
-            case,
-            Action::Work,
-            body.digest,
-            ids,
-            CaseCommand::PlanIntervention(plan),
-        )
+        .put(case, digest, ids, CaseCommand::PlanIntervention(plan))
         .await
 }
 
@@ -275,6 +279,6 @@ pub async fn complete_review(
     };
     writer
         .items_in_path()
-        .record(case, Action::Work, body.digest, ids, command)
+        .record(case, body.digest, ids, command)
         .await
 }

@@ -1,5 +1,5 @@
-//! "Mijn casussen" and the case page, with the contact form: the API's own
-//! reads and writes, for the session's caller.
+//! "Mijn casussen" and the case page with its forms: the API's own reads
+//! and writes, for the session's caller.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,26 +8,27 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{
-    CaseCommand, CaseError, CaseId, Contact, ContactKind, ContactParty, FocusAreaCode, Personal,
-    Stage, Text,
+    CaseError, CaseId, ContactKind, ContactParty, Domain, FocusAreaCode, InterventionId,
+    InterventionKind, Stage,
 };
 use casus_projections::queries::{CaseDetail, CaseSummary, TimelineEntry};
 use casus_store::CommandError;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use strum::VariantArray;
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
 use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::Reader;
-use crate::http::writer::{Target, Writer, Wrote};
-use crate::policy::Action;
+use crate::http::writer::{Writer, Wrote};
+use crate::routes::bodies::TriageChoice;
 use crate::routes::cases::{list_cases, read_case, read_timeline, ListParams};
+use crate::web::form::{Errors, Posted};
 use crate::web::labels;
 use crate::web::page::{day, maybe_day, render, Chrome, Refusal};
 use crate::web::session::Session;
+use crate::web::steps::{submit as submit_step, Step};
 use crate::AppState;
 
 /// Where a request came from, for the access log and the events.
@@ -188,60 +189,6 @@ pub async fn list(
     ))
 }
 
-/// What the worker typed into the contact form, kept when it is refused.
-#[derive(Clone, Default, Deserialize)]
-pub struct ContactForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    sleutel: String,
-    #[serde(default)]
-    versie: Option<u64>,
-    #[serde(default)]
-    soort: String,
-    #[serde(default)]
-    met: Vec<String>,
-    #[serde(default)]
-    datum: String,
-    #[serde(default)]
-    verslag: String,
-}
-
-/// Why a form was refused: per field, and for the form as a whole.
-#[derive(Default)]
-struct FormErrors {
-    soort: Option<String>,
-    met: Option<String>,
-    datum: Option<String>,
-    verslag: Option<String>,
-    form: Option<String>,
-    /// The case changed since the page was shown.
-    changed: bool,
-}
-
-impl FormErrors {
-    fn any(&self) -> bool {
-        self.soort.is_some()
-            || self.met.is_some()
-            || self.datum.is_some()
-            || self.verslag.is_some()
-            || self.form.is_some()
-    }
-
-    /// The summary at the top: each message with the field it links to.
-    fn summary(&self) -> Vec<(&'static str, String)> {
-        [
-            ("soort", &self.soort),
-            ("met", &self.met),
-            ("datum", &self.datum),
-            ("verslag", &self.verslag),
-        ]
-        .into_iter()
-        .filter_map(|(field, message)| message.clone().map(|m| (field, m)))
-        .collect()
-    }
-}
-
 /// A timeline entry in words, newest first on the page.
 struct Entry {
     what: String,
@@ -265,18 +212,91 @@ struct CasePage {
     interventions: Vec<(String, String, String)>,
     reviews: Vec<(String, bool)>,
     timeline: Vec<Entry>,
-    kinds: Vec<(&'static str, &'static str)>,
-    parties: Vec<(&'static str, &'static str)>,
-    form: ContactForm,
-    errors: FormErrors,
+    /// Which forms the case's stage asks for.
+    forms: Forms,
+    triage_choices: Vec<(&'static str, &'static str)>,
+    intervention_kinds: Vec<(&'static str, &'static str)>,
+    contact_kinds: Vec<(&'static str, &'static str)>,
+    contact_parties: Vec<(&'static str, &'static str)>,
+    agreed_with: Vec<(&'static str, &'static str)>,
+    domains: Vec<(&'static str, &'static str)>,
+    /// The form that was refused, as typed, and why.
+    posted: Posted,
+    errors: Errors,
     key: String,
     today: String,
 }
 
-impl CasePage {
-    fn checked(&self, party: &str) -> bool {
-        self.form.met.iter().any(|m| m == party)
+/// The forms the case page shows, after its stage.
+struct Forms {
+    triage: bool,
+    include: bool,
+    take_lead: bool,
+    plan: bool,
+    partner: bool,
+    intervention: bool,
+    /// Planned interventions that can start: id and what they are.
+    start: Vec<(Uuid, String)>,
+    contact: bool,
+}
+
+impl Forms {
+    fn of(detail: &CaseDetail) -> Self {
+        let o = &detail.overview;
+        let stage = o.stage.as_str();
+        let working = matches!(stage, "included" | "active" | "aftercare");
+        Forms {
+            triage: stage == "referred",
+            include: stage == "triaged" && o.triage_decision.as_deref() == Some("take_on"),
+            take_lead: working && o.case_lead_id.is_none(),
+            plan: working && o.case_lead_id.is_some() && detail.goals.is_empty(),
+            partner: working,
+            intervention: working && !detail.goals.is_empty(),
+            start: detail
+                .interventions
+                .iter()
+                .filter(|i| i.status == "planned")
+                .map(|i| {
+                    let kind = labels::intervention_kind(&i.kind);
+                    (i.intervention_id, format!("{kind} bij {}", i.provider))
+                })
+                .collect(),
+            contact: stage != "closed",
+        }
     }
+}
+
+impl CasePage {
+    /// What was typed in `field` of the refused form ("" otherwise).
+    fn value(&self, field: &str) -> &str {
+        self.posted.get(field)
+    }
+
+    /// A date field's value: as typed, or today.
+    fn date_value<'a>(&'a self, field: &str) -> &'a str {
+        match self.posted.get(field) {
+            "" => &self.today,
+            typed => typed,
+        }
+    }
+
+    fn checked(&self, field: &str, value: &str) -> bool {
+        self.posted.has(field, value)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.on(field)
+    }
+}
+
+fn choices<T>(label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)>
+where
+    T: VariantArray + Copy + Into<&'static str>,
+{
+    T::VARIANTS
+        .iter()
+        .map(|v| ((*v).into(), label(*v)))
+        .collect()
 }
 
 #[derive(Default, Deserialize)]
@@ -296,29 +316,24 @@ pub async fn case(
     let case = case.parse::<CaseId>().map_err(|_| Refusal::NotFound)?;
     let (request_id, address) = origin(request_id, address);
     let reader = Reader::new(&state, session.caller.clone(), request_id, address);
-    case_page(
-        &state,
-        &session,
-        &reader,
-        case,
-        shown.versie,
-        ContactForm::default(),
-        FormErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let refused = Refused::default();
+    case_page(&state, &session, &reader, case, shown.versie, refused).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A refused form: what was typed, why, and the answer's status.
+#[derive(Default)]
+struct Refused {
+    posted: Posted,
+    errors: Errors,
+}
+
 async fn case_page(
     state: &AppState,
     session: &Session,
     reader: &Reader,
     case: CaseId,
     min_version: Option<u64>,
-    form: ContactForm,
-    errors: FormErrors,
-    status: StatusCode,
+    refused: Refused,
 ) -> Result<Response, Refusal> {
     let detail = read_case(reader, case, min_version).await?;
     let timeline = read_timeline(reader, case, min_version).await?;
@@ -328,6 +343,11 @@ async fn case_page(
         .ok()
         .and_then(|c| programme.focus_area(&c).map(|a| a.name.clone()))
         .unwrap_or_else(|| overview.focus_area.clone());
+    let status = if refused.errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = CasePage {
         chrome: Some(Chrome::of(session)),
         stage: labels::stage(&overview.stage).to_owned(),
@@ -369,19 +389,21 @@ async fn case_page(
             .map(|r| (day(&r.due_on), r.completed_on.is_some()))
             .collect(),
         timeline: timeline.iter().rev().map(entry).collect(),
-        kinds: ContactKind::VARIANTS
-            .iter()
-            .map(|k| (<&'static str>::from(*k), labels::contact_kind(*k)))
-            .collect(),
-        parties: ContactParty::VARIANTS
-            .iter()
-            .map(|p| (<&'static str>::from(*p), labels::contact_party(*p)))
-            .collect(),
+        forms: Forms::of(&detail),
+        triage_choices: choices::<TriageChoice>(labels::triage_choice),
+        intervention_kinds: choices::<InterventionKind>(labels::intervention_kind_of),
+        contact_kinds: choices::<ContactKind>(labels::contact_kind),
+        contact_parties: choices::<ContactParty>(labels::contact_party),
+        domains: choices::<Domain>(labels::domain),
+        agreed_with: vec![
+            ("youth", "De jongere"),
+            ("parent_or_guardian", "Ouder of verzorger"),
+        ],
         key: Uuid::now_v7().to_string(),
         today: casus_store::clock::today().to_string(),
         case: detail,
-        form,
-        errors,
+        posted: refused.posted,
+        errors: refused.errors,
     };
     Ok(render(status, &page))
 }
@@ -398,52 +420,34 @@ fn entry(e: &TimelineEntry) -> Entry {
     }
 }
 
-/// The contact the form describes, or what to change.
-fn contact(form: &ContactForm) -> Result<Contact, Box<FormErrors>> {
-    let mut errors = FormErrors::default();
-    let kind = ContactKind::VARIANTS
-        .iter()
-        .find(|k| <&str>::from(**k) == form.soort);
-    if kind.is_none() {
-        errors.soort = Some("Kies de soort contact.".into());
-    }
-    let with_whom: Vec<ContactParty> = ContactParty::VARIANTS
-        .iter()
-        .filter(|p| form.met.iter().any(|m| m == <&str>::from(**p)))
-        .copied()
-        .collect();
-    if with_whom.is_empty() {
-        errors.met = Some("Kies met wie er contact was.".into());
-    }
-    let on = NaiveDate::parse_from_str(&form.datum, "%Y-%m-%d").ok();
-    if on.is_none() {
-        errors.datum = Some("Vul de datum van het contact in, bijvoorbeeld 07-11-2026.".into());
-    }
-    let summary = Text::parse(form.verslag.clone()).ok();
-    if summary.is_none() {
-        errors.verslag = Some("Schrijf een kort verslag (niet alleen spaties).".into());
-    }
-    match (kind, on, summary) {
-        (Some(kind), Some(on), Some(summary)) if !errors.any() => Ok(Contact {
-            kind: *kind,
-            with_whom,
-            contacted_on: on,
-            summary: Personal::new(summary),
-        }),
-        _ => Err(Box::new(errors)),
-    }
+/// The field of the case page a date rule of the domain concerns.
+fn date_field(api_field: &str) -> Option<&'static str> {
+    Some(match api_field {
+        "decided_on" => "triage-datum",
+        "included_on" => "opnemen-datum",
+        "agreed_on" => "plan-datum",
+        "target_date" => "plan-streefdatum",
+        "planned_on" => "interventie-datum",
+        "started_on" => "starten-datum",
+        "contacted_on" => "contact-datum",
+        _ => return None,
+    })
 }
 
-/// The case's refusal in Dutch, next to the field it concerns.
-fn refusal(error: &CaseError) -> FormErrors {
-    let mut errors = FormErrors::default();
+/// The case's refusal in Dutch, next to the field it concerns where there is one.
+fn refusal(error: &CaseError) -> Errors {
+    let mut errors = Errors::default();
     match error {
         CaseError::DateOutOfRange(rule) => {
-            errors.datum = Some(format!(
-                "De datum moet tussen {} en {} liggen: een contact ligt niet in de toekomst.",
+            let message = format!(
+                "De datum moet tussen {} en {} liggen.",
                 day(&rule.earliest),
                 day(&rule.latest)
-            ));
+            );
+            match date_field(rule.field) {
+                Some(field) => errors.add(field, message),
+                None => errors.form = Some(message),
+            }
         }
         CaseError::VersionMismatch { .. } => {
             errors.changed = true;
@@ -453,9 +457,7 @@ fn refusal(error: &CaseError) -> FormErrors {
                     .into(),
             );
         }
-        CaseError::Closed => {
-            errors.form = Some("De casus is afgesloten: er kan geen contact meer bij.".into())
-        }
+        CaseError::Closed => errors.form = Some("De casus is afgesloten.".into()),
         CaseError::Erased => {
             errors.form = Some(
                 "De persoonsgegevens van deze casus zijn gewist: er kan niets meer bij.".into(),
@@ -463,88 +465,108 @@ fn refusal(error: &CaseError) -> FormErrors {
         }
         CaseError::NotInStage { stage, .. } => {
             errors.form = Some(format!(
-                "In de fase {} kan dit niet worden vastgelegd.",
+                "Dit kan niet in de fase {}.",
                 labels::stage(stage.as_str()).to_lowercase()
             ))
         }
+        CaseError::CaseLeadRequired => {
+            errors.form = Some("Wijs eerst een casusregisseur toe.".into())
+        }
+        CaseError::TriageRequired => errors.form = Some("Neem eerst een triagebesluit.".into()),
         other => {
             tracing::info!(refusal = %other, "the case refused a form");
-            errors.form = Some("De casus weigerde dit contact. Controleer de invoer.".into());
+            errors.form = Some("De casus weigerde dit. Controleer de invoer.".into());
         }
     }
     errors
 }
 
-pub async fn log_contact(
+/// A form of the case page: read, written through the API's own write, and
+/// answered with the case page (a redirect to it when it was recorded).
+pub async fn submit(
     State(state): State<AppState>,
     session: Session,
-    Path(case): Path<String>,
+    Path((case, step)): Path<(String, String)>,
     request_id: Option<Extension<RequestId>>,
     address: Option<Extension<ClientAddress>>,
-    Form(form): Form<ContactForm>,
+    Form(posted): Form<Posted>,
 ) -> Result<Response, Refusal> {
-    if !session.holds(&form.csrf) {
+    let step = Step::named(&step).ok_or(Refusal::NotFound)?;
+    post(state, session, case, step, request_id, address, posted).await
+}
+
+/// Starting a planned intervention, named in the path.
+pub async fn start(
+    State(state): State<AppState>,
+    session: Session,
+    Path((case, intervention)): Path<(String, String)>,
+    request_id: Option<Extension<RequestId>>,
+    address: Option<Extension<ClientAddress>>,
+    Form(posted): Form<Posted>,
+) -> Result<Response, Refusal> {
+    let intervention = intervention
+        .parse::<InterventionId>()
+        .map_err(|_| Refusal::NotFound)?;
+    let step = Step::Start(intervention);
+    post(state, session, case, step, request_id, address, posted).await
+}
+
+async fn post(
+    state: AppState,
+    session: Session,
+    case: String,
+    step: Step,
+    request_id: Option<Extension<RequestId>>,
+    address: Option<Extension<ClientAddress>>,
+    posted: Posted,
+) -> Result<Response, Refusal> {
+    if !session.holds(posted.get("_csrf")) {
         return Err(Refusal::Forged);
     }
     let case = case.parse::<CaseId>().map_err(|_| Refusal::NotFound)?;
     let (request_id, address) = origin(request_id, address);
     let reader = Reader::new(&state, session.caller.clone(), request_id, address.clone());
-    let again = |form: ContactForm, errors: FormErrors| {
-        let (state, session, reader) = (&state, &session, &reader);
-        async move {
-            case_page(
-                state,
-                session,
-                reader,
-                case,
-                None,
-                form,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    };
-    let contact = match contact(&form) {
-        Ok(contact) => contact,
-        Err(errors) => return again(form, *errors).await,
-    };
-    let digest = hex::encode(Sha256::digest(
-        serde_json::to_vec(&contact).unwrap_or_default(),
-    ));
-    let key = Uuid::parse_str(&form.sleutel).ok().map(|k| k.to_string());
+    let key = Uuid::parse_str(posted.get("sleutel"))
+        .ok()
+        .map(|k| k.to_string());
+    let version = posted.get("versie").parse().ok();
     let writer = Writer::new(
         &state,
         session.caller.clone(),
         request_id,
         address,
-        form.versie,
+        version,
         key,
     );
-    let wrote = writer
-        .write(Target::Case(case, Action::Work), digest, Vec::new(), |_| {
-            Ok(CaseCommand::LogContact(contact))
-        })
-        .await;
-    let version = match wrote {
-        Ok(Wrote::Done(_, written)) => Some(written.version),
-        // A double submission: the first one's answer.
-        Ok(Wrote::Replayed(stored)) => stored.answer.get("version").and_then(|v| v.as_u64()),
-        Err(ApiError::Command(CommandError::Rejected(error))) => {
-            return again(form, refusal(&error)).await
+    let errors = match submit_step(step, case, &posted, writer).await {
+        Ok(Ok(wrote)) => {
+            let version = match wrote {
+                Wrote::Done(_, written) => Some(written.version),
+                // A double submission: the first one's answer.
+                Wrote::Replayed(stored) => stored.answer.get("version").and_then(|v| v.as_u64()),
+            };
+            let to = match version {
+                Some(version) => format!("/casussen/{case}?versie={version}"),
+                None => format!("/casussen/{case}"),
+            };
+            return Ok(Redirect::to(&to).into_response());
         }
-        Err(ApiError::Command(CommandError::Conflict(_))) => {
-            let errors = refusal(&CaseError::VersionMismatch {
-                expected: form.versie.unwrap_or_default(),
+        Ok(Err(ApiError::Command(CommandError::Rejected(error)))) => refusal(&error),
+        Ok(Err(ApiError::Command(CommandError::Conflict(_)))) => {
+            refusal(&CaseError::VersionMismatch {
+                expected: version.unwrap_or_default(),
                 actual: 0,
-            });
-            return again(form, errors).await;
+            })
         }
-        Err(error) => return Err(error.into()),
+        Ok(Err(ApiError::Unprocessable(detail))) => {
+            tracing::info!(%detail, "a form was refused");
+            let mut errors = Errors::default();
+            errors.form = Some("De casus weigerde dit. Controleer de invoer.".into());
+            errors
+        }
+        Ok(Err(error)) => return Err(error.into()),
+        Err(errors) => errors,
     };
-    let to = match version {
-        Some(version) => format!("/casussen/{case}?versie={version}#tijdlijn"),
-        None => format!("/casussen/{case}#tijdlijn"),
-    };
-    Ok(Redirect::to(&to).into_response())
+    let refused = Refused { posted, errors };
+    case_page(&state, &session, &reader, case, None, refused).await
 }

@@ -2,7 +2,9 @@
 //! contact kinds and parties, roles, risk levels, what an event was. A code
 //! without a word here is shown as it is, so a new code is never hidden.
 
-use casus_domain::{ContactKind, ContactParty, InterventionKind, Role};
+use casus_domain::{ContactKind, ContactParty, Domain, InterventionKind, Role};
+
+use crate::routes::bodies::TriageChoice;
 use strum::VariantArray;
 
 pub fn stage(code: &str) -> &str {
@@ -50,6 +52,13 @@ pub fn role(role: Role) -> &'static str {
     }
 }
 
+pub fn domain(domain: Domain) -> &'static str {
+    match domain {
+        Domain::Social => "Sociaal domein",
+        Domain::Justice => "Justitieel domein",
+    }
+}
+
 pub fn risk_level(code: &str) -> &str {
     match code {
         "low" => "Laag",
@@ -69,21 +78,33 @@ pub fn intervention_status(code: &str) -> &str {
     }
 }
 
-pub fn intervention_kind(code: &str) -> &str {
-    let kind = InterventionKind::VARIANTS
-        .iter()
-        .find(|k| <&str>::from(**k) == code);
+pub fn intervention_kind_of(kind: InterventionKind) -> &'static str {
     match kind {
-        Some(InterventionKind::Mentoring) => "Mentortraject",
-        Some(InterventionKind::SchoolAttendance) => "Schoolaanwezigheid",
-        Some(InterventionKind::SportsAndLeisure) => "Sport en vrije tijd",
-        Some(InterventionKind::FamilyCoaching) => "Gezinscoaching",
-        Some(InterventionKind::DebtHelp) => "Schuldhulp",
-        Some(InterventionKind::JobCoaching) => "Begeleiding naar werk",
-        Some(InterventionKind::Halt) => "Halt-afdoening",
-        Some(InterventionKind::YouthCare) => "Jeugdhulp",
-        Some(InterventionKind::Other) => "Anders",
-        None => code,
+        InterventionKind::Mentoring => "Mentortraject",
+        InterventionKind::SchoolAttendance => "Schoolaanwezigheid",
+        InterventionKind::SportsAndLeisure => "Sport en vrije tijd",
+        InterventionKind::FamilyCoaching => "Gezinscoaching",
+        InterventionKind::DebtHelp => "Schuldhulp",
+        InterventionKind::JobCoaching => "Begeleiding naar werk",
+        InterventionKind::Halt => "Halt-afdoening",
+        InterventionKind::YouthCare => "Jeugdhulp",
+        InterventionKind::Other => "Anders",
+    }
+}
+
+/// An intervention kind's code as the views keep it.
+pub fn intervention_kind(code: &str) -> &str {
+    InterventionKind::VARIANTS
+        .iter()
+        .find(|k| <&str>::from(**k) == code)
+        .map_or(code, |k| intervention_kind_of(*k))
+}
+
+pub fn triage_choice(choice: TriageChoice) -> &'static str {
+    match choice {
+        TriageChoice::TakeOn => "Oppakken",
+        TriageChoice::HandOver => "Overdragen aan een ketenpartner",
+        TriageChoice::AdviceOnly => "Alleen advies",
     }
 }
 

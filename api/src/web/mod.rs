@@ -8,10 +8,13 @@
 //! own few rules on top.
 
 mod cases;
+mod form;
 mod labels;
 mod login;
 mod page;
+mod referral;
 mod session;
+mod steps;
 
 use axum::extract::{Path, Request};
 use axum::http::{header, Method, StatusCode};
@@ -47,8 +50,13 @@ pub fn router() -> Router<AppState> {
         .route("/inloggen", get(login::page).post(login::log_in))
         .route("/uitloggen", post(login::log_out))
         .route("/casussen", get(cases::list))
+        .route("/aanmelden", get(referral::form).post(referral::submit))
         .route("/casussen/{id}", get(cases::case))
-        .route("/casussen/{id}/contacten", post(cases::log_contact))
+        .route("/casussen/{id}/{stap}", post(cases::submit))
+        .route(
+            "/casussen/{id}/interventies/{interventie}/starten",
+            post(cases::start),
+        )
         .layer(axum::middleware::from_fn(same_site_only));
     pages.route("/assets/{file}", get(asset))
 }
