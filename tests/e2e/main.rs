@@ -10,4 +10,5 @@ mod projections;
 mod retention;
 mod support;
 mod upgrade;
+mod web;
 mod workload;

@@ -256,7 +256,7 @@ impl Writer {
                 // is: the same request gets the same answer.
                 |error: &ApiError| match error {
                     ApiError::Command(CommandError::Rejected(refusal)) => {
-                        let problem = refused(refusal.clone(), items_in_path);
+                        let problem = refused(refusal.clone(), items_in_path).into_problem();
                         Some((problem.status, problem.to_json()))
                     }
                     _ => None,
@@ -280,7 +280,7 @@ impl Writer {
             }
             Err(ApiError::Command(CommandError::Rejected(refusal))) => {
                 crate::metrics::command(kind, "refused");
-                Err(refused(refusal, items_in_path).into())
+                Err(refused(refusal, items_in_path))
             }
             Err(error) => {
                 crate::metrics::command(kind, outcome_label(&error));
@@ -293,8 +293,8 @@ impl Writer {
 /// The case's refusal as answered: on a route whose path names an item of
 /// the case, an item the case does not hold is not found (404, in the
 /// case's words), as any path that names nothing; named in a body it stays
-/// 422.
-fn refused(refusal: CaseError, items_in_path: bool) -> Problem {
+/// the case's refusal (422 or 409), which the web interface words itself.
+fn refused(refusal: CaseError, items_in_path: bool) -> ApiError {
     match refusal {
         CaseError::UnknownGoal(_)
         | CaseError::UnknownIntervention(_)
@@ -302,9 +302,9 @@ fn refused(refusal: CaseError, items_in_path: bool) -> Problem {
         | CaseError::UnknownReview(_)
             if items_in_path =>
         {
-            Problem::new(StatusCode::NOT_FOUND, "Not found", refusal.to_string())
+            Problem::new(StatusCode::NOT_FOUND, "Not found", refusal.to_string()).into()
         }
-        other => ApiError::Command(CommandError::Rejected(other)).into_problem(),
+        other => ApiError::Command(CommandError::Rejected(other)),
     }
 }
 

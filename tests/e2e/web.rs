@@ -1,0 +1,313 @@
+//! The web interface over HTTP, as a browser without JavaScript uses it:
+//! the demo login only in development, sessions that end, forms that go
+//! through the API's own writes, and pages that are logged like API reads.
+//! (`tests/browser` drives it in a real Chromium.)
+
+use std::time::Duration;
+
+use casus_api::{Settings, WebSettings};
+use reqwest::header;
+use reqwest::redirect::Policy;
+use uuid::Uuid;
+
+use crate::api::app::TestApp;
+
+async fn web_app(demo_login: bool) -> TestApp {
+    TestApp::spawn_with(Settings {
+        read_wait: Duration::from_secs(20),
+        web: WebSettings {
+            demo_login,
+            secure_cookies: false,
+        },
+        ..Settings::default()
+    })
+    .await
+}
+
+/// A browser: keeps its cookies, follows no redirect.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn log_in(app: &TestApp, client: &reqwest::Client, user: &str) -> reqwest::Response {
+    client
+        .post(format!("{}/inloggen", app.base))
+        .form(&[("user", user)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The form token on a page.
+fn csrf(page: &str) -> String {
+    let at = page.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
+    page[at..at + page[at..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_access_log() {
+    let app = web_app(true).await;
+    let client = browser();
+    let login = log_in(&app, &client, "w-sanne").await;
+    assert_eq!(login.status(), 303);
+    let cookie = login.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("casus_sessie="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    let form = client
+        .get(format!("{}/aanmelden", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let token = csrf(&form.text().await.unwrap());
+    let fields = [
+        ("_csrf", token.as_str()),
+        ("sleutel", &Uuid::now_v7().to_string()),
+        ("aanmelding-naam", "Jayden Bakker"),
+        ("aanmelding-geboortedatum", "14-03-2011"),
+        ("aanmelding-gebied", "rotterdam-zuid"),
+        ("aanmelding-door", "politie-rotterdam"),
+        ("aanmelding-reden", "overlast bij het metrostation"),
+        ("aanmelding-doel", "terug naar school"),
+        ("aanmelding-datum", "2026-11-02"),
+    ];
+    let opened = client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 303);
+    let to = opened.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(to.ends_with("?versie=1"), "{to}");
+    let case: Uuid = to["/casussen/".len()..to.find('?').unwrap()]
+        .parse()
+        .unwrap();
+
+    // Sent twice (a double click): one case, the same answer.
+    let again = client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.headers()[header::LOCATION], to.as_str());
+    let referrals: i64 =
+        sqlx::query_scalar("select count(*) from events where event_type = 'CaseReferred'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(referrals, 1);
+
+    let page = client
+        .get(format!("{}{to}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Jayden Bakker"));
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "select view, action from access_log where user_id = 'w-sanne' and case_id = $1 order by id",
+    )
+    .bind(case)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        logged,
+        [
+            ("social_case_view".to_owned(), "read".to_owned()),
+            ("case_timeline".to_owned(), "read".to_owned())
+        ]
+    );
+
+    // The case's own rules, in Dutch by the field: a contact tomorrow.
+    let tomorrow = (casus_store::clock::today() + chrono::Days::new(1)).to_string();
+    let contact = |date: String, version: &'static str| {
+        vec![
+            ("_csrf", token.clone()),
+            ("sleutel", Uuid::now_v7().to_string()),
+            ("versie", version.to_owned()),
+            ("contact-soort", "home_visit".to_owned()),
+            ("contact-met", "youth".to_owned()),
+            ("contact-met", "parent_or_guardian".to_owned()),
+            ("contact-datum", date),
+            ("contact-verslag", "moeder maakt zich zorgen".to_owned()),
+        ]
+    };
+    let future = client
+        .post(format!("{}/casussen/{case}/contact", app.base))
+        .form(&contact(tomorrow, "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(future.status(), 422);
+    let page = future.text().await.unwrap();
+    assert!(page.contains(r#"<p class="utrecht-form-field-error-message" id="contact-datum-fout">De datum moet tussen"#), "{page}");
+    assert!(
+        page.contains("moeder maakt zich zorgen"),
+        "the input is kept"
+    );
+
+    // A form of a version the case has left: said so, nothing written.
+    let today = casus_store::clock::today().to_string();
+    let first = client
+        .post(format!("{}/casussen/{case}/contact", app.base))
+        .form(&contact(today.clone(), "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 303);
+    let stale = client
+        .post(format!("{}/casussen/{case}/contact", app.base))
+        .form(&contact(today, "1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 422);
+    assert!(stale
+        .text()
+        .await
+        .unwrap()
+        .contains("De casus is intussen gewijzigd"));
+    assert_eq!(app.events().await, 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_form_keeps_the_input_and_says_in_dutch_what_to_change() {
+    let app = web_app(true).await;
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let form = client
+        .get(format!("{}/aanmelden", app.base))
+        .send()
+        .await
+        .unwrap();
+    let token = csrf(&form.text().await.unwrap());
+    let refused = client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("aanmelding-naam", "Jayden Bakker"),
+            ("aanmelding-geboortedatum", "1990-03-14"),
+            ("aanmelding-gebied", "rotterdam-zuid"),
+            ("aanmelding-door", "politie-rotterdam"),
+            ("aanmelding-reden", "overlast"),
+            ("aanmelding-doel", ""),
+            ("aanmelding-datum", "2026-11-02"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Vul het doel in."), "{page}");
+    assert!(page.contains(r#"id="aanmelding-doel" name="aanmelding-doel" value="" aria-describedby="aanmelding-doel-uitleg aanmelding-doel-fout" aria-invalid="true""#), "{page}");
+    assert!(page.contains(r#"value="Jayden Bakker""#), "{page}");
+
+    // The rules of the case, in Dutch by their field: 36 on the referral date.
+    let too_old = client
+        .post(format!("{}/aanmelden", app.base))
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("aanmelding-naam", "Jayden Bakker"),
+            ("aanmelding-geboortedatum", "1990-03-14"),
+            ("aanmelding-gebied", "rotterdam-zuid"),
+            ("aanmelding-door", "politie-rotterdam"),
+            ("aanmelding-reden", "overlast"),
+            ("aanmelding-doel", "terug naar school"),
+            ("aanmelding-datum", "2026-11-02"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = too_old.status();
+    let page = too_old.text().await.unwrap();
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("deze jongere is 36 op de datum van aanmelding"),
+        "{page}"
+    );
+    assert_eq!(app.events().await, 0, "nothing was written");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_login_is_only_there_in_development() {
+    let app = web_app(false).await;
+    let client = browser();
+    let page = client
+        .get(format!("{}/inloggen", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(!page.text().await.unwrap().contains("Inloggen als"));
+    let refused = log_in(&app, &client, "w-sanne").await;
+    assert_eq!(refused.status(), 404);
+    assert!(refused.headers().get(header::SET_COOKIE).is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_ends_after_thirty_idle_minutes_and_at_logout() {
+    let app = web_app(true).await;
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let list = client
+        .get(format!("{}/casussen", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 200);
+    sqlx::query("update web_sessions set seen_at = now() - interval '31 minutes'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let idle = client
+        .get(format!("{}/casussen", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(idle.status(), 303);
+    assert_eq!(idle.headers()[header::LOCATION], "/inloggen");
+
+    // A new login is a new session; logout removes it.
+    log_in(&app, &client, "w-sanne").await;
+    let page = client
+        .get(format!("{}/casussen", app.base))
+        .send()
+        .await
+        .unwrap();
+    let token = csrf(&page.text().await.unwrap());
+    let out = client
+        .post(format!("{}/uitloggen", app.base))
+        .form(&[("_csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    let live: i64 = sqlx::query_scalar(
+        "select count(*) from web_sessions where seen_at > now() - interval '30 minutes'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(live, 0);
+    app.stop().await;
+}
