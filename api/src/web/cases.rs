@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{
-    CaseError, CaseId, ContactKind, ContactParty, Domain, FocusAreaCode, InterventionId,
-    InterventionKind, Stage,
+    CaseError, CaseId, CaseResult, Confidentiality, ContactKind, ContactParty, Domain,
+    FocusAreaCode, InterventionKind, InterventionOutcome, SignalKind, Stage,
 };
 use casus_projections::queries::{CaseDetail, CaseSummary, TimelineEntry};
 use casus_store::CommandError;
@@ -216,28 +216,37 @@ struct CasePage {
     forms: Forms,
     triage_choices: Vec<(&'static str, &'static str)>,
     intervention_kinds: Vec<(&'static str, &'static str)>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    signal_kinds: Vec<(&'static str, &'static str)>,
+    confidentialities: Vec<(&'static str, &'static str)>,
+    results: Vec<(&'static str, &'static str)>,
     contact_kinds: Vec<(&'static str, &'static str)>,
     contact_parties: Vec<(&'static str, &'static str)>,
     agreed_with: Vec<(&'static str, &'static str)>,
     domains: Vec<(&'static str, &'static str)>,
     /// The form that was refused, as typed, and why.
+    failed: Option<&'static str>,
     posted: Posted,
     errors: Errors,
     key: String,
     today: String,
 }
 
-/// The forms the case page shows, after its stage.
+/// The forms the case page shows, after its stage and what it holds; the
+/// items a form acts on are chosen in it (id and what it is).
 struct Forms {
     triage: bool,
     include: bool,
     take_lead: bool,
     plan: bool,
-    partner: bool,
-    intervention: bool,
-    /// Planned interventions that can start: id and what they are.
-    start: Vec<(Uuid, String)>,
-    contact: bool,
+    working: bool,
+    open: bool,
+    closed: bool,
+    aftercare: bool,
+    goals: Vec<(String, String)>,
+    planned: Vec<(String, String)>,
+    running: Vec<(String, String)>,
+    reviews: Vec<(String, String)>,
 }
 
 impl Forms {
@@ -245,28 +254,68 @@ impl Forms {
         let o = &detail.overview;
         let stage = o.stage.as_str();
         let working = matches!(stage, "included" | "active" | "aftercare");
+        let interventions = |status: &[&str]| {
+            detail
+                .interventions
+                .iter()
+                .filter(|i| status.contains(&i.status.as_str()))
+                .map(|i| {
+                    let kind = labels::intervention_kind(&i.kind);
+                    (
+                        i.intervention_id.to_string(),
+                        format!("{kind} bij {}", i.provider),
+                    )
+                })
+                .collect()
+        };
         Forms {
             triage: stage == "referred",
             include: stage == "triaged" && o.triage_decision.as_deref() == Some("take_on"),
             take_lead: working && o.case_lead_id.is_none(),
             plan: working && o.case_lead_id.is_some() && detail.goals.is_empty(),
-            partner: working,
-            intervention: working && !detail.goals.is_empty(),
-            start: detail
-                .interventions
+            working: working && !detail.goals.is_empty(),
+            open: stage != "closed",
+            closed: stage == "closed",
+            aftercare: stage == "active",
+            goals: detail
+                .goals
                 .iter()
-                .filter(|i| i.status == "planned")
-                .map(|i| {
-                    let kind = labels::intervention_kind(&i.kind);
-                    (i.intervention_id, format!("{kind} bij {}", i.provider))
+                .filter(|g| g.achieved_on.is_none())
+                .map(|g| {
+                    let what = g
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| "(niet zichtbaar)".into());
+                    (g.goal_id.to_string(), what)
                 })
                 .collect(),
-            contact: stage != "closed",
+            planned: interventions(&["planned"]),
+            running: interventions(&["running"]),
+            reviews: detail
+                .reviews
+                .iter()
+                .filter(|r| r.completed_on.is_none())
+                .map(|r| {
+                    (
+                        r.review_id.to_string(),
+                        format!("evaluatie van {}", day(&r.due_on)),
+                    )
+                })
+                .collect(),
         }
     }
 }
 
 impl CasePage {
+    /// Whether the form of `step` is shown open: the one refused, or the
+    /// case's next step, or logging a contact.
+    fn open(&self, step: &str) -> bool {
+        match self.failed {
+            Some(failed) => failed == step,
+            None => matches!(step, "triage" | "opnemen" | "regie" | "plan" | "contact"),
+        }
+    }
+
     /// What was typed in `field` of the refused form ("" otherwise).
     fn value(&self, field: &str) -> &str {
         self.posted.get(field)
@@ -278,6 +327,11 @@ impl CasePage {
             "" => &self.today,
             typed => typed,
         }
+    }
+
+    /// Whether `code` was chosen in the select `field`.
+    fn chosen(&self, field: &str, code: &str) -> bool {
+        self.posted.get(field) == code
     }
 
     fn checked(&self, field: &str, value: &str) -> bool {
@@ -320,9 +374,10 @@ pub async fn case(
     case_page(&state, &session, &reader, case, shown.versie, refused).await
 }
 
-/// A refused form: what was typed, why, and the answer's status.
+/// A refused form: which, what was typed, and why.
 #[derive(Default)]
 struct Refused {
+    step: Option<&'static str>,
     posted: Posted,
     errors: Errors,
 }
@@ -392,6 +447,10 @@ async fn case_page(
         forms: Forms::of(&detail),
         triage_choices: choices::<TriageChoice>(labels::triage_choice),
         intervention_kinds: choices::<InterventionKind>(labels::intervention_kind_of),
+        outcomes: choices::<InterventionOutcome>(labels::intervention_outcome),
+        signal_kinds: choices::<SignalKind>(labels::signal_kind),
+        confidentialities: choices::<Confidentiality>(labels::confidentiality),
+        results: choices::<CaseResult>(labels::case_result),
         contact_kinds: choices::<ContactKind>(labels::contact_kind),
         contact_parties: choices::<ContactParty>(labels::contact_party),
         domains: choices::<Domain>(labels::domain),
@@ -402,6 +461,7 @@ async fn case_page(
         key: Uuid::now_v7().to_string(),
         today: casus_store::clock::today().to_string(),
         case: detail,
+        failed: refused.step,
         posted: refused.posted,
         errors: refused.errors,
     };
@@ -429,6 +489,13 @@ fn date_field(api_field: &str) -> Option<&'static str> {
         "target_date" => "plan-streefdatum",
         "planned_on" => "interventie-datum",
         "started_on" => "starten-datum",
+        "completed_on" => "afronden-datum",
+        "cancelled_on" => "annuleren-datum",
+        "achieved_on" => "bereikt-datum",
+        "occurred_on" => "signaal-datum",
+        "due_on" => "evaluatie-plannen-datum",
+        "closed_on" => "afsluiten-datum",
+        "reopened_on" => "heropenen-datum",
         "contacted_on" => "contact-datum",
         _ => return None,
     })
@@ -495,22 +562,6 @@ pub async fn submit(
     post(state, session, case, step, request_id, address, posted).await
 }
 
-/// Starting a planned intervention, named in the path.
-pub async fn start(
-    State(state): State<AppState>,
-    session: Session,
-    Path((case, intervention)): Path<(String, String)>,
-    request_id: Option<Extension<RequestId>>,
-    address: Option<Extension<ClientAddress>>,
-    Form(posted): Form<Posted>,
-) -> Result<Response, Refusal> {
-    let intervention = intervention
-        .parse::<InterventionId>()
-        .map_err(|_| Refusal::NotFound)?;
-    let step = Step::Start(intervention);
-    post(state, session, case, step, request_id, address, posted).await
-}
-
 async fn post(
     state: AppState,
     session: Session,
@@ -567,6 +618,10 @@ async fn post(
         Ok(Err(error)) => return Err(error.into()),
         Err(errors) => errors,
     };
-    let refused = Refused { posted, errors };
+    let refused = Refused {
+        step: Some(step.name()),
+        posted,
+        errors,
+    };
     case_page(&state, &session, &reader, case, None, refused).await
 }

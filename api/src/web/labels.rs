@@ -2,7 +2,10 @@
 //! contact kinds and parties, roles, risk levels, what an event was. A code
 //! without a word here is shown as it is, so a new code is never hidden.
 
-use casus_domain::{ContactKind, ContactParty, Domain, InterventionKind, Role};
+use casus_domain::{
+    CaseResult, Confidentiality, ContactKind, ContactParty, Domain, InterventionKind,
+    InterventionOutcome, Role, SignalKind,
+};
 
 use crate::routes::bodies::TriageChoice;
 use strum::VariantArray;
@@ -98,6 +101,45 @@ pub fn intervention_kind(code: &str) -> &str {
         .iter()
         .find(|k| <&str>::from(**k) == code)
         .map_or(code, |k| intervention_kind_of(*k))
+}
+
+pub fn intervention_outcome(outcome: InterventionOutcome) -> &'static str {
+    match outcome {
+        InterventionOutcome::Successful => "Geslaagd",
+        InterventionOutcome::PartlySuccessful => "Deels geslaagd",
+        InterventionOutcome::NotSuccessful => "Niet geslaagd",
+    }
+}
+
+pub fn signal_kind(kind: SignalKind) -> &'static str {
+    match kind {
+        SignalKind::PoliceContact => "Politiecontact",
+        SignalKind::SchoolAbsence => "Schoolverzuim",
+        SignalKind::Nuisance => "Overlast",
+        SignalKind::Family => "Thuissituatie",
+        SignalKind::Neighbourhood => "Buurt",
+    }
+}
+
+pub fn confidentiality(confidentiality: Confidentiality) -> &'static str {
+    match confidentiality {
+        Confidentiality::Social => "Alleen sociaal domein",
+        Confidentiality::Justice => "Alleen justitieel domein",
+        Confidentiality::Shared => "Beide domeinen",
+    }
+}
+
+pub fn case_result(result: CaseResult) -> &'static str {
+    match result {
+        CaseResult::GoalsAchieved => "Doelen bereikt",
+        CaseResult::GoalsPartlyAchieved => "Doelen deels bereikt",
+        CaseResult::GoalsNotAchieved => "Doelen niet bereikt",
+        CaseResult::HandedOver => "Overgedragen",
+        CaseResult::AdviceGiven => "Advies gegeven",
+        CaseResult::Moved => "Verhuisd",
+        CaseResult::Refused => "Geweigerd",
+        CaseResult::ReferralWithdrawn => "Aanmelding ingetrokken",
+    }
 }
 
 pub fn triage_choice(choice: TriageChoice) -> &'static str {

@@ -53,10 +53,6 @@ pub fn router() -> Router<AppState> {
         .route("/aanmelden", get(referral::form).post(referral::submit))
         .route("/casussen/{id}", get(cases::case))
         .route("/casussen/{id}/{stap}", post(cases::submit))
-        .route(
-            "/casussen/{id}/interventies/{interventie}/starten",
-            post(cases::start),
-        )
         .layer(axum::middleware::from_fn(same_site_only));
     pages.route("/assets/{file}", get(asset))
 }

@@ -45,6 +45,11 @@ impl ReferralPage {
         }
     }
 
+    /// Whether `code` was chosen in the select `field`.
+    fn chosen(&self, field: &str, code: &str) -> bool {
+        self.posted.get(field) == code
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.on(field)
     }

@@ -4,16 +4,20 @@
 //! and idempotency as a client of the API.
 
 use casus_domain::{
-    AgreedWith, CaseCommand, CaseId, Contact, ContactKind, ContactParty, Domain, Inclusion,
-    InterventionId, InterventionKind, InterventionStart, LeadAssignment, LeadRole, LegalBasis,
-    OrganisationId, PartnerInvolvement, Personal, Text, Worker,
+    Aftercare, AgreedWith, CaseCommand, CaseId, CaseResult, Closure, Confidentiality, Contact,
+    ContactKind, ContactParty, Domain, GoalAchievement, Inclusion, InterventionCancellation,
+    InterventionCompletion, InterventionKind, InterventionOutcome, InterventionStart,
+    LeadAssignment, LeadRole, LegalBasis, Note, OrganisationId, PartnerInvolvement, Personal,
+    Reopening, Review, ReviewCompletion, ReviewId, Signal, SignalKind, Text, Worker,
 };
 use sha2::{Digest, Sha256};
 
 use crate::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::writer::{Writer, Wrote};
-use crate::routes::bodies::{GoalBody, InterventionBody, PlanBody, TriageBody, TriageChoice};
+use crate::routes::bodies::{
+    GoalBody, InterventionBody, PlanBody, ReviewBody, TriageBody, TriageChoice,
+};
 use crate::routes::people::assign;
 use crate::routes::plan::{plan_intervention, IntoCommand};
 use crate::web::form::{choice, code, text, Errors, Posted};
@@ -25,37 +29,69 @@ pub enum Step {
     Include,
     TakeLead,
     Plan,
+    Achieve,
     Partner,
+    Signal,
     Intervention,
-    Start(InterventionId),
+    Start,
+    Complete,
+    Cancel,
+    ScheduleReview,
+    HoldReview,
     Contact,
+    Note,
+    Aftercare,
+    Close,
+    Reopen,
 }
 
 impl Step {
+    const ALL: [Step; 18] = [
+        Step::Triage,
+        Step::Include,
+        Step::TakeLead,
+        Step::Plan,
+        Step::Achieve,
+        Step::Partner,
+        Step::Signal,
+        Step::Intervention,
+        Step::Start,
+        Step::Complete,
+        Step::Cancel,
+        Step::ScheduleReview,
+        Step::HoldReview,
+        Step::Contact,
+        Step::Note,
+        Step::Aftercare,
+        Step::Close,
+        Step::Reopen,
+    ];
+
     pub fn named(name: &str) -> Option<Self> {
-        Some(match name {
-            "triage" => Step::Triage,
-            "opnemen" => Step::Include,
-            "regie" => Step::TakeLead,
-            "plan" => Step::Plan,
-            "partner" => Step::Partner,
-            "interventie" => Step::Intervention,
-            "contact" => Step::Contact,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|step| step.name() == name)
     }
 
-    /// The form's name on the page (its fields' ids start with it).
+    /// The form's name in its path (its fields' names start with it).
     pub fn name(&self) -> &'static str {
         match self {
             Step::Triage => "triage",
             Step::Include => "opnemen",
             Step::TakeLead => "regie",
             Step::Plan => "plan",
+            Step::Achieve => "bereikt",
             Step::Partner => "partner",
+            Step::Signal => "signaal",
             Step::Intervention => "interventie",
-            Step::Start(_) => "starten",
+            Step::Start => "starten",
+            Step::Complete => "afronden",
+            Step::Cancel => "annuleren",
+            Step::ScheduleReview => "evaluatie-plannen",
+            Step::HoldReview => "evaluatie",
             Step::Contact => "contact",
+            Step::Note => "notitie",
+            Step::Aftercare => "nazorg",
+            Step::Close => "afsluiten",
+            Step::Reopen => "heropenen",
         }
     }
 }
@@ -195,15 +231,169 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 halt_confession_on: None,
             }))
         }
-        Step::Start(intervention_id) => {
-            let started_on = errors.day(posted, "starten-datum", "de startdatum")?;
+        Step::Start => {
+            let intervention_id = errors.read(
+                "starten-interventie",
+                id(posted.get("starten-interventie"), "de interventie"),
+            );
+            let started_on = errors.day(posted, "starten-datum", "de startdatum");
+            put(CaseCommand::StartIntervention(InterventionStart {
+                intervention_id: intervention_id?,
+                started_on: started_on?,
+            }))
+        }
+        Step::Complete => {
+            let intervention_id = errors.read(
+                "afronden-interventie",
+                id(posted.get("afronden-interventie"), "de interventie"),
+            );
+            let outcome = errors.read(
+                "afronden-uitkomst",
+                choice::<InterventionOutcome>(posted.get("afronden-uitkomst"), "de uitkomst"),
+            );
+            let summary = optional(errors, posted, "afronden-verslag", "het verslag");
+            let completed_on = errors.day(posted, "afronden-datum", "de datum van afronding");
+            put(CaseCommand::CompleteIntervention(InterventionCompletion {
+                intervention_id: intervention_id?,
+                outcome: outcome?,
+                summary: summary?.map(Personal::new),
+                completed_on: completed_on?,
+            }))
+        }
+        Step::Cancel => {
+            let intervention_id = errors.read(
+                "annuleren-interventie",
+                id(posted.get("annuleren-interventie"), "de interventie"),
+            );
+            let reason = errors.read(
+                "annuleren-reden",
+                text(posted.get("annuleren-reden"), "de reden"),
+            );
+            let cancelled_on = errors.day(posted, "annuleren-datum", "de datum");
+            put(CaseCommand::CancelIntervention(InterventionCancellation {
+                intervention_id: intervention_id?,
+                reason: Personal::new(reason?),
+                cancelled_on: cancelled_on?,
+            }))
+        }
+        Step::Achieve => {
+            let goal_id = errors.read("bereikt-doel", id(posted.get("bereikt-doel"), "het doel"));
+            let achieved_on = errors.day(posted, "bereikt-datum", "de datum");
+            put(CaseCommand::AchieveGoal(GoalAchievement {
+                goal_id: goal_id?,
+                achieved_on: achieved_on?,
+            }))
+        }
+        Step::Signal => {
+            let kind = errors.read(
+                "signaal-soort",
+                choice::<SignalKind>(posted.get("signaal-soort"), "de soort signaal"),
+            );
+            let source = errors.read(
+                "signaal-bron",
+                code(posted.get("signaal-bron"), "de bron", OrganisationId::parse),
+            );
+            let domain = errors.read(
+                "signaal-domein",
+                choice::<Domain>(posted.get("signaal-domein"), "het domein van de bron"),
+            );
+            let summary = optional(errors, posted, "signaal-verslag", "de toelichting");
+            let occurred_on = errors.day(posted, "signaal-datum", "de datum");
+            put(CaseCommand::RecordSignal(Signal {
+                kind: kind?,
+                source_org: source?,
+                source_domain: domain?,
+                occurred_on: occurred_on?,
+                summary: summary?.map(Personal::new),
+            }))
+        }
+        Step::ScheduleReview => {
+            let due_on = errors.day(posted, "evaluatie-plannen-datum", "de datum")?;
+            let (command, ids) = ReviewBody {
+                review_id: None,
+                due_on,
+            }
+            .into_command()
+            .ok()?;
+            Some(Write::Put(Box::new(command), ids))
+        }
+        Step::HoldReview => {
+            let review_id = errors.read(
+                "evaluatie-welke",
+                id(posted.get("evaluatie-welke"), "de evaluatie"),
+            );
+            let summary = errors.read(
+                "evaluatie-verslag",
+                text(posted.get("evaluatie-verslag"), "het verslag"),
+            );
+            let completed_on = errors.day(posted, "evaluatie-datum", "de datum");
+            let next = match posted.get("evaluatie-volgende").trim() {
+                "" => Some(None),
+                _ => errors
+                    .day(posted, "evaluatie-volgende", "de volgende evaluatie")
+                    .map(Some),
+            };
+            let next_review = next?.map(|due_on| Review {
+                review_id: ReviewId::new(),
+                due_on,
+            });
+            let ids = next_review.iter().map(|r| r.review_id.as_uuid()).collect();
             Some(Write::Put(
-                Box::new(CaseCommand::StartIntervention(InterventionStart {
-                    intervention_id,
-                    started_on,
-                })),
-                Vec::new(),
+                Box::new(CaseCommand::CompleteReview {
+                    completion: ReviewCompletion {
+                        review_id: review_id?,
+                        completed_on: completed_on?,
+                        summary: Personal::new(summary?),
+                    },
+                    next_review,
+                }),
+                ids,
             ))
+        }
+        Step::Note => {
+            let confidentiality = errors.read(
+                "notitie-zichtbaar",
+                choice::<Confidentiality>(
+                    posted.get("notitie-zichtbaar"),
+                    "voor wie de notitie is",
+                ),
+            );
+            let text = errors.read(
+                "notitie-tekst",
+                text(posted.get("notitie-tekst"), "de notitie"),
+            );
+            put(CaseCommand::AddNote(Note {
+                confidentiality: confidentiality?,
+                text: Personal::new(text?),
+            }))
+        }
+        Step::Aftercare => {
+            let started_on = errors.day(posted, "nazorg-datum", "de datum")?;
+            put(CaseCommand::StartAftercare(Aftercare { started_on }))
+        }
+        Step::Close => {
+            let result = errors.read(
+                "afsluiten-resultaat",
+                choice::<CaseResult>(posted.get("afsluiten-resultaat"), "het resultaat"),
+            );
+            let summary = optional(errors, posted, "afsluiten-verslag", "de samenvatting");
+            let closed_on = errors.day(posted, "afsluiten-datum", "de datum");
+            put(CaseCommand::CloseCase(Closure {
+                result: result?,
+                summary: summary?.map(Personal::new),
+                closed_on: closed_on?,
+            }))
+        }
+        Step::Reopen => {
+            let reason = errors.read(
+                "heropenen-reden",
+                text(posted.get("heropenen-reden"), "de reden"),
+            );
+            let reopened_on = errors.day(posted, "heropenen-datum", "de datum");
+            put(CaseCommand::ReopenCase(Reopening {
+                reason: Personal::new(reason?),
+                reopened_on: reopened_on?,
+            }))
         }
         Step::Contact => {
             let kind = errors.read(
@@ -233,6 +423,29 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 Vec::new(),
             ))
         }
+    }
+}
+
+fn put(command: CaseCommand) -> Option<Write> {
+    Some(Write::Put(Box::new(command), Vec::new()))
+}
+
+/// An id chosen in a select.
+fn id<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, String> {
+    value.trim().parse().map_err(|_| format!("Kies {what}."))
+}
+
+/// Free text that may be left empty: `Some(None)` when empty, `None` when
+/// it does not hold.
+fn optional(
+    errors: &mut Errors,
+    posted: &Posted,
+    field: &'static str,
+    what: &str,
+) -> Option<Option<Text>> {
+    match posted.get(field).trim() {
+        "" => Some(None),
+        typed => errors.read(field, text(typed, what)).map(Some),
     }
 }
 
