@@ -129,6 +129,7 @@ pub async fn measure(
     figures.extend(queries_p99(pool).await?);
     figures.extend(load_times(pool, keyring, signer).await?);
     figures.extend(crate::http::http(pool, keyring, signer, run, append_1, append_16).await?);
+    figures.extend(crate::web::pages(pool, keyring, signer).await?);
     Ok(figures)
 }
 

@@ -135,6 +135,15 @@ pub struct Served {
 
 impl Served {
     pub async fn start(pool: &PgPool, keyring: &Keyring, signer: &Signer) -> anyhow::Result<Self> {
+        Self::start_with(pool, keyring, signer, Settings::default()).await
+    }
+
+    pub async fn start_with(
+        pool: &PgPool,
+        keyring: &Keyring,
+        signer: &Signer,
+        settings: Settings,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let key = DevKey::load_or_create(dir.path())?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -143,7 +152,7 @@ impl Served {
             listener,
             Options {
                 auth: Authenticator::new(key.key_source(), dev::ISSUER, dev::AUDIENCE),
-                settings: Settings::default(),
+                settings,
                 keyring: keyring.clone(),
                 signer: signer.clone(),
                 snapshot_every: 50,
@@ -165,10 +174,15 @@ impl Served {
         })
     }
 
+    /// A token with these claims, signed with the run's key.
+    pub fn sign(&self, claims: &Claims) -> String {
+        self.key.sign(claims)
+    }
+
     /// A token of team `bench-1` of Rotterdam's own organisation, in `role`.
     pub fn token(&self, role: &str) -> String {
         let now = chrono::Utc::now().timestamp();
-        self.key.sign(&Claims {
+        self.sign(&Claims {
             sub: format!("bench-{role}"),
             name: "Bench".into(),
             org: "gemeente-rotterdam".into(),

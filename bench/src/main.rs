@@ -8,6 +8,7 @@ mod figures;
 mod http;
 mod measure;
 mod mixed;
+mod web;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
