@@ -61,6 +61,7 @@ pub struct Filters {
 struct Row {
     id: Uuid,
     name: String,
+    age: String,
     stage: String,
     area: String,
     lead: String,
@@ -151,6 +152,10 @@ pub async fn list(
                     "(naam niet zichtbaar)".into()
                 }
             }),
+            age: c
+                .date_of_birth
+                .and_then(|born| today.years_since(born))
+                .map_or_else(|| "–".into(), |age| age.to_string()),
             stage: labels::stage(&c.stage).to_owned(),
             area: area_name(&c.focus_area),
             lead: c.case_lead_name.clone().unwrap_or_else(|| "–".into()),

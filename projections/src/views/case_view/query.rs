@@ -183,6 +183,8 @@ pub struct CaseSummary {
     pub team: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
     pub erased: bool,
     pub case_lead_id: Option<String>,
     pub case_lead_name: Option<String>,
@@ -206,7 +208,7 @@ pub async fn list(
 ) -> Result<Vec<CaseSummary>, sqlx::Error> {
     let sql = format!(
         "select v.case_id, v.version, v.stage, v.municipality, v.focus_area, v.team, v.subject_name,
-                v.erased, v.case_lead_id, v.case_lead_name, v.risk_level, v.referred_on,
+                v.date_of_birth, v.erased, v.case_lead_id, v.case_lead_name, v.risk_level, v.referred_on,
                 v.last_contact_on, r.next_review_on,
                 (v.stage <> 'closed' and coalesce(r.next_review_on < $1, false)) as review_overdue, g.next_target_date
            from {view} v
