@@ -34,12 +34,19 @@ fn browser() -> reqwest::Client {
 }
 
 async fn log_in(app: &TestApp, client: &reqwest::Client, user: &str) -> reqwest::Response {
-    client
-        .post(format!("{}/inloggen", app.base))
-        .form(&[("user", user)])
-        .send()
-        .await
-        .unwrap()
+    post(client, format!("{}/inloggen", app.base), &[("user", user)]).await
+}
+
+async fn get(client: &reqwest::Client, url: String) -> reqwest::Response {
+    client.get(url).send().await.unwrap()
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    form: &impl serde::Serialize,
+) -> reqwest::Response {
+    client.post(url).form(form).send().await.unwrap()
 }
 
 /// The form token on a page.
@@ -64,11 +71,7 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
         "{cookie}"
     );
 
-    let form = client
-        .get(format!("{}/aanmelden", app.base))
-        .send()
-        .await
-        .unwrap();
+    let form = get(&client, format!("{}/aanmelden", app.base)).await;
     assert_eq!(form.status(), 200);
     let token = csrf(&form.text().await.unwrap());
     let fields = [
@@ -82,12 +85,7 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
         ("aanmelding-doel", "terug naar school"),
         ("aanmelding-datum", "2026-11-02"),
     ];
-    let opened = client
-        .post(format!("{}/aanmelden", app.base))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let opened = post(&client, format!("{}/aanmelden", app.base), &fields).await;
     assert_eq!(opened.status(), 303);
     let to = opened.headers()[header::LOCATION]
         .to_str()
@@ -99,12 +97,7 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
         .unwrap();
 
     // Sent twice (a double click): one case, the same answer.
-    let again = client
-        .post(format!("{}/aanmelden", app.base))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let again = post(&client, format!("{}/aanmelden", app.base), &fields).await;
     assert_eq!(again.headers()[header::LOCATION], to.as_str());
     let referrals: i64 =
         sqlx::query_scalar("select count(*) from events where event_type = 'CaseReferred'")
@@ -113,11 +106,7 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
             .unwrap();
     assert_eq!(referrals, 1);
 
-    let page = client
-        .get(format!("{}{to}", app.base))
-        .send()
-        .await
-        .unwrap();
+    let page = get(&client, format!("{}{to}", app.base)).await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Jayden Bakker"));
     let logged: Vec<(String, String)> = sqlx::query_as(
@@ -149,12 +138,12 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
             ("contact-verslag", "moeder maakt zich zorgen".to_owned()),
         ]
     };
-    let future = client
-        .post(format!("{}/casussen/{case}/contact", app.base))
-        .form(&contact(tomorrow, "1"))
-        .send()
-        .await
-        .unwrap();
+    let future = post(
+        &client,
+        format!("{}/casussen/{case}/contact", app.base),
+        &contact(tomorrow, "1"),
+    )
+    .await;
     assert_eq!(future.status(), 422);
     let page = future.text().await.unwrap();
     assert!(page.contains(r#"<p class="utrecht-form-field-error-message" id="contact-datum-fout">De datum moet tussen"#), "{page}");
@@ -165,19 +154,19 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
 
     // A form of a version the case has left: said so, nothing written.
     let today = casus_store::clock::today().to_string();
-    let first = client
-        .post(format!("{}/casussen/{case}/contact", app.base))
-        .form(&contact(today.clone(), "1"))
-        .send()
-        .await
-        .unwrap();
+    let first = post(
+        &client,
+        format!("{}/casussen/{case}/contact", app.base),
+        &contact(today.clone(), "1"),
+    )
+    .await;
     assert_eq!(first.status(), 303);
-    let stale = client
-        .post(format!("{}/casussen/{case}/contact", app.base))
-        .form(&contact(today, "1"))
-        .send()
-        .await
-        .unwrap();
+    let stale = post(
+        &client,
+        format!("{}/casussen/{case}/contact", app.base),
+        &contact(today, "1"),
+    )
+    .await;
     assert_eq!(stale.status(), 422);
     assert!(stale
         .text()
@@ -193,27 +182,22 @@ async fn a_refused_form_keeps_the_input_and_says_in_dutch_what_to_change() {
     let app = web_app(true).await;
     let client = browser();
     log_in(&app, &client, "w-sanne").await;
-    let form = client
-        .get(format!("{}/aanmelden", app.base))
-        .send()
-        .await
-        .unwrap();
+    let form = get(&client, format!("{}/aanmelden", app.base)).await;
     let token = csrf(&form.text().await.unwrap());
-    let refused = client
-        .post(format!("{}/aanmelden", app.base))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("aanmelding-naam", "Jayden Bakker"),
-            ("aanmelding-geboortedatum", "1990-03-14"),
-            ("aanmelding-gebied", "rotterdam-zuid"),
-            ("aanmelding-door", "politie-rotterdam"),
-            ("aanmelding-reden", "overlast"),
-            ("aanmelding-doel", ""),
-            ("aanmelding-datum", "2026-11-02"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    // Born in 1990, with no goal.
+    let referral = |goal: &'static str| {
+        [
+            ("_csrf", token.clone()),
+            ("aanmelding-naam", "Jayden Bakker".into()),
+            ("aanmelding-geboortedatum", "1990-03-14".into()),
+            ("aanmelding-gebied", "rotterdam-zuid".into()),
+            ("aanmelding-door", "politie-rotterdam".into()),
+            ("aanmelding-reden", "overlast".into()),
+            ("aanmelding-doel", goal.into()),
+            ("aanmelding-datum", "2026-11-02".into()),
+        ]
+    };
+    let refused = post(&client, format!("{}/aanmelden", app.base), &referral("")).await;
     assert_eq!(refused.status(), 422);
     let page = refused.text().await.unwrap();
     assert!(page.contains("Vul het doel in."), "{page}");
@@ -221,21 +205,12 @@ async fn a_refused_form_keeps_the_input_and_says_in_dutch_what_to_change() {
     assert!(page.contains(r#"value="Jayden Bakker""#), "{page}");
 
     // The rules of the case, in Dutch by their field: 36 on the referral date.
-    let too_old = client
-        .post(format!("{}/aanmelden", app.base))
-        .form(&[
-            ("_csrf", token.as_str()),
-            ("aanmelding-naam", "Jayden Bakker"),
-            ("aanmelding-geboortedatum", "1990-03-14"),
-            ("aanmelding-gebied", "rotterdam-zuid"),
-            ("aanmelding-door", "politie-rotterdam"),
-            ("aanmelding-reden", "overlast"),
-            ("aanmelding-doel", "terug naar school"),
-            ("aanmelding-datum", "2026-11-02"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let too_old = post(
+        &client,
+        format!("{}/aanmelden", app.base),
+        &referral("terug naar school"),
+    )
+    .await;
     let status = too_old.status();
     let page = too_old.text().await.unwrap();
     assert_eq!(status, 422, "{page}");
@@ -251,11 +226,7 @@ async fn a_refused_form_keeps_the_input_and_says_in_dutch_what_to_change() {
 async fn the_demo_login_is_only_there_in_development() {
     let app = web_app(false).await;
     let client = browser();
-    let page = client
-        .get(format!("{}/inloggen", app.base))
-        .send()
-        .await
-        .unwrap();
+    let page = get(&client, format!("{}/inloggen", app.base)).await;
     assert_eq!(page.status(), 200);
     assert!(!page.text().await.unwrap().contains("Inloggen als"));
     let refused = log_in(&app, &client, "w-sanne").await;
@@ -269,38 +240,26 @@ async fn a_session_ends_after_thirty_idle_minutes_and_at_logout() {
     let app = web_app(true).await;
     let client = browser();
     log_in(&app, &client, "w-sanne").await;
-    let list = client
-        .get(format!("{}/casussen", app.base))
-        .send()
-        .await
-        .unwrap();
+    let list = get(&client, format!("{}/casussen", app.base)).await;
     assert_eq!(list.status(), 200);
     sqlx::query("update web_sessions set seen_at = now() - interval '31 minutes'")
         .execute(&app.db.pool)
         .await
         .unwrap();
-    let idle = client
-        .get(format!("{}/casussen", app.base))
-        .send()
-        .await
-        .unwrap();
+    let idle = get(&client, format!("{}/casussen", app.base)).await;
     assert_eq!(idle.status(), 303);
     assert_eq!(idle.headers()[header::LOCATION], "/inloggen");
 
     // A new login is a new session; logout removes it.
     log_in(&app, &client, "w-sanne").await;
-    let page = client
-        .get(format!("{}/casussen", app.base))
-        .send()
-        .await
-        .unwrap();
+    let page = get(&client, format!("{}/casussen", app.base)).await;
     let token = csrf(&page.text().await.unwrap());
-    let out = client
-        .post(format!("{}/uitloggen", app.base))
-        .form(&[("_csrf", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let out = post(
+        &client,
+        format!("{}/uitloggen", app.base),
+        &[("_csrf", token.as_str())],
+    )
+    .await;
     assert_eq!(out.status(), 303);
     let live: i64 = sqlx::query_scalar(
         "select count(*) from web_sessions where seen_at > now() - interval '30 minutes'",

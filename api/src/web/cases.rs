@@ -32,7 +32,7 @@ use crate::web::steps::{submit as submit_step, Step};
 use crate::AppState;
 
 /// Where a request came from, for the access log and the events.
-fn origin(
+pub(super) fn origin(
     request_id: Option<Extension<RequestId>>,
     address: Option<Extension<ClientAddress>>,
 ) -> (RequestId, Option<String>) {

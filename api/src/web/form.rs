@@ -75,6 +75,30 @@ impl Errors {
         self.read(field, date(posted.get(field), what))
     }
 
+    /// Reads the free text in `field` of `posted`.
+    pub fn text(
+        &mut self,
+        posted: &Posted,
+        field: &'static str,
+        what: &str,
+    ) -> Option<casus_domain::Text> {
+        self.read(field, text(posted.get(field), what))
+    }
+
+    /// Reads free text that may be left empty: `Some(None)` when empty,
+    /// `None` when it does not hold.
+    pub fn optional_text(
+        &mut self,
+        posted: &Posted,
+        field: &'static str,
+        what: &str,
+    ) -> Option<Option<casus_domain::Text>> {
+        match posted.get(field).trim() {
+            "" => Some(None),
+            typed => self.read(field, text(typed, what)).map(Some),
+        }
+    }
+
     /// Reads one value; a field that does not hold is noted, `None` answered.
     pub fn read<T>(&mut self, field: &'static str, value: Result<T, String>) -> Option<T> {
         value.map_err(|message| self.add(field, message)).ok()

@@ -16,7 +16,8 @@ use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::writer::{Writer, Wrote};
 use crate::routes::bodies::ReferralBody;
 use crate::routes::cases::open_case;
-use crate::web::form::{code, text, Errors, Posted};
+use crate::web::cases::origin;
+use crate::web::form::{code, Errors, Posted};
 use crate::web::page::{render, Chrome, Refusal};
 use crate::web::session::Session;
 use crate::AppState;
@@ -87,15 +88,11 @@ pub async fn form(State(state): State<AppState>, session: Session) -> Response {
 
 /// The referral the form describes, or what to change.
 fn read(posted: &Posted, errors: &mut Errors) -> Option<ReferralBody> {
-    let name = errors.read(
-        "aanmelding-naam",
-        text(posted.get("aanmelding-naam"), "de naam"),
-    );
+    let name = errors.text(posted, "aanmelding-naam", "de naam");
     let born = errors.day(posted, "aanmelding-geboortedatum", "de geboortedatum");
-    let address = match posted.get("aanmelding-adres").trim() {
-        "" => None,
-        typed => errors.read("aanmelding-adres", text(typed, "het adres")),
-    };
+    let address = errors
+        .optional_text(posted, "aanmelding-adres", "het adres")
+        .flatten();
     let bsn = match posted.get("aanmelding-bsn").trim() {
         "" => None,
         typed => errors.read(
@@ -121,14 +118,8 @@ fn read(posted: &Posted, errors: &mut Errors) -> Option<ReferralBody> {
             OrganisationId::parse,
         ),
     );
-    let reason = errors.read(
-        "aanmelding-reden",
-        text(posted.get("aanmelding-reden"), "de reden"),
-    );
-    let goal = errors.read(
-        "aanmelding-doel",
-        text(posted.get("aanmelding-doel"), "het doel"),
-    );
+    let reason = errors.text(posted, "aanmelding-reden", "de reden");
+    let goal = errors.text(posted, "aanmelding-doel", "het doel");
     let on = errors.day(posted, "aanmelding-datum", "de datum van aanmelding");
     if errors.any() {
         return None;
@@ -169,11 +160,12 @@ pub async fn submit(
     let key = Uuid::parse_str(posted.get("sleutel"))
         .ok()
         .map(|k| k.to_string());
+    let (request_id, address) = origin(request_id, address);
     let writer = Writer::new(
         &state,
         session.caller.clone(),
-        request_id.map_or_else(|| RequestId(Uuid::now_v7()), |r| r.0),
-        address.map(|a| a.0 .0),
+        request_id,
+        address,
         None,
         key,
     );

@@ -112,10 +112,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 "triage-besluit",
                 choice::<TriageChoice>(posted.get("triage-besluit"), "het besluit"),
             );
-            let by = errors.read(
-                "triage-door",
-                text(posted.get("triage-door"), "wie besloot"),
-            );
+            let by = errors.text(posted, "triage-door", "wie besloot");
             let partner = match (decision, posted.get("triage-partner")) {
                 (Some(TriageChoice::HandOver), value) => errors.read(
                     "triage-partner",
@@ -158,7 +155,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
         Step::Plan => {
             let agreed_on = errors.day(posted, "plan-datum", "de datum van de afspraak");
             let target = errors.day(posted, "plan-streefdatum", "de streefdatum");
-            let goal = errors.read("plan-doel", text(posted.get("plan-doel"), "het doel"));
+            let goal = errors.text(posted, "plan-doel", "het doel");
             let body = PlanBody {
                 goals: vec![GoalBody {
                     goal_id: None,
@@ -251,7 +248,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 "afronden-uitkomst",
                 choice::<InterventionOutcome>(posted.get("afronden-uitkomst"), "de uitkomst"),
             );
-            let summary = optional(errors, posted, "afronden-verslag", "het verslag");
+            let summary = errors.optional_text(posted, "afronden-verslag", "het verslag");
             let completed_on = errors.day(posted, "afronden-datum", "de datum van afronding");
             put(CaseCommand::CompleteIntervention(InterventionCompletion {
                 intervention_id: intervention_id?,
@@ -265,10 +262,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 "annuleren-interventie",
                 id(posted.get("annuleren-interventie"), "de interventie"),
             );
-            let reason = errors.read(
-                "annuleren-reden",
-                text(posted.get("annuleren-reden"), "de reden"),
-            );
+            let reason = errors.text(posted, "annuleren-reden", "de reden");
             let cancelled_on = errors.day(posted, "annuleren-datum", "de datum");
             put(CaseCommand::CancelIntervention(InterventionCancellation {
                 intervention_id: intervention_id?,
@@ -297,7 +291,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 "signaal-domein",
                 choice::<Domain>(posted.get("signaal-domein"), "het domein van de bron"),
             );
-            let summary = optional(errors, posted, "signaal-verslag", "de toelichting");
+            let summary = errors.optional_text(posted, "signaal-verslag", "de toelichting");
             let occurred_on = errors.day(posted, "signaal-datum", "de datum");
             put(CaseCommand::RecordSignal(Signal {
                 kind: kind?,
@@ -322,10 +316,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 "evaluatie-welke",
                 id(posted.get("evaluatie-welke"), "de evaluatie"),
             );
-            let summary = errors.read(
-                "evaluatie-verslag",
-                text(posted.get("evaluatie-verslag"), "het verslag"),
-            );
+            let summary = errors.text(posted, "evaluatie-verslag", "het verslag");
             let completed_on = errors.day(posted, "evaluatie-datum", "de datum");
             let next = match posted.get("evaluatie-volgende").trim() {
                 "" => Some(None),
@@ -358,10 +349,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                     "voor wie de notitie is",
                 ),
             );
-            let text = errors.read(
-                "notitie-tekst",
-                text(posted.get("notitie-tekst"), "de notitie"),
-            );
+            let text = errors.text(posted, "notitie-tekst", "de notitie");
             put(CaseCommand::AddNote(Note {
                 confidentiality: confidentiality?,
                 text: Personal::new(text?),
@@ -376,7 +364,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 "afsluiten-resultaat",
                 choice::<CaseResult>(posted.get("afsluiten-resultaat"), "het resultaat"),
             );
-            let summary = optional(errors, posted, "afsluiten-verslag", "de samenvatting");
+            let summary = errors.optional_text(posted, "afsluiten-verslag", "de samenvatting");
             let closed_on = errors.day(posted, "afsluiten-datum", "de datum");
             put(CaseCommand::CloseCase(Closure {
                 result: result?,
@@ -385,10 +373,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             }))
         }
         Step::Reopen => {
-            let reason = errors.read(
-                "heropenen-reden",
-                text(posted.get("heropenen-reden"), "de reden"),
-            );
+            let reason = errors.text(posted, "heropenen-reden", "de reden");
             let reopened_on = errors.day(posted, "heropenen-datum", "de datum");
             put(CaseCommand::ReopenCase(Reopening {
                 reason: Personal::new(reason?),
@@ -408,10 +393,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 errors.add("contact-met", "Kies met wie er contact was.");
             }
             let contacted_on = errors.day(posted, "contact-datum", "de datum van het contact");
-            let summary = errors.read(
-                "contact-verslag",
-                text(posted.get("contact-verslag"), "het verslag"),
-            );
+            let summary = errors.text(posted, "contact-verslag", "het verslag");
             let contact = Contact {
                 kind: kind?,
                 with_whom,
@@ -433,20 +415,6 @@ fn put(command: CaseCommand) -> Option<Write> {
 /// An id chosen in a select.
 fn id<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, String> {
     value.trim().parse().map_err(|_| format!("Kies {what}."))
-}
-
-/// Free text that may be left empty: `Some(None)` when empty, `None` when
-/// it does not hold.
-fn optional(
-    errors: &mut Errors,
-    posted: &Posted,
-    field: &'static str,
-    what: &str,
-) -> Option<Option<Text>> {
-    match posted.get(field).trim() {
-        "" => Some(None),
-        typed => errors.read(field, text(typed, what)).map(Some),
-    }
 }
 
 /// The form's content, for the idempotency key's check that a repeat is the
