@@ -98,6 +98,7 @@ async function caseUnderWay(page, name, check = async () => {}) {
   await step(page, 'Interventie plannen', async (form) => {
     await form.getByLabel('Soort interventie', { exact: true }).selectOption('mentoring');
     await form.getByLabel('Aanbieder', { exact: true }).fill('jongerenwerk-zuid');
+    await form.getByLabel('Domein van de interventie', { exact: true }).selectOption('social');
   });
   await step(page, 'Interventie starten', async (form) => {
     await form.getByLabel('Interventie', { exact: true }).selectOption({ label: 'Mentortraject bij jongerenwerk-zuid' });

@@ -206,6 +206,13 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             ))
         }
         Step::Intervention => {
+            let domain = errors.read(
+                "interventie-domein",
+                choice::<Domain>(
+                    posted.get("interventie-domein"),
+                    "het domein van de interventie",
+                ),
+            );
             let planned_on = errors.day(posted, "interventie-datum", "de geplande datum");
             let kind = errors.read(
                 "interventie-soort",
@@ -223,7 +230,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 intervention_id: None,
                 kind: kind?,
                 provider: provider?,
-                domain: Domain::Social,
+                domain: domain?,
                 planned_on: planned_on?,
                 halt_confession_on: None,
             }))
@@ -462,4 +469,21 @@ pub async fn submit(
         }
         Write::PlanIntervention(body) => plan_intervention(writer, case, digest, body).await,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_is_found_by_its_name() {
+        for step in Step::ALL {
+            assert_eq!(Step::named(step.name()), Some(step));
+        }
+        let mut names: Vec<_> = Step::ALL.iter().map(Step::name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Step::ALL.len(), "each name once");
+        assert_eq!(Step::named("onbekend"), None);
+    }
 }
