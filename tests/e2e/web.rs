@@ -270,3 +270,96 @@ async fn a_session_ends_after_thirty_idle_minutes_and_at_logout() {
     assert_eq!(live, 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_case_pages_forms_record_what_the_api_records() {
+    let app = web_app(true).await;
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let form = get(&client, format!("{}/aanmelden", app.base)).await;
+    let token = csrf(&form.text().await.unwrap());
+    let opened = post(
+        &client,
+        format!("{}/aanmelden", app.base),
+        &[
+            ("_csrf", token.as_str()),
+            ("aanmelding-naam", "Noah de Jong"),
+            ("aanmelding-geboortedatum", "2012-05-01"),
+            ("aanmelding-gebied", "rotterdam-zuid"),
+            ("aanmelding-door", "politie-rotterdam"),
+            ("aanmelding-reden", "overlast"),
+            ("aanmelding-doel", "terug naar school"),
+            ("aanmelding-datum", "2026-11-02"),
+        ],
+    )
+    .await;
+    let to = opened.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let case = &to["/casussen/".len()..to.find('?').unwrap()];
+    let today = casus_store::clock::today().to_string();
+    let steps: [(&str, Vec<(&str, &str)>); 4] = [
+        (
+            "toestemming",
+            vec![
+                ("toestemming-partner", "halt-rotterdam"),
+                ("toestemming-doel", "information_sharing"),
+                ("toestemming-door", "parent_or_guardian"),
+                ("toestemming-datum", &today),
+            ],
+        ),
+        (
+            "overleg",
+            vec![
+                ("overleg-aanwezig", "politie-rotterdam, halt-rotterdam"),
+                ("overleg-afspraken", "school meldt verzuim direct"),
+                ("overleg-datum", &today),
+            ],
+        ),
+        (
+            "opschalen",
+            vec![
+                ("opschalen-naar", "prosecutor"),
+                ("opschalen-reden", "nieuw strafbaar feit"),
+                ("opschalen-datum", &today),
+            ],
+        ),
+        (
+            "notitie",
+            vec![
+                ("notitie-zichtbaar", "shared"),
+                ("notitie-tekst", "besproken in het teamoverleg"),
+            ],
+        ),
+    ];
+    for (step, fields) in steps {
+        let mut fields = fields;
+        fields.push(("_csrf", &token));
+        let sent = post(
+            &client,
+            format!("{}/casussen/{case}/{step}", app.base),
+            &fields,
+        )
+        .await;
+        assert_eq!(sent.status(), 303, "{step}: {}", sent.text().await.unwrap());
+    }
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "select event_type from events where aggregate_id = $1 order by sequence",
+    )
+    .bind(case)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        recorded,
+        [
+            "CaseReferred",
+            "ConsentRecorded",
+            "CaseConferenceHeld",
+            "CaseEscalated",
+            "NoteAdded"
+        ]
+    );
+    app.stop().await;
+}

@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{
-    CaseError, CaseId, CaseResult, Confidentiality, ContactKind, ContactParty, Domain,
-    FocusAreaCode, InterventionKind, InterventionOutcome, SignalKind, Stage,
+    CaseError, CaseId, CaseResult, Confidentiality, ConsentGiver, ConsentPurpose, ContactKind,
+    ContactParty, Domain, EscalationTarget, FocusAreaCode, InterventionKind, InterventionOutcome,
+    SignalKind, Stage,
 };
 use casus_projections::queries::{CaseDetail, CaseSummary, TimelineEntry};
 use casus_store::CommandError;
@@ -225,6 +226,9 @@ struct CasePage {
     signal_kinds: Vec<(&'static str, &'static str)>,
     confidentialities: Vec<(&'static str, &'static str)>,
     results: Vec<(&'static str, &'static str)>,
+    purposes: Vec<(&'static str, &'static str)>,
+    givers: Vec<(&'static str, &'static str)>,
+    escalation_targets: Vec<(&'static str, &'static str)>,
     contact_kinds: Vec<(&'static str, &'static str)>,
     contact_parties: Vec<(&'static str, &'static str)>,
     agreed_with: Vec<(&'static str, &'static str)>,
@@ -456,6 +460,9 @@ async fn case_page(
         signal_kinds: choices::<SignalKind>(labels::signal_kind),
         confidentialities: choices::<Confidentiality>(labels::confidentiality),
         results: choices::<CaseResult>(labels::case_result),
+        purposes: choices::<ConsentPurpose>(labels::consent_purpose),
+        givers: choices::<ConsentGiver>(labels::consent_giver),
+        escalation_targets: choices::<EscalationTarget>(labels::escalation_target),
         contact_kinds: choices::<ContactKind>(labels::contact_kind),
         contact_parties: choices::<ContactParty>(labels::contact_party),
         domains: choices::<Domain>(labels::domain),
@@ -501,6 +508,10 @@ fn date_field(api_field: &str) -> Option<&'static str> {
         "due_on" => "evaluatie-plannen-datum",
         "closed_on" => "afsluiten-datum",
         "reopened_on" => "heropenen-datum",
+        "given_on" => "toestemming-datum",
+        "valid_until" => "toestemming-tot",
+        "held_on" => "overleg-datum",
+        "escalated_on" => "opschalen-datum",
         "contacted_on" => "contact-datum",
         _ => return None,
     })

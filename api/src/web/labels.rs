@@ -3,8 +3,8 @@
 //! without a word here is shown as it is, so a new code is never hidden.
 
 use casus_domain::{
-    CaseResult, Confidentiality, ContactKind, ContactParty, Domain, InterventionKind,
-    InterventionOutcome, Role, SignalKind,
+    CaseResult, Confidentiality, ConsentGiver, ConsentPurpose, ContactKind, ContactParty, Domain,
+    EscalationTarget, InterventionKind, InterventionOutcome, Role, SignalKind,
 };
 
 use crate::routes::bodies::TriageChoice;
@@ -139,6 +139,31 @@ pub fn case_result(result: CaseResult) -> &'static str {
         CaseResult::Moved => "Verhuisd",
         CaseResult::Refused => "Geweigerd",
         CaseResult::ReferralWithdrawn => "Aanmelding ingetrokken",
+    }
+}
+
+pub fn consent_purpose(purpose: ConsentPurpose) -> &'static str {
+    match purpose {
+        ConsentPurpose::InformationSharing => "Informatie delen",
+        ConsentPurpose::HaltIntervention => "Halt-afdoening",
+        ConsentPurpose::Intervention => "Interventie",
+        ConsentPurpose::CaseConference => "Casusoverleg",
+    }
+}
+
+pub fn consent_giver(giver: ConsentGiver) -> &'static str {
+    match giver {
+        ConsentGiver::Youth => "De jongere",
+        ConsentGiver::ParentOrGuardian => "Ouder of verzorger",
+    }
+}
+
+pub fn escalation_target(target: EscalationTarget) -> &'static str {
+    match target {
+        EscalationTarget::Administrators => "Bestuurders (burgemeester, wethouder)",
+        EscalationTarget::Police => "Politie",
+        EscalationTarget::Prosecutor => "Openbaar Ministerie",
+        EscalationTarget::ChildProtectionBoard => "Raad voor de Kinderbescherming",
     }
 }
 

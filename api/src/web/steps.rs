@@ -4,11 +4,12 @@
 //! and idempotency as a client of the API.
 
 use casus_domain::{
-    Aftercare, AgreedWith, CaseCommand, CaseId, CaseResult, Closure, Confidentiality, Contact,
-    ContactKind, ContactParty, Domain, GoalAchievement, Inclusion, InterventionCancellation,
-    InterventionCompletion, InterventionKind, InterventionOutcome, InterventionStart,
-    LeadAssignment, LeadRole, LegalBasis, Note, OrganisationId, PartnerInvolvement, Personal,
-    Reopening, Review, ReviewCompletion, ReviewId, Signal, SignalKind, Text, Worker,
+    Aftercare, AgreedWith, CaseCommand, CaseId, CaseResult, Closure, Conference, Confidentiality,
+    ConsentGiver, ConsentPurpose, Contact, ContactKind, ContactParty, Domain, Escalation,
+    EscalationTarget, GoalAchievement, Inclusion, InterventionCancellation, InterventionCompletion,
+    InterventionKind, InterventionOutcome, InterventionStart, LeadAssignment, LeadRole, LegalBasis,
+    Note, OrganisationId, PartnerInvolvement, Personal, Reopening, Review, ReviewCompletion,
+    ReviewId, Signal, SignalKind, Text, Worker,
 };
 use sha2::{Digest, Sha256};
 
@@ -16,7 +17,7 @@ use crate::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::writer::{Writer, Wrote};
 use crate::routes::bodies::{
-    GoalBody, InterventionBody, PlanBody, ReviewBody, TriageBody, TriageChoice,
+    ConsentBody, GoalBody, InterventionBody, PlanBody, ReviewBody, TriageBody, TriageChoice,
 };
 use crate::routes::people::assign;
 use crate::routes::plan::{plan_intervention, IntoCommand};
@@ -31,6 +32,9 @@ pub enum Step {
     Plan,
     Achieve,
     Partner,
+    Consent,
+    Conference,
+    Escalate,
     Signal,
     Intervention,
     Start,
@@ -46,13 +50,16 @@ pub enum Step {
 }
 
 impl Step {
-    const ALL: [Step; 18] = [
+    const ALL: [Step; 21] = [
         Step::Triage,
         Step::Include,
         Step::TakeLead,
         Step::Plan,
         Step::Achieve,
         Step::Partner,
+        Step::Consent,
+        Step::Conference,
+        Step::Escalate,
         Step::Signal,
         Step::Intervention,
         Step::Start,
@@ -80,6 +87,9 @@ impl Step {
             Step::Plan => "plan",
             Step::Achieve => "bereikt",
             Step::Partner => "partner",
+            Step::Consent => "toestemming",
+            Step::Conference => "overleg",
+            Step::Escalate => "opschalen",
             Step::Signal => "signaal",
             Step::Intervention => "interventie",
             Step::Start => "starten",
@@ -283,6 +293,81 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             put(CaseCommand::AchieveGoal(GoalAchievement {
                 goal_id: goal_id?,
                 achieved_on: achieved_on?,
+            }))
+        }
+        Step::Consent => {
+            let partner = errors.read(
+                "toestemming-partner",
+                code(
+                    posted.get("toestemming-partner"),
+                    "de ketenpartner",
+                    OrganisationId::parse,
+                ),
+            );
+            let purpose = errors.read(
+                "toestemming-doel",
+                choice::<ConsentPurpose>(
+                    posted.get("toestemming-doel"),
+                    "waarvoor de toestemming is",
+                ),
+            );
+            let given_by = errors.read(
+                "toestemming-door",
+                choice::<ConsentGiver>(posted.get("toestemming-door"), "wie toestemming gaf"),
+            );
+            let given_on = errors.day(posted, "toestemming-datum", "de datum");
+            let valid_until = match posted.get("toestemming-tot").trim() {
+                "" => Some(None),
+                _ => errors
+                    .day(posted, "toestemming-tot", "de einddatum")
+                    .map(Some),
+            };
+            let (command, ids) = ConsentBody {
+                consent_id: None,
+                partner: partner?,
+                purpose: purpose?,
+                given_by: given_by?,
+                given_on: given_on?,
+                valid_until: valid_until?,
+            }
+            .into_command()
+            .ok()?;
+            Some(Write::Put(Box::new(command), ids))
+        }
+        Step::Conference => {
+            let present: Result<Vec<OrganisationId>, _> = posted
+                .get("overleg-aanwezig")
+                .split(',')
+                .map(str::trim)
+                .filter(|code| !code.is_empty())
+                .map(|code| OrganisationId::parse(code.to_owned()))
+                .collect();
+            let present = errors.read(
+                "overleg-aanwezig",
+                present.map_err(|_| {
+                    "Noem de aanwezige organisaties met hun code, gescheiden door komma's."
+                        .to_owned()
+                }),
+            );
+            let agreements = errors.text(posted, "overleg-afspraken", "de afspraken");
+            let held_on = errors.day(posted, "overleg-datum", "de datum");
+            put(CaseCommand::HoldConference(Conference {
+                held_on: held_on?,
+                partners_present: present?,
+                agreements: Personal::new(agreements?),
+            }))
+        }
+        Step::Escalate => {
+            let to = errors.read(
+                "opschalen-naar",
+                choice::<EscalationTarget>(posted.get("opschalen-naar"), "naar wie"),
+            );
+            let reason = errors.text(posted, "opschalen-reden", "de reden");
+            let escalated_on = errors.day(posted, "opschalen-datum", "de datum");
+            put(CaseCommand::Escalate(Escalation {
+                to: to?,
+                reason: Personal::new(reason?),
+                escalated_on: escalated_on?,
             }))
         }
         Step::Signal => {
