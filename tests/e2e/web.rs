@@ -99,6 +99,16 @@ async fn a_referral_in_the_web_interface_opens_a_case_whose_page_is_in_the_acces
     // Sent twice (a double click): one case, the same answer.
     let again = post(&client, format!("{}/aanmelden", app.base), &fields).await;
     assert_eq!(again.headers()[header::LOCATION], to.as_str());
+    // The same form's key with other content is not the same request.
+    let mut changed = fields;
+    changed[6] = ("aanmelding-reden", "iets anders");
+    let reused = post(&client, format!("{}/aanmelden", app.base), &changed).await;
+    assert_eq!(reused.status(), 400);
+    assert!(reused
+        .text()
+        .await
+        .unwrap()
+        .contains("al verstuurd met andere inhoud"));
     let referrals: i64 =
         sqlx::query_scalar("select count(*) from events where event_type = 'CaseReferred'")
             .fetch_one(&app.db.pool)

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use strum::VariantArray;
 
 /// The fields of a posted form, in order; a field may repeat (checkboxes).
@@ -25,10 +26,20 @@ impl Posted {
         self.0.iter().any(|(key, v)| key == name && v == value)
     }
 
-    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0
-            .iter()
-            .map(|(key, value)| (key.as_str(), value.as_str()))
+    /// The form's content as the idempotency key's check sees it: every
+    /// field but the form token, the key and the version, under `form`'s name.
+    pub fn digest(&self, form: &str) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(form);
+        for (key, value) in &self.0 {
+            if !matches!(key.as_str(), "_csrf" | "sleutel" | "versie") {
+                hasher.update([0]);
+                hasher.update(key);
+                hasher.update([0]);
+                hasher.update(value);
+            }
+        }
+        hex::encode(hasher.finalize())
     }
 
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {

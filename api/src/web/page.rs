@@ -108,6 +108,9 @@ impl From<ApiError> for Refusal {
             ApiError::Forbidden(_) => Refusal::Forbidden,
             ApiError::BadRequest(detail) | ApiError::Unprocessable(detail) => Refusal::Bad(detail),
             ApiError::Database(error) => error.into(),
+            ApiError::Command(casus_store::CommandError::KeyReused) => Refusal::Bad(
+                "dit formulier is al verstuurd met andere inhoud; open de pagina opnieuw".into(),
+            ),
             other => {
                 let problem = other.into_problem();
                 if problem.status == StatusCode::SERVICE_UNAVAILABLE.as_u16() {

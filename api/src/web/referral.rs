@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{Bsn, FocusAreaCode, OrganisationId, SubjectDetails};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
@@ -154,9 +153,7 @@ pub async fn submit(
     let Some(body) = read(&posted, &mut errors).filter(|_| !errors.any()) else {
         return Ok(page(&state, &session, posted, errors));
     };
-    let digest = hex::encode(Sha256::digest(
-        serde_json::to_vec(&body.subject).unwrap_or_default(),
-    ));
+    let digest = posted.digest("aanmelding");
     let key = Uuid::parse_str(posted.get("sleutel"))
         .ok()
         .map(|k| k.to_string());

@@ -11,7 +11,6 @@ use casus_domain::{
     Note, OrganisationId, PartnerInvolvement, Personal, Reopening, Review, ReviewCompletion,
     ReviewId, Signal, SignalKind, Text, Worker,
 };
-use sha2::{Digest, Sha256};
 
 use crate::auth::Principal;
 use crate::http::error::ApiError;
@@ -509,22 +508,6 @@ fn id<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, String> {
     value.trim().parse().map_err(|_| format!("Kies {what}."))
 }
 
-/// The form's content, for the idempotency key's check that a repeat is the
-/// same request.
-fn digest(step: Step, posted: &Posted) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(step.name());
-    for (key, value) in posted.fields() {
-        if !matches!(key, "_csrf" | "sleutel" | "versie") {
-            hasher.update([0]);
-            hasher.update(key);
-            hasher.update([0]);
-            hasher.update(value);
-        }
-    }
-    hex::encode(hasher.finalize())
-}
-
 /// Reads and writes the form: what the write came to, or the form's errors.
 pub async fn submit(
     step: Step,
@@ -540,7 +523,7 @@ pub async fn submit(
         }
         return Err(errors);
     };
-    let digest = digest(step, posted);
+    let digest = posted.digest(step.name());
     Ok(match write {
         Write::Put(command, ids) => writer.put(case, digest, ids, *command).await,
         Write::Assign(worker) => {
