@@ -373,3 +373,29 @@ async fn the_case_pages_forms_record_what_the_api_records() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_demo_session_opens_nothing_once_the_demo_login_is_off() {
+    // A session made in development, in a database a production Casus now serves.
+    let app = web_app(false).await;
+    sqlx::query(
+        "insert into web_sessions (token_hash, claims, csrf, expires_at)
+         values (sha256('demo-token'::bytea),
+                 '{\"sub\": \"w-sanne\", \"name\": \"Sanne de Vries\", \"org\": \"gemeente-rotterdam\",
+                   \"domain\": \"social\", \"roles\": [\"case_worker\"], \"municipality\": \"GM0599\",
+                   \"team\": \"rotterdam-zuid-1\", \"iss\": \"casus-demo\", \"aud\": \"casus\", \"exp\": 0}',
+                 'x', now() + interval '1 hour')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let page = browser()
+        .get(format!("{}/casussen", app.base))
+        .header(header::COOKIE, "casus_sessie=demo-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 303);
+    assert_eq!(page.headers()[header::LOCATION], "/inloggen");
+    app.stop().await;
+}

@@ -16,6 +16,10 @@ use crate::web::session::{self, Session};
 use crate::AppState;
 
 /// A demo user: the key the form sends, who they are, what they do.
+/// The issuer a demo session's claims carry, so that it opens nothing
+/// where the demo login is off.
+pub const DEMO_ISSUER: &str = "casus-demo";
+
 struct Demo {
     key: &'static str,
     name: &'static str,
@@ -111,7 +115,7 @@ impl Demo {
             roles: self.roles.iter().map(|r| (*r).into()).collect(),
             municipality: self.municipality.map(Into::into),
             team: self.team.map(Into::into),
-            iss: "casus-web".into(),
+            iss: DEMO_ISSUER.into(),
             aud: "casus".into(),
             exp: now + session::LIFETIME.as_secs() as i64,
             nbf: None,

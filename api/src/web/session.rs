@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::auth::{Claims, Principal};
+use crate::web::login::DEMO_ISSUER;
 use crate::web::page::Refusal;
 use crate::AppState;
 
@@ -142,6 +143,10 @@ impl FromRequestParts<AppState> for Session {
                 .execute(&state.pool)
                 .await
                 .map_err(Refusal::from)?;
+        }
+        // A demo session from development opens nothing where the demo login is off.
+        if claims.iss == DEMO_ISSUER && !state.settings.web.demo_login {
+            return Err(Refusal::LogIn);
         }
         let caller = claims.0.into_principal().map_err(|_| Refusal::LogIn)?;
         Ok(Session {
