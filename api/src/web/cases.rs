@@ -1,6 +1,8 @@
 //! "Mijn casussen" and the case page with its forms: the API's own reads
 //! and writes, for the session's caller.
 
+use std::sync::LazyLock;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -220,19 +222,7 @@ struct CasePage {
     timeline: Vec<Entry>,
     /// Which forms the case's stage asks for.
     forms: Forms,
-    triage_choices: Vec<(&'static str, &'static str)>,
-    intervention_kinds: Vec<(&'static str, &'static str)>,
-    outcomes: Vec<(&'static str, &'static str)>,
-    signal_kinds: Vec<(&'static str, &'static str)>,
-    confidentialities: Vec<(&'static str, &'static str)>,
-    results: Vec<(&'static str, &'static str)>,
-    purposes: Vec<(&'static str, &'static str)>,
-    givers: Vec<(&'static str, &'static str)>,
-    escalation_targets: Vec<(&'static str, &'static str)>,
-    contact_kinds: Vec<(&'static str, &'static str)>,
-    contact_parties: Vec<(&'static str, &'static str)>,
-    agreed_with: Vec<(&'static str, &'static str)>,
-    domains: Vec<(&'static str, &'static str)>,
+    choices: &'static Choices,
     /// The form that was refused, as typed, and why.
     failed: Option<&'static str>,
     posted: Posted,
@@ -352,7 +342,46 @@ impl CasePage {
     }
 }
 
-fn choices<T>(label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)>
+/// What a select or a row of checkboxes offers: a code and its Dutch word.
+type Choice = Vec<(&'static str, &'static str)>;
+
+/// The choices the case page's forms offer, the same on every page.
+struct Choices {
+    triage_choices: Choice,
+    intervention_kinds: Choice,
+    outcomes: Choice,
+    signal_kinds: Choice,
+    confidentialities: Choice,
+    results: Choice,
+    purposes: Choice,
+    givers: Choice,
+    escalation_targets: Choice,
+    contact_kinds: Choice,
+    contact_parties: Choice,
+    domains: Choice,
+    agreed_with: Choice,
+}
+
+static CHOICES: LazyLock<Choices> = LazyLock::new(|| Choices {
+    triage_choices: choices::<TriageChoice>(labels::triage_choice),
+    intervention_kinds: choices::<InterventionKind>(labels::intervention_kind_of),
+    outcomes: choices::<InterventionOutcome>(labels::intervention_outcome),
+    signal_kinds: choices::<SignalKind>(labels::signal_kind),
+    confidentialities: choices::<Confidentiality>(labels::confidentiality),
+    results: choices::<CaseResult>(labels::case_result),
+    purposes: choices::<ConsentPurpose>(labels::consent_purpose),
+    givers: choices::<ConsentGiver>(labels::consent_giver),
+    escalation_targets: choices::<EscalationTarget>(labels::escalation_target),
+    contact_kinds: choices::<ContactKind>(labels::contact_kind),
+    contact_parties: choices::<ContactParty>(labels::contact_party),
+    domains: choices::<Domain>(labels::domain),
+    agreed_with: vec![
+        ("youth", "De jongere"),
+        ("parent_or_guardian", "Ouder of verzorger"),
+    ],
+});
+
+fn choices<T>(label: fn(T) -> &'static str) -> Choice
 where
     T: VariantArray + Copy + Into<&'static str>,
 {
@@ -454,22 +483,7 @@ async fn case_page(
             .collect(),
         timeline: timeline.iter().rev().map(entry).collect(),
         forms: Forms::of(&detail),
-        triage_choices: choices::<TriageChoice>(labels::triage_choice),
-        intervention_kinds: choices::<InterventionKind>(labels::intervention_kind_of),
-        outcomes: choices::<InterventionOutcome>(labels::intervention_outcome),
-        signal_kinds: choices::<SignalKind>(labels::signal_kind),
-        confidentialities: choices::<Confidentiality>(labels::confidentiality),
-        results: choices::<CaseResult>(labels::case_result),
-        purposes: choices::<ConsentPurpose>(labels::consent_purpose),
-        givers: choices::<ConsentGiver>(labels::consent_giver),
-        escalation_targets: choices::<EscalationTarget>(labels::escalation_target),
-        contact_kinds: choices::<ContactKind>(labels::contact_kind),
-        contact_parties: choices::<ContactParty>(labels::contact_party),
-        domains: choices::<Domain>(labels::domain),
-        agreed_with: vec![
-            ("youth", "De jongere"),
-            ("parent_or_guardian", "Ouder of verzorger"),
-        ],
+        choices: &CHOICES,
         key: Uuid::now_v7().to_string(),
         today: casus_store::clock::today().to_string(),
         case: detail,
