@@ -399,3 +399,62 @@ async fn a_demo_session_opens_nothing_once_the_demo_login_is_off() {
     assert_eq!(page.headers()[header::LOCATION], "/inloggen");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_worker_of_another_municipality_writes_nothing_through_a_form() {
+    let app = web_app(true).await;
+    let sanne = browser();
+    log_in(&app, &sanne, "w-sanne").await;
+    let form = get(&sanne, format!("{}/aanmelden", app.base)).await;
+    let token = csrf(&form.text().await.unwrap());
+    let opened = post(
+        &sanne,
+        format!("{}/aanmelden", app.base),
+        &[
+            ("_csrf", token.as_str()),
+            ("aanmelding-naam", "Noah de Jong"),
+            ("aanmelding-geboortedatum", "2012-05-01"),
+            ("aanmelding-gebied", "rotterdam-zuid"),
+            ("aanmelding-door", "politie-rotterdam"),
+            ("aanmelding-reden", "overlast"),
+            ("aanmelding-doel", "terug naar school"),
+            ("aanmelding-datum", "2026-11-02"),
+        ],
+    )
+    .await;
+    let to = opened.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let case = &to["/casussen/".len()..to.find('?').unwrap()];
+
+    let daan = browser();
+    log_in(&app, &daan, "w-amsterdam").await;
+    let own = get(&daan, format!("{}/casussen", app.base)).await;
+    let daans_token = csrf(&own.text().await.unwrap());
+    let today = casus_store::clock::today().to_string();
+    let refused = post(
+        &daan,
+        format!("{}/casussen/{case}/notitie", app.base),
+        &[
+            ("_csrf", daans_token.as_str()),
+            ("notitie-zichtbaar", "shared"),
+            ("notitie-tekst", "van buiten"),
+            ("contact-datum", today.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), 404);
+    assert!(!refused.text().await.unwrap().contains("Noah"));
+    assert_eq!(app.events().await, 1, "nothing was written");
+    let denied: i64 = sqlx::query_scalar(
+        "select count(*) from access_log where user_id = 'w-amsterdam' and outcome = 'denied'
+          and case_id = $1::uuid",
+    )
+    .bind(case)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(denied, 1, "the refusal is logged");
+    app.stop().await;
+}
