@@ -172,6 +172,7 @@ test('a worker logs a home visit in the browser; Halt sees it without its summar
   assert.match(seen, /Contact/);
   assert.doesNotMatch(seen, /oudere broer/);
   await accessible(halt, 'case page for Halt');
+  await halt.screenshot({ path: `${shots}casus-halt.png`, fullPage: true });
 
   // A worker of Amsterdam: a 404 page, nothing of the case.
   const amsterdam = await newPage();
@@ -181,6 +182,7 @@ test('a worker logs a home visit in the browser; Halt sees it without its summar
   const shown = await amsterdam.locator('main').innerText();
   assert.doesNotMatch(shown, /Jayden|Bakker|metrostation/);
   await accessible(amsterdam, 'not found');
+  await amsterdam.screenshot({ path: `${shots}niet-gevonden.png`, fullPage: true });
 });
 
 test('a form another site posts is refused with 403 and changes nothing', async () => {

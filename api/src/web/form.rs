@@ -110,6 +110,21 @@ impl Errors {
         }
     }
 
+    /// Reads the id chosen in the select `field` of `posted`.
+    pub fn id<T: std::str::FromStr>(
+        &mut self,
+        posted: &Posted,
+        field: &'static str,
+        what: &str,
+    ) -> Option<T> {
+        let chosen = posted
+            .get(field)
+            .trim()
+            .parse()
+            .map_err(|_| format!("Kies {what}."));
+        self.read(field, chosen)
+    }
+
     /// Reads one value; a field that does not hold is noted, `None` answered.
     pub fn read<T>(&mut self, field: &'static str, value: Result<T, String>) -> Option<T> {
         value.map_err(|message| self.add(field, message)).ok()

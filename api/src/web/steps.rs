@@ -245,10 +245,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             }))
         }
         Step::Start => {
-            let intervention_id = errors.read(
-                "starten-interventie",
-                id(posted.get("starten-interventie"), "de interventie"),
-            );
+            let intervention_id = errors.id(posted, "starten-interventie", "de interventie");
             let started_on = errors.day(posted, "starten-datum", "de startdatum");
             put(CaseCommand::StartIntervention(InterventionStart {
                 intervention_id: intervention_id?,
@@ -256,10 +253,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             }))
         }
         Step::Complete => {
-            let intervention_id = errors.read(
-                "afronden-interventie",
-                id(posted.get("afronden-interventie"), "de interventie"),
-            );
+            let intervention_id = errors.id(posted, "afronden-interventie", "de interventie");
             let outcome = errors.read(
                 "afronden-uitkomst",
                 choice::<InterventionOutcome>(posted.get("afronden-uitkomst"), "de uitkomst"),
@@ -274,10 +268,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             }))
         }
         Step::Cancel => {
-            let intervention_id = errors.read(
-                "annuleren-interventie",
-                id(posted.get("annuleren-interventie"), "de interventie"),
-            );
+            let intervention_id = errors.id(posted, "annuleren-interventie", "de interventie");
             let reason = errors.text(posted, "annuleren-reden", "de reden");
             let cancelled_on = errors.day(posted, "annuleren-datum", "de datum");
             put(CaseCommand::CancelIntervention(InterventionCancellation {
@@ -287,7 +278,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             }))
         }
         Step::Achieve => {
-            let goal_id = errors.read("bereikt-doel", id(posted.get("bereikt-doel"), "het doel"));
+            let goal_id = errors.id(posted, "bereikt-doel", "het doel");
             let achieved_on = errors.day(posted, "bereikt-datum", "de datum");
             put(CaseCommand::AchieveGoal(GoalAchievement {
                 goal_id: goal_id?,
@@ -403,10 +394,7 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
             Some(Write::Put(Box::new(command), ids))
         }
         Step::HoldReview => {
-            let review_id = errors.read(
-                "evaluatie-welke",
-                id(posted.get("evaluatie-welke"), "de evaluatie"),
-            );
+            let review_id = errors.id(posted, "evaluatie-welke", "de evaluatie");
             let summary = errors.text(posted, "evaluatie-verslag", "het verslag");
             let completed_on = errors.day(posted, "evaluatie-datum", "de datum");
             let next = match posted.get("evaluatie-volgende").trim() {
@@ -501,11 +489,6 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
 
 fn put(command: CaseCommand) -> Option<Write> {
     Some(Write::Put(Box::new(command), Vec::new()))
-}
-
-/// An id chosen in a select.
-fn id<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, String> {
-    value.trim().parse().map_err(|_| format!("Kies {what}."))
 }
 
 /// Reads and writes the form: what the write came to, or the form's errors.
