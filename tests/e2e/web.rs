@@ -49,6 +49,30 @@ async fn post(
     client.post(url).form(form).send().await.unwrap()
 }
 
+/// Refers Noah de Jong through the form: the new case's id, and the form token.
+async fn refer_noah(app: &TestApp, client: &reqwest::Client) -> (String, String) {
+    let form = get(client, format!("{}/aanmelden", app.base)).await;
+    let token = csrf(&form.text().await.unwrap());
+    let opened = post(
+        client,
+        format!("{}/aanmelden", app.base),
+        &[
+            ("_csrf", token.as_str()),
+            ("aanmelding-naam", "Noah de Jong"),
+            ("aanmelding-geboortedatum", "2012-05-01"),
+            ("aanmelding-gebied", "rotterdam-zuid"),
+            ("aanmelding-door", "politie-rotterdam"),
+            ("aanmelding-reden", "overlast"),
+            ("aanmelding-doel", "terug naar school"),
+            ("aanmelding-datum", "2026-11-02"),
+        ],
+    )
+    .await;
+    let to = opened.headers()[header::LOCATION].to_str().unwrap();
+    let case = to["/casussen/".len()..to.find('?').unwrap()].to_owned();
+    (case, token)
+}
+
 /// The form token on a page.
 fn csrf(page: &str) -> String {
     let at = page.find("name=\"_csrf\" value=\"").expect("a form token") + 20;
@@ -286,28 +310,8 @@ async fn the_case_pages_forms_record_what_the_api_records() {
     let app = web_app(true).await;
     let client = browser();
     log_in(&app, &client, "w-sanne").await;
-    let form = get(&client, format!("{}/aanmelden", app.base)).await;
-    let token = csrf(&form.text().await.unwrap());
-    let opened = post(
-        &client,
-        format!("{}/aanmelden", app.base),
-        &[
-            ("_csrf", token.as_str()),
-            ("aanmelding-naam", "Noah de Jong"),
-            ("aanmelding-geboortedatum", "2012-05-01"),
-            ("aanmelding-gebied", "rotterdam-zuid"),
-            ("aanmelding-door", "politie-rotterdam"),
-            ("aanmelding-reden", "overlast"),
-            ("aanmelding-doel", "terug naar school"),
-            ("aanmelding-datum", "2026-11-02"),
-        ],
-    )
-    .await;
-    let to = opened.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let case = &to["/casussen/".len()..to.find('?').unwrap()];
+    let (case, token) = refer_noah(&app, &client).await;
+    let case = case.as_str();
     let today = casus_store::clock::today().to_string();
     let steps: [(&str, Vec<(&str, &str)>); 4] = [
         (
@@ -405,28 +409,8 @@ async fn a_worker_of_another_municipality_writes_nothing_through_a_form() {
     let app = web_app(true).await;
     let sanne = browser();
     log_in(&app, &sanne, "w-sanne").await;
-    let form = get(&sanne, format!("{}/aanmelden", app.base)).await;
-    let token = csrf(&form.text().await.unwrap());
-    let opened = post(
-        &sanne,
-        format!("{}/aanmelden", app.base),
-        &[
-            ("_csrf", token.as_str()),
-            ("aanmelding-naam", "Noah de Jong"),
-            ("aanmelding-geboortedatum", "2012-05-01"),
-            ("aanmelding-gebied", "rotterdam-zuid"),
-            ("aanmelding-door", "politie-rotterdam"),
-            ("aanmelding-reden", "overlast"),
-            ("aanmelding-doel", "terug naar school"),
-            ("aanmelding-datum", "2026-11-02"),
-        ],
-    )
-    .await;
-    let to = opened.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let case = &to["/casussen/".len()..to.find('?').unwrap()];
+    let (case, _) = refer_noah(&app, &sanne).await;
+    let case = case.as_str();
 
     let daan = browser();
     log_in(&app, &daan, "w-amsterdam").await;
