@@ -93,6 +93,26 @@ impl Registry {
         .await
     }
 
+    /// The workers Casus knows in `municipality`, `organisation` and
+    /// `domain`: whom a case held there may be assigned to. By name.
+    pub async fn colleagues(
+        &self,
+        municipality: &str,
+        organisation: &str,
+        domain: &str,
+    ) -> Result<Vec<KnownWorker>, sqlx::Error> {
+        sqlx::query_as(
+            "select id, name, organisation, domain, municipality, team from workers
+              where municipality = $1 and organisation = $2 and domain = $3
+              order by name, id",
+        )
+        .bind(municipality)
+        .bind(organisation)
+        .bind(domain)
+        .fetch_all(&self.pool)
+        .await
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
         self.recorded.lock().unwrap_or_else(|e| e.into_inner())
     }

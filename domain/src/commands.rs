@@ -32,7 +32,10 @@ impl Command {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `CommandKind` names each command without its record: what the access
+/// policy decides on, and what a form says it sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(name(CommandKind), derive(Hash))]
 pub enum CaseCommand {
     ReferCase(Referral),
     RecordSignal(Signal),

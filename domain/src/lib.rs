@@ -18,7 +18,7 @@ mod upcasters;
 mod values;
 
 pub use case::{CaseFile, ConsentState, ReviewState, YouthCase};
-pub use commands::{CaseCommand, Command};
+pub use commands::{CaseCommand, Command, CommandKind};
 pub use error::CaseError;
 pub use events::*;
 pub use ids::*;

@@ -442,3 +442,359 @@ async fn a_worker_of_another_municipality_writes_nothing_through_a_form() {
     assert_eq!(denied, 1, "the refusal is logged");
     app.stop().await;
 }
+
+/// Sends the case page's form `step` with `fields` and the form token: the answer.
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case: &str,
+    token: &str,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = fields.to_vec();
+    form.push(("_csrf", token));
+    post(
+        client,
+        format!("{}/casussen/{case}/{step}", app.base),
+        &form,
+    )
+    .await
+}
+
+/// Sends a form that is recorded, and opens the page it leads to (which
+/// waits for the views to show the write).
+async fn sent(
+    app: &TestApp,
+    client: &reqwest::Client,
+    case: &str,
+    token: &str,
+    step: &str,
+    fields: &[(&str, &str)],
+) {
+    let answer = send(app, client, case, token, step, fields).await;
+    let status = answer.status();
+    let to = answer.headers().get(header::LOCATION).cloned();
+    assert_eq!(status, 303, "{step}: {}", answer.text().await.unwrap());
+    let to = to.unwrap().to_str().unwrap().to_owned();
+    assert_eq!(get(client, format!("{}{to}", app.base)).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_case_is_worked_from_triage_to_correction_through_its_forms() {
+    let app = web_app(true).await;
+    // A colleague in another team of Sanne's organisation, known to Casus.
+    sqlx::query(
+        "insert into workers (id, name, organisation, domain, municipality, team, roles)
+         values ('w-mo', 'Mo El Amrani', 'gemeente-rotterdam', 'social', 'GM0599',
+                 'rotterdam-zuid-2', '{case_worker}')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let (case, token) = refer_noah(&app, &client).await;
+    let (case, token) = (case.as_str(), token.as_str());
+    let today = casus_store::clock::today().to_string();
+    let today = today.as_str();
+    let id = |sql: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .bind(case.parse::<Uuid>().unwrap())
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "triage",
+        &[
+            ("triage-besluit", "take_on"),
+            ("triage-door", "triageoverleg Zuid"),
+            ("triage-datum", today),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "opnemen",
+        &[("opnemen-datum", today)],
+    )
+    .await;
+    sent(&app, &client, case, token, "regie", &[]).await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "plan",
+        &[
+            ("plan-doel-1", "gaat weer naar school"),
+            ("plan-streefdatum-1", "2027-06-01"),
+            ("plan-met", "youth"),
+            ("plan-datum", today),
+        ],
+    )
+    .await;
+
+    // A high risk without a review: refused by the case, at the field.
+    let risk = |review: &'static str| {
+        vec![
+            ("risico-instrument", "LIJ"),
+            ("risico-niveau", "high"),
+            ("risico-school", "3"),
+            ("risico-gezin", "2"),
+            ("risico-vrienden", "4"),
+            ("risico-middelen", "1"),
+            ("risico-delicten", "3"),
+            ("risico-onderbouwing", "meerdere incidenten met vrienden"),
+            ("risico-datum", today),
+            ("risico-evaluatie", review),
+        ]
+    };
+    let refused = send(&app, &client, case, token, "risico", &risk("")).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains(r#"id="risico-evaluatie-fout">Bij een hoog risico"#),
+        "{page}"
+    );
+    let review = (casus_store::clock::today() + chrono::Days::new(14)).to_string();
+    let review: &'static str = review.leak();
+    sent(&app, &client, case, token, "risico", &risk(review)).await;
+
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "toestemming",
+        &[
+            ("toestemming-partner", "leerplicht-rotterdam"),
+            ("toestemming-doel", "information_sharing"),
+            ("toestemming-door", "parent_or_guardian"),
+            ("toestemming-datum", today),
+        ],
+    )
+    .await;
+    let consent = id("select consent_id::text from caseload_consents where case_id = $1").await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "informatie",
+        &[
+            ("informatie-partner", "leerplicht-rotterdam"),
+            ("informatie-domein", "social"),
+            ("informatie-grondslag", &consent),
+            ("informatie-verslag", "verzuim sinds september"),
+            ("informatie-datum", today),
+        ],
+    )
+    .await;
+
+    // Only a worker Casus knows in the organisation is offered, and assigned.
+    let page = get(&client, format!("{}/casussen/{case}", app.base)).await;
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains(r#"<option value="w-mo">Mo El Amrani</option>"#),
+        "{page}"
+    );
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "medewerker",
+        &[("medewerker-wie", "w-mo")],
+    )
+    .await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "medewerker-afmelden",
+        &[
+            ("medewerker-afmelden-wie", "w-mo"),
+            ("medewerker-afmelden-reden", "ander team"),
+        ],
+    )
+    .await;
+
+    // The plan revised: its goal kept by its id, one added, with a reason.
+    let goal = id("select goal_id::text from case_goals where case_id = $1").await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "plan",
+        &[
+            ("plan-doel-1", "gaat weer naar school"),
+            ("plan-streefdatum-1", "2027-06-01"),
+            ("plan-id-1", &goal),
+            ("plan-doel-2", "sport bij een club"),
+            ("plan-streefdatum-2", "2027-03-01"),
+            ("plan-datum", today),
+            ("plan-reden", "sport helpt bij de vrienden"),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "toestemming-intrekken",
+        &[
+            ("toestemming-intrekken-welke", &consent),
+            ("toestemming-intrekken-datum", today),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "overdragen",
+        &[
+            ("overdragen-gemeente", "GM0599"),
+            ("overdragen-gebied", "rotterdam-zuid"),
+            ("overdragen-team", "rotterdam-zuid-2"),
+            ("overdragen-reden", "het team van Mo neemt de wijk over"),
+            ("overdragen-datum", today),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "contact",
+        &[
+            ("contact-soort", "home_visit"),
+            ("contact-met", "youth"),
+            ("contact-datum", today),
+            ("contact-verslag", "gesprek thuis"),
+        ],
+    )
+    .await;
+    let contact: i64 = sqlx::query_scalar(
+        "select sequence from events where aggregate_id = $1 and event_type = 'ContactLogged'",
+    )
+    .bind(case)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let contact = contact.to_string();
+    let yesterday = (casus_store::clock::today() - chrono::Days::new(1)).to_string();
+    sent(
+        &app,
+        &client,
+        case,
+        token,
+        "corrigeren",
+        &[
+            ("corrigeren-welke", &contact),
+            ("corrigeren-tekst", "het gesprek was een dag eerder"),
+            ("corrigeren-contactdatum", &yesterday),
+        ],
+    )
+    .await;
+
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "select event_type from events where aggregate_id = $1 order by sequence",
+    )
+    .bind(case)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        recorded,
+        [
+            "CaseReferred",
+            "TriageDecided",
+            "CaseIncluded",
+            "LeadAssigned",
+            "PlanAgreed",
+            "RiskAssessed",
+            "ReviewScheduled",
+            "ConsentRecorded",
+            "InformationAdded",
+            "WorkerAssigned",
+            "WorkerUnassigned",
+            "PlanRevised",
+            "ConsentWithdrawn",
+            "CaseTransferred",
+            "ContactLogged",
+            "EntryCorrected",
+        ]
+    );
+
+    // Who works on it, and the consent's end, on the page.
+    let page = get(&client, format!("{}/casussen/{case}", app.base)).await;
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Wie werken aan de casus"), "{page}");
+    assert!(page.contains("ingetrokken op"), "{page}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_partner_is_offered_the_forms_of_a_partner_only() {
+    let app = web_app(true).await;
+    let sanne = browser();
+    log_in(&app, &sanne, "w-sanne").await;
+    let (case, token) = refer_noah(&app, &sanne).await;
+    let (case, token) = (case.as_str(), token.as_str());
+    let today = casus_store::clock::today().to_string();
+    sent(
+        &app,
+        &sanne,
+        case,
+        token,
+        "partner",
+        &[
+            ("partner-organisatie", "halt-rotterdam"),
+            ("partner-domein", "justice"),
+            ("partner-wet", "Wetboek van Strafrecht art. 77e"),
+            ("partner-datum", &today),
+        ],
+    )
+    .await;
+    let own = get(&sanne, format!("{}/casussen/{case}", app.base)).await;
+    let own = own.text().await.unwrap();
+    assert!(own.contains("Triagebesluit") && own.contains("Casus afsluiten"));
+
+    let halt = browser();
+    log_in(&app, &halt, "h-1").await;
+    let page = get(&halt, format!("{}/casussen/{case}", app.base)).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("Contact vastleggen") && page.contains("Notitie toevoegen"),
+        "{page}"
+    );
+    for theirs in [
+        "Triagebesluit",
+        "Casus afsluiten",
+        "Ketenpartner betrekken",
+        "Signaal vastleggen",
+    ] {
+        assert!(!page.contains(theirs), "{theirs} is not Halt's to send");
+    }
+    app.stop().await;
+}

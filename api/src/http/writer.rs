@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use casus_domain::{CaseCommand, CaseError, CaseFile, CaseId, Command, Role};
+use casus_domain::{CaseCommand, CaseError, CaseFile, CaseId, Command, CommandKind, Role};
 use casus_store::idempotency::{Idempotency, StoredAnswer};
 use casus_store::Once;
 use casus_store::{Actor, CommandError, Metadata};
@@ -190,7 +190,7 @@ impl Writer {
         ids: Vec<Uuid>,
         command: CaseCommand,
     ) -> Result<Wrote, ApiError> {
-        let action = policy::action_of(&command);
+        let action = policy::action_of(CommandKind::from(&command));
         self.write(Target::Case(case, action), digest, ids, |_| Ok(command))
             .await
     }

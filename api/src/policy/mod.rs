@@ -16,7 +16,7 @@
 mod facts;
 mod scopes;
 
-use casus_domain::{CaseCommand, Role};
+use casus_domain::{CommandKind, Role};
 
 pub use facts::Facts;
 pub use scopes::{
@@ -99,45 +99,26 @@ pub struct Grant {
     pub through: Option<u64>,
 }
 
-/// What recording `command` on a case is, for the policy: the one place
-/// that says it, for the API's routes and the web interface's forms alike.
-pub fn action_of(command: &CaseCommand) -> Action {
-    use CaseCommand::*;
-    match command {
+/// What recording a command of `kind` on a case is, for the policy: the one
+/// place that says it, for the API's routes and the web interface's forms alike.
+pub fn action_of(kind: CommandKind) -> Action {
+    use CommandKind::*;
+    match kind {
         // What an involved partner does too.
-        LogContact(_)
-        | AddNote(_)
-        | StartIntervention(_)
-        | CompleteIntervention(_)
-        | CancelIntervention(_) => Action::Contribute,
-        AssignLead(_) | AssignWorker(_) | UnassignWorker(_) | ReassignWorker(_) => Action::Assign,
-        ProposeHandover(_) => Action::ProposeHandover,
-        AcceptHandover(_) => Action::AcceptHandover,
-        DeclineHandover(_) => Action::DeclineHandover,
-        EraseSubject(_) => Action::Erase,
-        ReferCase(_)
-        | RecordSignal(_)
-        | DecideTriage(_)
-        | AddInformation(_)
-        | IncludeCase(_)
-        | AssessRisk { .. }
-        | AgreePlan(_)
-        | RevisePlan(_)
-        | SetPlan(_)
-        | AchieveGoal(_)
-        | PlanIntervention(_)
-        | RecordConsent(_)
-        | WithdrawConsent(_)
-        | InvolvePartner(_)
-        | HoldConference(_)
-        | ScheduleReview(_)
-        | CompleteReview { .. }
-        | Escalate(_)
-        | TransferCase(_)
-        | StartAftercare(_)
-        | CloseCase(_)
-        | ReopenCase(_)
-        | CorrectEntry(_) => Action::Work,
+        LogContact | AddNote | StartIntervention | CompleteIntervention | CancelIntervention => {
+            Action::Contribute
+        }
+        AssignLead | AssignWorker | UnassignWorker | ReassignWorker => Action::Assign,
+        ProposeHandover => Action::ProposeHandover,
+        AcceptHandover => Action::AcceptHandover,
+        DeclineHandover => Action::DeclineHandover,
+        EraseSubject => Action::Erase,
+        ReferCase | RecordSignal | DecideTriage | AddInformation | IncludeCase | AssessRisk
+        | AgreePlan | RevisePlan | SetPlan | AchieveGoal | PlanIntervention | RecordConsent
+        | WithdrawConsent | InvolvePartner | HoldConference | ScheduleReview | CompleteReview
+        | Escalate | TransferCase | StartAftercare | CloseCase | ReopenCase | CorrectEntry => {
+            Action::Work
+        }
     }
 }
 
@@ -274,17 +255,22 @@ pub fn authorize(caller: &Principal, action: Action, facts: &Facts) -> Result<Gr
             through,
         });
     }
-    let sees = caller
-        .roles
-        .iter()
-        .any(|role| allows(*role, Action::Read, relation));
-    if sees {
+    if permits(caller, Action::Read, relation) {
         Err(ApiError::Forbidden(
             "you can see this case, but your role or relation to it does not allow this".into(),
         ))
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// Whether `caller`, in `relation` to a case, may take `action` on it: what
+/// the web interface asks to show only the forms the caller may send.
+pub fn permits(caller: &Principal, action: Action, relation: Relation) -> bool {
+    caller
+        .roles
+        .iter()
+        .any(|role| allows(*role, action, relation))
 }
 
 pub fn role_names(roles: &[Role]) -> String {

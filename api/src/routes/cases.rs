@@ -20,7 +20,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{Body, Path, Query};
 use crate::http::reader::{Reader, Seen};
 use crate::http::writer::{Target, Writer, Written, Wrote};
-use crate::policy::{self, Action};
+use crate::policy::{self, Action, Grant};
 use crate::routes::bodies::ReferralBody;
 use casus_store::audit::access::{AccessAction, Sensitivity};
 
@@ -71,7 +71,7 @@ pub async fn case(
     Path(case): Path<CaseId>,
     Query(params): Query<ReadParams>,
 ) -> Result<Response, ApiError> {
-    let detail = read_case(&reader, case, params.min_version).await?;
+    let (detail, _) = read_case(&reader, case, params.min_version).await?;
     let etag = HeaderValue::from_str(&format!("\"{}\"", detail.overview.version))
         .map_err(|_| ApiError::Problem(crate::http::problem::internal()))?;
     Ok(([(header::ETAG, etag)], Json(detail)).into_response())
@@ -82,7 +82,7 @@ pub async fn read_case(
     reader: &Reader,
     case: CaseId,
     min_version: Option<u64>,
-) -> Result<CaseDetail, ApiError> {
+) -> Result<(CaseDetail, Grant), ApiError> {
     let domain = reader.caller.domain;
     let tables = [Versioned::Caseload, view_of(domain), Versioned::CasePlan];
     let seen = Seen {
@@ -90,12 +90,12 @@ pub async fn read_case(
         view: view_name(domain),
         sensitivity: Sensitivity::Case,
     };
-    reader
+    let grant = reader
         .case(case, Action::Read, seen, min_version, &tables)
         .await?;
-    queries::case(&reader.state().pool, domain, case.as_uuid())
-        .await?
-        .ok_or(ApiError::NotFound)
+    let today = casus_store::clock::today();
+    let detail = queries::case(&reader.state().pool, domain, case.as_uuid(), today).await?;
+    Ok((detail.ok_or(ApiError::NotFound)?, grant))
 }
 
 #[derive(Serialize, ToSchema)]

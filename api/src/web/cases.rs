@@ -1,20 +1,14 @@
 //! "Mijn casussen" and the case page with its forms: the API's own reads
 //! and writes, for the session's caller.
 
-use std::sync::LazyLock;
-
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
-use casus_domain::{
-    CaseError, CaseId, CaseResult, Confidentiality, ConsentGiver, ConsentPurpose, ContactKind,
-    ContactParty, Domain, EscalationTarget, FocusAreaCode, InterventionKind, InterventionOutcome,
-    SignalKind, Stage,
-};
-use casus_projections::queries::{CaseDetail, CaseSummary, TimelineEntry};
+use casus_domain::{CaseError, CaseId, FocusAreaCode, Stage};
+use casus_projections::queries::{CaseDetail, CaseSummary, ConsentRow, TimelineEntry};
 use casus_store::CommandError;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -25,13 +19,14 @@ use crate::http::error::ApiError;
 use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::Reader;
 use crate::http::writer::{Writer, Wrote};
-use crate::routes::bodies::TriageChoice;
+use crate::policy::{self, Action};
 use crate::routes::cases::{list_cases, read_case, read_timeline, ListParams};
 use crate::web::form::{Errors, Posted};
+use crate::web::forms::{Choices, Context, Forms, CHOICES};
 use crate::web::labels;
 use crate::web::page::{day, maybe_day, render, Chrome, Refusal};
 use crate::web::session::Session;
-use crate::web::steps::{submit as submit_step, Step};
+use crate::web::steps::{plan, submit as submit_step, Step};
 use crate::AppState;
 
 /// Where a request came from, for the access log and the events.
@@ -220,8 +215,14 @@ struct CasePage {
     interventions: Vec<(String, String, String)>,
     reviews: Vec<(String, bool)>,
     timeline: Vec<Entry>,
-    /// Which forms the case's stage asks for.
+    /// Which forms the case's stage asks for and the caller may send.
     forms: Forms,
+    /// The plan form's rows: one per goal and one for a new goal.
+    plan_rows: Vec<PlanRow>,
+    /// The partners involved: who, on what ground, whether they see it today.
+    partners: Vec<(String, &'static str, bool)>,
+    /// The consents recorded, each with its validity, in words.
+    consents: Vec<String>,
     choices: &'static Choices,
     /// The form that was refused, as typed, and why.
     failed: Option<&'static str>,
@@ -229,80 +230,6 @@ struct CasePage {
     errors: Errors,
     key: String,
     today: String,
-}
-
-/// The forms the case page shows, after its stage and what it holds; the
-/// items a form acts on are chosen in it (id and what it is).
-struct Forms {
-    triage: bool,
-    include: bool,
-    take_lead: bool,
-    plan: bool,
-    working: bool,
-    open: bool,
-    closed: bool,
-    aftercare: bool,
-    goals: Vec<(String, String)>,
-    planned: Vec<(String, String)>,
-    running: Vec<(String, String)>,
-    reviews: Vec<(String, String)>,
-}
-
-impl Forms {
-    fn of(detail: &CaseDetail) -> Self {
-        let o = &detail.overview;
-        let stage = o.stage.as_str();
-        let working = matches!(stage, "included" | "active" | "aftercare");
-        let interventions = |status: &[&str]| {
-            detail
-                .interventions
-                .iter()
-                .filter(|i| status.contains(&i.status.as_str()))
-                .map(|i| {
-                    let kind = labels::intervention_kind(&i.kind);
-                    (
-                        i.intervention_id.to_string(),
-                        format!("{kind} bij {}", i.provider),
-                    )
-                })
-                .collect()
-        };
-        Forms {
-            triage: stage == "referred",
-            include: stage == "triaged" && o.triage_decision.as_deref() == Some("take_on"),
-            take_lead: working && o.case_lead_id.is_none(),
-            plan: working && o.case_lead_id.is_some() && detail.goals.is_empty(),
-            working: working && !detail.goals.is_empty(),
-            open: stage != "closed",
-            closed: stage == "closed",
-            aftercare: stage == "active",
-            goals: detail
-                .goals
-                .iter()
-                .filter(|g| g.achieved_on.is_none())
-                .map(|g| {
-                    let what = g
-                        .description
-                        .clone()
-                        .unwrap_or_else(|| "(niet zichtbaar)".into());
-                    (g.goal_id.to_string(), what)
-                })
-                .collect(),
-            planned: interventions(&["planned"]),
-            running: interventions(&["running"]),
-            reviews: detail
-                .reviews
-                .iter()
-                .filter(|r| r.completed_on.is_none())
-                .map(|r| {
-                    (
-                        r.review_id.to_string(),
-                        format!("evaluatie van {}", day(&r.due_on)),
-                    )
-                })
-                .collect(),
-        }
-    }
 }
 
 impl CasePage {
@@ -315,14 +242,25 @@ impl CasePage {
         }
     }
 
-    /// What was typed in `field` of the refused form ("" otherwise).
+    /// What was typed in `field` of the refused form; else what the case
+    /// holds now (the plan's rows), or "".
     fn value(&self, field: &str) -> &str {
-        self.posted.get(field)
+        let typed = self.failed.is_some_and(|step| {
+            field == "sleutel" || field.strip_prefix(step).is_some_and(|f| f.starts_with('-'))
+        });
+        if typed {
+            return self.posted.get(field);
+        }
+        self.forms
+            .plan
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map_or("", |(_, value)| value.as_str())
     }
 
-    /// A date field's value: as typed, or today.
+    /// A date field's value: as typed or held, or today.
     fn date_value<'a>(&'a self, field: &str) -> &'a str {
-        match self.posted.get(field) {
+        match self.value(field) {
             "" => &self.today,
             typed => typed,
         }
@@ -340,55 +278,6 @@ impl CasePage {
     fn error(&self, field: &str) -> Option<&str> {
         self.errors.on(field)
     }
-}
-
-/// What a select or a row of checkboxes offers: a code and its Dutch word.
-type Choice = Vec<(&'static str, &'static str)>;
-
-/// The choices the case page's forms offer, the same on every page.
-struct Choices {
-    triage_choices: Choice,
-    intervention_kinds: Choice,
-    outcomes: Choice,
-    signal_kinds: Choice,
-    confidentialities: Choice,
-    results: Choice,
-    purposes: Choice,
-    givers: Choice,
-    escalation_targets: Choice,
-    contact_kinds: Choice,
-    contact_parties: Choice,
-    domains: Choice,
-    agreed_with: Choice,
-}
-
-static CHOICES: LazyLock<Choices> = LazyLock::new(|| Choices {
-    triage_choices: choices::<TriageChoice>(labels::triage_choice),
-    intervention_kinds: choices::<InterventionKind>(labels::intervention_kind_of),
-    outcomes: choices::<InterventionOutcome>(labels::intervention_outcome),
-    signal_kinds: choices::<SignalKind>(labels::signal_kind),
-    confidentialities: choices::<Confidentiality>(labels::confidentiality),
-    results: choices::<CaseResult>(labels::case_result),
-    purposes: choices::<ConsentPurpose>(labels::consent_purpose),
-    givers: choices::<ConsentGiver>(labels::consent_giver),
-    escalation_targets: choices::<EscalationTarget>(labels::escalation_target),
-    contact_kinds: choices::<ContactKind>(labels::contact_kind),
-    contact_parties: choices::<ContactParty>(labels::contact_party),
-    domains: choices::<Domain>(labels::domain),
-    agreed_with: vec![
-        ("youth", "De jongere"),
-        ("parent_or_guardian", "Ouder of verzorger"),
-    ],
-});
-
-fn choices<T>(label: fn(T) -> &'static str) -> Choice
-where
-    T: VariantArray + Copy + Into<&'static str>,
-{
-    T::VARIANTS
-        .iter()
-        .map(|v| ((*v).into(), label(*v)))
-        .collect()
 }
 
 #[derive(Default, Deserialize)]
@@ -428,8 +317,24 @@ async fn case_page(
     min_version: Option<u64>,
     refused: Refused,
 ) -> Result<Response, Refusal> {
-    let detail = read_case(reader, case, min_version).await?;
+    let (detail, grant) = read_case(reader, case, min_version).await?;
     let timeline = read_timeline(reader, case, min_version).await?;
+    let caller = &session.caller;
+    let colleagues = if policy::permits(caller, Action::Assign, grant.relation) {
+        let (municipality, organisation) = (caller.municipality.as_ref(), &caller.organisation);
+        match municipality {
+            Some(m) => {
+                let domain = caller.domain.as_str();
+                let workers = &state.workers;
+                workers
+                    .colleagues(m.as_str(), organisation.as_str(), domain)
+                    .await?
+            }
+            None => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let overview = &detail.overview;
     let programme = state.store.programme();
     let area = FocusAreaCode::parse(overview.focus_area.clone())
@@ -482,7 +387,24 @@ async fn case_page(
             .map(|r| (day(&r.due_on), r.completed_on.is_some()))
             .collect(),
         timeline: timeline.iter().rev().map(entry).collect(),
-        forms: Forms::of(&detail),
+        forms: Forms::of(&Context {
+            detail: &detail,
+            timeline: &timeline,
+            caller,
+            relation: grant.relation,
+            colleagues: &colleagues,
+            programme,
+        }),
+        plan_rows: (0..(detail.goals.len() + 1).min(plan::ROWS))
+            .map(PlanRow::new)
+            .collect(),
+        partners: detail
+            .people
+            .partners
+            .iter()
+            .map(|p| (p.partner.clone(), labels::basis(&p.basis), p.sees_case))
+            .collect(),
+        consents: detail.people.consents.iter().map(consent).collect(),
         choices: &CHOICES,
         key: Uuid::now_v7().to_string(),
         today: casus_store::clock::today().to_string(),
@@ -492,6 +414,43 @@ async fn case_page(
         errors: refused.errors,
     };
     Ok(render(status, &page))
+}
+
+/// A row of the plan form: its fields and their words.
+struct PlanRow {
+    legend: String,
+    goal: &'static str,
+    target: &'static str,
+    id: &'static str,
+}
+
+impl PlanRow {
+    fn new(row: usize) -> Self {
+        PlanRow {
+            legend: format!("Doel {}", row + 1),
+            goal: plan::GOAL[row],
+            target: plan::TARGET[row],
+            id: plan::ID[row],
+        }
+    }
+}
+
+/// A consent and its validity, in words.
+fn consent(c: &ConsentRow) -> String {
+    let until = c.valid_until.map_or_else(
+        || "zonder einddatum".to_owned(),
+        |d| format!("geldig tot {}", day(&d)),
+    );
+    let state = match (c.withdrawn_on, c.holds) {
+        (Some(on), _) => format!("ingetrokken op {}", day(&on)),
+        (None, true) => "geldt".to_owned(),
+        (None, false) => "geldt niet (meer)".to_owned(),
+    };
+    format!(
+        "Voor {}, gegeven op {}, {until}: {state}",
+        c.partner,
+        day(&c.given_on)
+    )
 }
 
 fn entry(e: &TimelineEntry) -> Entry {
@@ -507,32 +466,42 @@ fn entry(e: &TimelineEntry) -> Entry {
 }
 
 /// The field of the case page a date rule of the domain concerns.
-fn date_field(api_field: &str) -> Option<&'static str> {
-    Some(match api_field {
-        "decided_on" => "triage-datum",
-        "included_on" => "opnemen-datum",
-        "agreed_on" => "plan-datum",
-        "target_date" => "plan-streefdatum",
-        "planned_on" => "interventie-datum",
-        "started_on" => "starten-datum",
-        "completed_on" => "afronden-datum",
-        "cancelled_on" => "annuleren-datum",
-        "achieved_on" => "bereikt-datum",
-        "occurred_on" => "signaal-datum",
-        "due_on" => "evaluatie-plannen-datum",
-        "closed_on" => "afsluiten-datum",
-        "reopened_on" => "heropenen-datum",
-        "given_on" => "toestemming-datum",
-        "valid_until" => "toestemming-tot",
-        "held_on" => "overleg-datum",
-        "escalated_on" => "opschalen-datum",
-        "contacted_on" => "contact-datum",
-        _ => return None,
+fn date_field(step: Step, api_field: &str) -> Option<&'static str> {
+    Some(match (step, api_field) {
+        (Step::Risk, "due_on") => "risico-evaluatie",
+        (Step::HoldReview, "due_on") => "evaluatie-volgende",
+        (Step::Aftercare, "started_on") => "nazorg-datum",
+        (Step::Intervention, "halt_confession_on") => "interventie-bekentenis",
+        (_, api_field) => match api_field {
+            "decided_on" => "triage-datum",
+            "included_on" => "opnemen-datum",
+            "agreed_on" => "plan-datum",
+            "planned_on" => "interventie-datum",
+            "started_on" => "starten-datum",
+            "completed_on" => "afronden-datum",
+            "cancelled_on" => "annuleren-datum",
+            "achieved_on" => "bereikt-datum",
+            "occurred_on" => "signaal-datum",
+            "due_on" => "evaluatie-plannen-datum",
+            "closed_on" => "afsluiten-datum",
+            "reopened_on" => "heropenen-datum",
+            "given_on" => "toestemming-datum",
+            "valid_until" => "toestemming-tot",
+            "held_on" => "overleg-datum",
+            "escalated_on" => "opschalen-datum",
+            "contacted_on" => "contact-datum",
+            "added_on" => "informatie-datum",
+            "assessed_on" => "risico-datum",
+            "withdrawn_on" => "toestemming-intrekken-datum",
+            "transferred_on" => "overdragen-datum",
+            "involved_on" => "partner-datum",
+            _ => return None,
+        },
     })
 }
 
 /// The case's refusal in Dutch, next to the field it concerns where there is one.
-fn refusal(error: &CaseError) -> Errors {
+fn refusal(step: Step, error: &CaseError) -> Errors {
     let mut errors = Errors::default();
     match error {
         CaseError::DateOutOfRange(rule) => {
@@ -541,7 +510,7 @@ fn refusal(error: &CaseError) -> Errors {
                 day(&rule.earliest),
                 day(&rule.latest)
             );
-            match date_field(rule.field) {
+            match date_field(step, rule.field) {
                 Some(field) => errors.add(field, message),
                 None => errors.form = Some(message),
             }
@@ -570,6 +539,44 @@ fn refusal(error: &CaseError) -> Errors {
             errors.form = Some("Wijs eerst een casusregisseur toe.".into())
         }
         CaseError::TriageRequired => errors.form = Some("Neem eerst een triagebesluit.".into()),
+        CaseError::PlanNeedsGoals => errors.add(plan::GOAL[0], "Vul ten minste één doel in."),
+        CaseError::RevisionWithoutReason => {
+            errors.add("plan-reden", "Geef de reden van de herziening.")
+        }
+        CaseError::HighRiskNeedsReview { by } => errors.add(
+            "risico-evaluatie",
+            format!(
+                "Bij een hoog risico hoort een evaluatie binnen vier weken: uiterlijk {}.",
+                day(by)
+            ),
+        ),
+        CaseError::ConsentNotValid { partner, on, .. } => errors.add(
+            "informatie-grondslag",
+            format!(
+                "Deze toestemming geldt op {} niet voor {partner}: kies een andere grondslag.",
+                day(on)
+            ),
+        ),
+        CaseError::LegalBasisRequired { partner, .. } => {
+            errors.form = Some(format!(
+                "{partner} werkt in het andere domein: leg eerst een toestemming vast of noem een \
+             wettelijke taak."
+            ))
+        }
+        CaseError::AlreadyAssigned(_) => {
+            errors.add("medewerker-wie", "Deze medewerker werkt al aan de casus.")
+        }
+        CaseError::NotAContact(_) => errors.add(
+            "corrigeren-contactdatum",
+            "Alleen bij een contact kunt u de datum corrigeren.",
+        ),
+        CaseError::HaltNeedsConfession
+        | CaseError::HaltNeedsConsent
+        | CaseError::HaltNeedsParentalConsent => errors.add(
+            "interventie-soort",
+            "Halt vraagt een bekennende verklaring en de toestemming van de jongere (onder de 16 \
+             ook van een ouder): leg die eerst vast.",
+        ),
         other => {
             tracing::info!(refusal = %other, "the case refused a form");
             errors.form = Some("De casus weigerde dit. Controleer de invoer.".into());
@@ -632,13 +639,14 @@ async fn post(
             };
             return Ok(Redirect::to(&to).into_response());
         }
-        Ok(Err(ApiError::Command(CommandError::Rejected(error)))) => refusal(&error),
-        Ok(Err(ApiError::Command(CommandError::Conflict(_)))) => {
-            refusal(&CaseError::VersionMismatch {
+        Ok(Err(ApiError::Command(CommandError::Rejected(error)))) => refusal(step, &error),
+        Ok(Err(ApiError::Command(CommandError::Conflict(_)))) => refusal(
+            step,
+            &CaseError::VersionMismatch {
                 expected: version.unwrap_or_default(),
                 actual: 0,
-            })
-        }
+            },
+        ),
         Ok(Err(ApiError::Unprocessable(detail))) => {
             tracing::info!(%detail, "a form was refused");
             let mut errors = Errors::default();

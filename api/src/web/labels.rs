@@ -175,6 +175,15 @@ pub fn triage_choice(choice: TriageChoice) -> &'static str {
     }
 }
 
+/// What a partner's involvement rests on (`PartnerRow::basis`).
+pub fn basis(code: &str) -> &'static str {
+    match code {
+        "consent" => "op toestemming",
+        "legal_task" => "op een wettelijke taak",
+        _ => "in het eigen domein van de casus",
+    }
+}
+
 /// What an event of the timeline was.
 pub fn event(event_type: &str) -> &str {
     match event_type {

@@ -9,6 +9,7 @@
 
 mod cases;
 mod form;
+mod forms;
 mod labels;
 mod login;
 mod page;

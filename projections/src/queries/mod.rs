@@ -8,6 +8,7 @@ pub use crate::views::case_view::query::{
     case, closed, list, CaseDetail, CaseListFilter, CaseOverview, CaseSummary, GoalRow,
     InterventionRow, ReviewRow,
 };
+pub use crate::views::caseload::people::{people, CasePeople, ConsentRow, PartnerRow, WorkerRow};
 pub use crate::views::caseload::query::{
     caseload, cases_of_worker, workload, CaseloadEntry, CaseloadFilter, WorkerLoad,
 };

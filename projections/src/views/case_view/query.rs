@@ -9,6 +9,7 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::views::caseload::people::{people, CasePeople};
 use crate::views::caseload::scope::{reach_condition, Reach};
 
 fn view_table(domain: Domain) -> &'static str {
@@ -109,13 +110,16 @@ pub struct CaseDetail {
     pub goals: Vec<GoalRow>,
     pub interventions: Vec<InterventionRow>,
     pub reviews: Vec<ReviewRow>,
+    /// Who works on it, and on what ground.
+    pub people: CasePeople,
 }
 
-/// The case as `domain` sees it; `None` if the view does not have it (yet).
+/// The case as `domain` sees it on `today`; `None` if the view does not have it (yet).
 pub async fn case(
     pool: &PgPool,
     domain: Domain,
     case: Uuid,
+    today: NaiveDate,
 ) -> Result<Option<CaseDetail>, sqlx::Error> {
     let sql = format!("select * from {} where case_id = $1", view_table(domain));
     let Some(overview) = sqlx::query_as::<_, CaseOverview>(&sql)
@@ -146,11 +150,13 @@ pub async fn case(
     .bind(case)
     .fetch_all(pool)
     .await?;
+    let people = people(pool, case, today).await?;
     Ok(Some(CaseDetail {
         overview,
         goals,
         interventions,
         reviews,
+        people,
     }))
 }
 

@@ -2,6 +2,7 @@
 //! which partners are involved; the API finds who may see a case here.
 //! Review and target dates come from `case_plan` when the caseload is read.
 
+pub mod people;
 pub mod query;
 pub mod scope;
 

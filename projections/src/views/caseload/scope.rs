@@ -41,7 +41,7 @@ impl CaseScope {
 /// withdrawn). The day is Casus's own, passed in: PostgreSQL's
 /// `current_date` follows the server's time zone, and around midnight
 /// disagreed with the write side about a withdrawal dated today.
-fn sharing(today: &str) -> String {
+pub(super) fn sharing(today: &str) -> String {
     format!(
         "(p.consent_id is null or exists (
             select from caseload_consents k

@@ -4,23 +4,27 @@
 //! and idempotency as a client of the API.
 
 use casus_domain::{
-    Aftercare, AgreedWith, CaseCommand, CaseId, CaseResult, Closure, Conference, Confidentiality,
-    ConsentGiver, ConsentPurpose, Contact, ContactKind, ContactParty, Domain, Escalation,
-    EscalationTarget, GoalAchievement, Inclusion, InterventionCancellation, InterventionCompletion,
-    InterventionKind, InterventionOutcome, InterventionStart, LeadAssignment, LeadRole, LegalBasis,
+    Aftercare, AreaScores, CaseCommand, CaseId, CaseResult, Closure, CommandKind, Conference,
+    Confidentiality, ConsentGiver, ConsentPurpose, ConsentWithdrawal, Contact, ContactKind,
+    ContactParty, Correction, Domain, Escalation, EscalationTarget, FocusAreaCode, GoalAchievement,
+    Inclusion, Information, InterventionCancellation, InterventionCompletion, InterventionKind,
+    InterventionOutcome, InterventionStart, LeadAssignment, LeadRole, LegalBasis, MunicipalityCode,
     Note, OrganisationId, PartnerInvolvement, Personal, Reopening, Review, ReviewCompletion,
-    ReviewId, Signal, SignalKind, Text, Worker,
+    ReviewId, RiskAssessment, RiskLevel, Score, Signal, SignalKind, TeamId, Text, Transfer,
+    Unassignment, Worker, WorkerId,
 };
 
 use crate::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::writer::{Writer, Wrote};
 use crate::routes::bodies::{
-    ConsentBody, GoalBody, InterventionBody, PlanBody, ReviewBody, TriageBody, TriageChoice,
+    ConsentBody, InterventionBody, ReviewBody, RiskBody, TriageBody, TriageChoice,
 };
 use crate::routes::people::assign;
 use crate::routes::plan::{plan_intervention, IntoCommand};
 use crate::web::form::{choice, code, text, Errors, Posted};
+
+pub mod plan;
 
 /// A form of the case page, by the name in its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,10 +50,17 @@ pub enum Step {
     Aftercare,
     Close,
     Reopen,
+    Information,
+    Risk,
+    AssignWorker,
+    UnassignWorker,
+    WithdrawConsent,
+    Transfer,
+    Correct,
 }
 
 impl Step {
-    const ALL: [Step; 21] = [
+    pub const ALL: [Step; 28] = [
         Step::Triage,
         Step::Include,
         Step::TakeLead,
@@ -71,6 +82,13 @@ impl Step {
         Step::Aftercare,
         Step::Close,
         Step::Reopen,
+        Step::Information,
+        Step::Risk,
+        Step::AssignWorker,
+        Step::UnassignWorker,
+        Step::WithdrawConsent,
+        Step::Transfer,
+        Step::Correct,
     ];
 
     pub fn named(name: &str) -> Option<Self> {
@@ -101,14 +119,60 @@ impl Step {
             Step::Aftercare => "nazorg",
             Step::Close => "afsluiten",
             Step::Reopen => "heropenen",
+            Step::Information => "informatie",
+            Step::Risk => "risico",
+            Step::AssignWorker => "medewerker",
+            Step::UnassignWorker => "medewerker-afmelden",
+            Step::WithdrawConsent => "toestemming-intrekken",
+            Step::Transfer => "overdragen",
+            Step::Correct => "corrigeren",
+        }
+    }
+
+    /// The command the form sends: what the policy decides on.
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Step::Triage => CommandKind::DecideTriage,
+            Step::Include => CommandKind::IncludeCase,
+            Step::TakeLead => CommandKind::AssignLead,
+            Step::Plan => CommandKind::SetPlan,
+            Step::Achieve => CommandKind::AchieveGoal,
+            Step::Partner => CommandKind::InvolvePartner,
+            Step::Consent => CommandKind::RecordConsent,
+            Step::Conference => CommandKind::HoldConference,
+            Step::Escalate => CommandKind::Escalate,
+            Step::Signal => CommandKind::RecordSignal,
+            Step::Intervention => CommandKind::PlanIntervention,
+            Step::Start => CommandKind::StartIntervention,
+            Step::Complete => CommandKind::CompleteIntervention,
+            Step::Cancel => CommandKind::CancelIntervention,
+            Step::ScheduleReview => CommandKind::ScheduleReview,
+            Step::HoldReview => CommandKind::CompleteReview,
+            Step::Contact => CommandKind::LogContact,
+            Step::Note => CommandKind::AddNote,
+            Step::Aftercare => CommandKind::StartAftercare,
+            Step::Close => CommandKind::CloseCase,
+            Step::Reopen => CommandKind::ReopenCase,
+            Step::Information => CommandKind::AddInformation,
+            Step::Risk => CommandKind::AssessRisk,
+            Step::AssignWorker => CommandKind::AssignWorker,
+            Step::UnassignWorker => CommandKind::UnassignWorker,
+            Step::WithdrawConsent => CommandKind::WithdrawConsent,
+            Step::Transfer => CommandKind::TransferCase,
+            Step::Correct => CommandKind::CorrectEntry,
         }
     }
 }
 
+/// The value of the information form's basis that is a legal task (its
+/// other values are the ids of the case's consents).
+pub const LEGAL_TASK: &str = "wettelijke-taak";
+
 /// What a form asks the API to write.
 enum Write {
     Put(Box<CaseCommand>, Vec<uuid::Uuid>),
-    Assign(Worker),
+    TakeLead(Worker),
+    AssignWorker(Worker),
     PlanIntervention(InterventionBody),
 }
 
@@ -155,30 +219,14 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
         Step::TakeLead => {
             let name = Text::parse(caller.name.clone()).ok()?;
             let team = caller.team.clone()?;
-            Some(Write::Assign(Worker {
+            Some(Write::TakeLead(Worker {
                 id: caller.id.clone(),
                 name,
                 team,
             }))
         }
         Step::Plan => {
-            let agreed_on = errors.day(posted, "plan-datum", "de datum van de afspraak");
-            let target = errors.day(posted, "plan-streefdatum", "de streefdatum");
-            let goal = errors.text(posted, "plan-doel", "het doel");
-            let body = PlanBody {
-                goals: vec![GoalBody {
-                    goal_id: None,
-                    description: goal?,
-                    target_date: target?,
-                }],
-                agreed_with: AgreedWith {
-                    youth: posted.has("plan-met", "youth"),
-                    parent_or_guardian: posted.has("plan-met", "parent_or_guardian"),
-                },
-                agreed_on: agreed_on?,
-                reason: None,
-            };
-            let (command, ids) = body.into_command().ok()?;
+            let (command, ids) = plan::read(posted, errors)?.into_command().ok()?;
             Some(Write::Put(Box::new(command), ids))
         }
         Step::Partner => {
@@ -235,13 +283,23 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                     OrganisationId::parse,
                 ),
             );
+            let confession = match posted.get("interventie-bekentenis").trim() {
+                "" => Some(None),
+                _ => errors
+                    .day(
+                        posted,
+                        "interventie-bekentenis",
+                        "de datum van de verklaring",
+                    )
+                    .map(Some),
+            };
             Some(Write::PlanIntervention(InterventionBody {
                 intervention_id: None,
                 kind: kind?,
                 provider: provider?,
                 domain: domain?,
                 planned_on: planned_on?,
-                halt_confession_on: None,
+                halt_confession_on: confession?,
             }))
         }
         Step::Start => {
@@ -459,6 +517,174 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                 reopened_on: reopened_on?,
             }))
         }
+        Step::Information => {
+            let partner = errors.read(
+                "informatie-partner",
+                code(
+                    posted.get("informatie-partner"),
+                    "de ketenpartner",
+                    OrganisationId::parse,
+                ),
+            );
+            let domain = errors.read(
+                "informatie-domein",
+                choice::<Domain>(posted.get("informatie-domein"), "het domein"),
+            );
+            let basis = match posted.get("informatie-grondslag").trim() {
+                LEGAL_TASK => errors
+                    .text(posted, "informatie-wet", "het wetsartikel")
+                    .map(|provision| LegalBasis::LegalTask {
+                        provision: Personal::new(provision),
+                    }),
+                chosen => errors.read(
+                    "informatie-grondslag",
+                    chosen
+                        .parse()
+                        .map(|consent_id| LegalBasis::Consent { consent_id })
+                        .map_err(|_| "Kies de grondslag.".to_owned()),
+                ),
+            };
+            let summary = errors.text(posted, "informatie-verslag", "de informatie");
+            let added_on = errors.day(posted, "informatie-datum", "de datum");
+            put(CaseCommand::AddInformation(Information {
+                partner: partner?,
+                partner_domain: domain?,
+                basis: basis?,
+                summary: Personal::new(summary?),
+                added_on: added_on?,
+            }))
+        }
+        Step::Risk => {
+            let instrument = errors.text(posted, "risico-instrument", "het instrument");
+            let level = errors.read(
+                "risico-niveau",
+                choice::<RiskLevel>(posted.get("risico-niveau"), "het risiconiveau"),
+            );
+            let mut score = |field: &'static str| {
+                let typed = posted.get(field).trim().parse::<u8>().ok();
+                let score = typed.and_then(|n| Score::parse(n).ok());
+                errors.read(
+                    field,
+                    score.ok_or_else(|| "Kies een score van 0 tot 4.".to_owned()),
+                )
+            };
+            let scores = (
+                score("risico-school"),
+                score("risico-gezin"),
+                score("risico-vrienden"),
+                score("risico-middelen"),
+                score("risico-delicten"),
+            );
+            let rationale = errors.text(posted, "risico-onderbouwing", "de onderbouwing");
+            let assessed_on = errors.day(posted, "risico-datum", "de datum");
+            let next_review_on = match posted.get("risico-evaluatie").trim() {
+                "" => Some(None),
+                _ => errors
+                    .day(posted, "risico-evaluatie", "de datum van de evaluatie")
+                    .map(Some),
+            };
+            let (command, ids) = RiskBody {
+                assessment: RiskAssessment {
+                    instrument: Personal::new(instrument?),
+                    level: level?,
+                    scores: AreaScores {
+                        school: scores.0?,
+                        family: scores.1?,
+                        peers: scores.2?,
+                        substance_use: scores.3?,
+                        offending: scores.4?,
+                    },
+                    rationale: Personal::new(rationale?),
+                    assessed_on: assessed_on?,
+                },
+                next_review_on: next_review_on?,
+            }
+            .into_command()
+            .ok()?;
+            Some(Write::Put(Box::new(command), ids))
+        }
+        Step::AssignWorker => {
+            let id = errors.read(
+                "medewerker-wie",
+                code(
+                    posted.get("medewerker-wie"),
+                    "de medewerker",
+                    WorkerId::parse,
+                ),
+            )?;
+            // Name and team as Casus knows the worker replace these.
+            Some(Write::AssignWorker(Worker {
+                name: Text::parse(id.as_str().to_owned()).ok()?,
+                team: caller.team.clone()?,
+                id,
+            }))
+        }
+        Step::UnassignWorker => {
+            let worker = errors.read(
+                "medewerker-afmelden-wie",
+                code(
+                    posted.get("medewerker-afmelden-wie"),
+                    "de medewerker",
+                    WorkerId::parse,
+                ),
+            );
+            let reason = errors.optional_text(posted, "medewerker-afmelden-reden", "de reden");
+            put(CaseCommand::UnassignWorker(Unassignment {
+                worker: worker?,
+                reason: reason?.map(Personal::new),
+            }))
+        }
+        Step::WithdrawConsent => {
+            let consent_id = errors.id(posted, "toestemming-intrekken-welke", "de toestemming");
+            let withdrawn_on = errors.day(posted, "toestemming-intrekken-datum", "de datum");
+            put(CaseCommand::WithdrawConsent(ConsentWithdrawal {
+                consent_id: consent_id?,
+                withdrawn_on: withdrawn_on?,
+            }))
+        }
+        Step::Transfer => {
+            let municipality = errors.read(
+                "overdragen-gebied",
+                MunicipalityCode::parse(posted.get("overdragen-gemeente").to_owned())
+                    .map_err(|_| "Kies het focusgebied.".to_owned()),
+            );
+            let focus_area = errors.read(
+                "overdragen-gebied",
+                code(
+                    posted.get("overdragen-gebied"),
+                    "het focusgebied",
+                    FocusAreaCode::parse,
+                ),
+            );
+            let team = errors.read(
+                "overdragen-team",
+                code(posted.get("overdragen-team"), "het team", TeamId::parse),
+            );
+            let reason = errors.text(posted, "overdragen-reden", "de reden");
+            let transferred_on = errors.day(posted, "overdragen-datum", "de datum");
+            put(CaseCommand::TransferCase(Transfer {
+                municipality: municipality?,
+                focus_area: focus_area?,
+                team: team?,
+                reason: Personal::new(reason?),
+                transferred_on: transferred_on?,
+            }))
+        }
+        Step::Correct => {
+            let sequence = errors.id(posted, "corrigeren-welke", "wat u corrigeert");
+            let correction = errors.text(posted, "corrigeren-tekst", "de correctie");
+            let contacted_on = match posted.get("corrigeren-contactdatum").trim() {
+                "" => Some(None),
+                _ => errors
+                    .day(posted, "corrigeren-contactdatum", "de juiste datum")
+                    .map(Some),
+            };
+            put(CaseCommand::CorrectEntry(Correction {
+                sequence: sequence?,
+                correction: Personal::new(correction?),
+                contacted_on: contacted_on?,
+            }))
+        }
         Step::Contact => {
             let kind = errors.read(
                 "contact-soort",
@@ -509,7 +735,7 @@ pub async fn submit(
     let digest = posted.digest(step.name());
     Ok(match write {
         Write::Put(command, ids) => writer.put(case, digest, ids, *command).await,
-        Write::Assign(worker) => {
+        Write::TakeLead(worker) => {
             assign(writer, case, digest, worker, |lead| {
                 CaseCommand::AssignLead(LeadAssignment {
                     role: LeadRole::CaseLead,
@@ -517,6 +743,9 @@ pub async fn submit(
                 })
             })
             .await
+        }
+        Write::AssignWorker(worker) => {
+            assign(writer, case, digest, worker, CaseCommand::AssignWorker).await
         }
         Write::PlanIntervention(body) => plan_intervention(writer, case, digest, body).await,
     })
