@@ -297,6 +297,7 @@ impl Cli {
             )?;
             match command {
                 Commands::Serve(args) => {
+                    privacy::index_young_people(&pool, &keyring).await?;
                     let options = serve::Options {
                         auth: auth.expect("made above"),
                         settings: Settings {

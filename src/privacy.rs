@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use casus_store::privacy::index::index_missing;
 use casus_store::privacy::{Keyring, MasterKey};
 
 use crate::secret::KeyFile;
@@ -44,6 +45,12 @@ pub async fn rotate(pool: &sqlx::PgPool, from: &Keyring, to: &Path) -> anyhow::R
     )
     .fetch_all(&mut *tx)
     .await?;
+    // The blind index's key derives from the master key: its entries are
+    // made again under the new one, in the same transaction.
+    sqlx::query("delete from subject_index")
+        .execute(&mut *tx)
+        .await?;
+    index_missing(&mut tx, from, &to).await?;
     let mut subjects = Vec::with_capacity(keys.len());
     let mut wrapped = Vec::with_capacity(keys.len());
     for (subject, key) in &keys {
@@ -66,5 +73,17 @@ pub async fn rotate(pool: &sqlx::PgPool, from: &Keyring, to: &Path) -> anyhow::R
         keys.len(),
         to.master_id()
     );
+    Ok(())
+}
+
+/// Indexes the young people the blind index does not have yet (a database
+/// from before it): at start, before any search.
+pub async fn index_young_people(pool: &sqlx::PgPool, keyring: &Keyring) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    let indexed = index_missing(&mut tx, keyring, keyring).await?;
+    tx.commit().await?;
+    if indexed > 0 {
+        tracing::info!(indexed, "young people added to the blind index");
+    }
     Ok(())
 }

@@ -23,6 +23,8 @@ pub struct EventBatch {
     keys: HashMap<Uuid, (DataKey, Vec<u8>)>,
     /// Each case's subject and municipality.
     subjects: HashMap<CaseId, (Uuid, String)>,
+    /// The blind index's entries of each referral's young person.
+    index: Vec<(Vec<u8>, Uuid)>,
     rows: EventRows,
 }
 
@@ -33,6 +35,7 @@ impl EventBatch {
             signer,
             keys: HashMap::new(),
             subjects: HashMap::new(),
+            index: Vec::new(),
             rows: EventRows::default(),
         }
     }
@@ -52,6 +55,10 @@ impl EventBatch {
                 .or_insert_with(|| keyring.new_key(subject));
             let municipality = referral.municipality.to_string();
             self.subjects.insert(case, (subject, municipality));
+            if let Some(details) = referral.details.expose() {
+                let digests = keyring.index().digests(details);
+                self.index.extend(digests.into_iter().map(|d| (d, subject)));
+            }
         }
         if let Some((to, ..)) = event.moves_to() {
             if let Some((_, municipality)) = self.subjects.get_mut(&case) {
@@ -109,6 +116,15 @@ impl EventBatch {
         .bind(&cases)
         .bind(&case_subjects)
         .bind(&municipalities)
+        .execute(&mut *tx)
+        .await?;
+        let (digests, indexed): (Vec<Vec<u8>>, Vec<Uuid>) = self.index.into_iter().unzip();
+        sqlx::query(
+            "insert into subject_index (digest, subject_id)
+             select * from unnest($1::bytea[], $2::uuid[]) on conflict do nothing",
+        )
+        .bind(&digests)
+        .bind(&indexed)
         .execute(&mut *tx)
         .await?;
         self.rows

@@ -3,6 +3,9 @@
 use std::ffi::OsStr;
 use std::process::{Command, Output};
 
+use casus_store::privacy::index::{index_missing, Probe};
+use casus_store::privacy::{Keyring, MasterKey};
+
 use crate::support::TestDb;
 
 fn casus() -> Command {
@@ -792,7 +795,8 @@ async fn seed_writes_reproducible_cases_through_the_chain() {
 }
 
 /// `casus rotate-master-key`: every data key moves to the new master key; the
-/// old one is refused from then on, the new one opens every case.
+/// old one is refused from then on, the new one opens every case and finds
+/// every young person in the blind index.
 #[tokio::test]
 async fn rotating_the_master_key_keeps_every_case_readable() {
     let db = TestDb::new().await;
@@ -802,6 +806,43 @@ async fn rotating_the_master_key_keeps_every_case_readable() {
         .output()
         .unwrap();
     assert_succeeded(&seeded);
+    let projected = casus().arg("rebuild").envs(db.env()).output().unwrap();
+    assert_succeeded(&projected);
+    let keyring = |file: &std::path::Path| Keyring::new(MasterKey::read(file).unwrap());
+    let old = keyring(&db.master_key());
+    // The blind index of a database from before it is filled from the
+    // referrals, as `casus serve` does when it starts.
+    sqlx::query("delete from subject_index where subject_id in (select subject_id from subject_index limit 1)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    assert_eq!(index_missing(&mut conn, &old, &old).await.unwrap(), 1);
+    drop(conn);
+    let indexed = |keyring: Keyring| {
+        let pool = db.pool.clone();
+        async move {
+            let people: Vec<(String, chrono::NaiveDate)> =
+                sqlx::query_as("select subject_name, date_of_birth from social_case_view")
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            let mut found = 0;
+            for (name, born) in people {
+                let digest = keyring.index().digest(&Probe::NameAndBirth { name, born });
+                let hit: bool = sqlx::query_scalar(
+                    "select exists (select from subject_index where digest = $1)",
+                )
+                .bind(digest)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                found += i32::from(hit);
+            }
+            found
+        }
+    };
+    assert_eq!(indexed(old.clone()).await, 5);
     let dir = tempfile::tempdir().unwrap();
     let new_key = dir.path().join("new-master-key");
     std::fs::write(&new_key, casus_store::privacy::MasterKey::generate_hex()).unwrap();
@@ -835,6 +876,9 @@ async fn rotating_the_master_key_keeps_every_case_readable() {
         names.iter().all(Option::is_some),
         "every name opens with the new key"
     );
+    // The index's key derives from the master key: its entries were made again.
+    assert_eq!(indexed(keyring(&new_key)).await, 5);
+    assert_eq!(indexed(old).await, 0);
 }
 
 /// The same seed makes the same young people: seeding one database twice

@@ -798,3 +798,108 @@ async fn a_partner_is_offered_the_forms_of_a_partner_only() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_known_young_person_is_named_before_a_second_referral_and_found_by_search() {
+    let app = web_app(true).await;
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let (case, token) = refer_noah(&app, &client).await;
+    let shown = get(&client, format!("{}/casussen/{case}?versie=1", app.base)).await;
+    assert_eq!(shown.status(), 200);
+    let noah = [
+        ("_csrf", token.as_str()),
+        ("sleutel", "0193a0c0-0000-7000-8000-000000000001"),
+        ("aanmelding-naam", "noah DE jong"),
+        ("aanmelding-geboortedatum", "01-05-2012"),
+        ("aanmelding-gebied", "rotterdam-zuid"),
+        ("aanmelding-door", "leerplicht-rotterdam"),
+        ("aanmelding-reden", "verzuim"),
+        ("aanmelding-doel", "terug naar school"),
+        ("aanmelding-datum", "2026-11-03"),
+    ];
+    let checked = post(&client, format!("{}/aanmelden", app.base), &noah).await;
+    assert_eq!(checked.status(), 200);
+    let page = checked.text().await.unwrap();
+    assert!(
+        page.contains("Deze jongere heeft al een lopende casus in uw gemeente"),
+        "{page}"
+    );
+    assert!(
+        page.contains("team rotterdam-zuid-1 (gemeente-rotterdam)"),
+        "{page}"
+    );
+    assert!(page.contains("verzuim"), "the input is kept");
+    assert_eq!(app.events().await, 1, "nothing referred yet");
+
+    // Referred all the same: a second case about the same young person.
+    let mut anyway = noah.to_vec();
+    anyway.push(("aanmelding-toch", "ja"));
+    let referred = post(&client, format!("{}/aanmelden", app.base), &anyway).await;
+    assert_eq!(referred.status(), 303);
+    let to = referred.headers()[header::LOCATION].to_str().unwrap();
+    assert_eq!(
+        get(&client, format!("{}{to}", app.base)).await.status(),
+        200
+    );
+    let subjects: Vec<Uuid> = sqlx::query_scalar("select distinct subject_id from case_subjects")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        subjects.len(),
+        1,
+        "both cases are about the one young person"
+    );
+    let checks: Vec<String> = sqlx::query_scalar(
+        "select view from access_log where user_id = 'w-sanne' and view like 'known_person_check%'
+          and case_id is not null order by id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        checks,
+        ["known_person_check", "known_person_check, referred anyway"]
+    );
+
+    // The search finds both, by name and date of birth, without them in a URL.
+    let found = post(
+        &client,
+        format!("{}/casussen/zoeken", app.base),
+        &[
+            ("_csrf", token.as_str()),
+            ("zoek-naam", "Noah de Jong"),
+            ("zoek-geboortedatum", "2012-05-01"),
+        ],
+    )
+    .await;
+    assert_eq!(found.status(), 200);
+    let page = found.text().await.unwrap();
+    assert_eq!(
+        page.matches("<a class=\"utrecht-link\" href=\"/casussen/")
+            .count(),
+        2,
+        "{page}"
+    );
+    let unnamed = post(
+        &client,
+        format!("{}/casussen/zoeken", app.base),
+        &[("_csrf", token.as_str()), ("zoek-naam", "Noah de Jong")],
+    )
+    .await;
+    assert_eq!(unnamed.status(), 422);
+    assert!(unnamed
+        .text()
+        .await
+        .unwrap()
+        .contains("Vul de geboortedatum in"));
+    let forged = post(
+        &client,
+        format!("{}/casussen/zoeken", app.base),
+        &[("zoek-bsn", "111222333")],
+    )
+    .await;
+    assert_eq!(forged.status(), 403);
+    app.stop().await;
+}

@@ -198,9 +198,20 @@ pub async fn list(
 
 /// A page of the cases in the reader's scope, authorised and logged.
 pub async fn list_cases(reader: &Reader, params: ListParams) -> Result<CasePage, ApiError> {
+    list_matching(reader, params, None, "case_list").await
+}
+
+/// A page of the cases in the reader's scope, of `subjects` when given,
+/// logged as a read of `view`.
+pub(crate) async fn list_matching(
+    reader: &Reader,
+    params: ListParams,
+    subjects: Option<Vec<Uuid>>,
+    view: &'static str,
+) -> Result<CasePage, ApiError> {
     let seen = Seen {
         action: AccessAction::Search,
-        view: "case_list",
+        view,
         sensitivity: Sensitivity::Case,
     };
     let (reach, role, basis) = match list_grant(reader) {
@@ -223,6 +234,7 @@ pub async fn list_cases(reader: &Reader, params: ListParams) -> Result<CasePage,
         focus_area: params.focus_area,
         review_overdue: params.review_overdue,
         target_before: params.target_before,
+        subjects,
         after,
         limit: limit + 1,
     };

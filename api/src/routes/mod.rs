@@ -8,6 +8,7 @@ pub(crate) mod cases;
 mod erasure;
 mod operations;
 pub(crate) mod people;
+pub(crate) mod people_search;
 pub(crate) mod plan;
 mod statistics;
 mod supervision;
@@ -24,6 +25,7 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(supervision::router())
         .merge(work::router())
         .merge(people::router())
+        .merge(people_search::router())
         .merge(plan::router())
         .merge(audit::router())
         .merge(erasure::router())

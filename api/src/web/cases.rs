@@ -56,7 +56,7 @@ pub struct Filters {
 }
 
 /// A row of the list, in words.
-struct Row {
+pub(super) struct Row {
     id: Uuid,
     name: String,
     age: String,
@@ -70,14 +70,34 @@ struct Row {
 
 #[derive(Template)]
 #[template(path = "casussen.html")]
-struct ListPage {
-    chrome: Option<Chrome>,
-    rows: Vec<Row>,
-    stages: Vec<(&'static str, &'static str, bool)>,
-    areas: Vec<(String, String, bool)>,
-    mine: bool,
-    overdue: bool,
-    next: Option<String>,
+pub(super) struct ListPage {
+    pub chrome: Option<Chrome>,
+    pub rows: Vec<Row>,
+    pub stages: Vec<(&'static str, &'static str, bool)>,
+    pub areas: Vec<(String, String, bool)>,
+    pub mine: bool,
+    pub overdue: bool,
+    pub next: Option<String>,
+    /// A search by name and date of birth or BSN, when one was made.
+    pub search: Search,
+}
+
+/// The search form as sent, and what it found.
+#[derive(Default)]
+pub(super) struct Search {
+    pub done: bool,
+    pub posted: Posted,
+    pub errors: Errors,
+}
+
+impl ListPage {
+    fn value(&self, field: &str) -> &str {
+        self.search.posted.get(field)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.search.errors.on(field)
+    }
 }
 
 fn words_since(today: NaiveDate, day: Option<NaiveDate>) -> String {
@@ -130,6 +150,73 @@ pub async fn list(
     };
     let reader = Reader::new(&state, caller.clone(), request_id, address);
     let page = list_cases(&reader, params).await?;
+    let rows = rows(&state, &page.items);
+    let filters = Shown {
+        stage,
+        area,
+        mine,
+        overdue,
+    };
+    let page = list_page(
+        &state,
+        &session,
+        rows,
+        filters,
+        page.next_cursor,
+        Search::default(),
+    );
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The filters a list was asked with.
+#[derive(Default)]
+pub(super) struct Shown {
+    pub stage: Option<Stage>,
+    pub area: Option<String>,
+    pub mine: bool,
+    pub overdue: bool,
+}
+
+pub(super) fn list_page(
+    state: &AppState,
+    session: &Session,
+    rows: Vec<Row>,
+    shown: Shown,
+    next: Option<String>,
+    search: Search,
+) -> ListPage {
+    let stages = Stage::VARIANTS
+        .iter()
+        .map(|s| {
+            let code: &'static str = s.as_str();
+            (code, labels::stage(code), shown.stage == Some(*s))
+        })
+        .collect();
+    let areas = state
+        .store
+        .programme()
+        .areas()
+        .filter(|a| Some(&a.municipality) == session.caller.municipality.as_ref())
+        .map(|a| {
+            let code = a.code.to_string();
+            let chosen = shown.area.as_deref() == Some(code.as_str());
+            (code, a.name.clone(), chosen)
+        })
+        .collect();
+    ListPage {
+        chrome: Some(Chrome::of(session)),
+        rows,
+        stages,
+        areas,
+        mine: shown.mine,
+        overdue: shown.overdue,
+        next,
+        search,
+    }
+}
+
+/// The list's rows, in words.
+pub(super) fn rows(state: &AppState, items: &[CaseSummary]) -> Vec<Row> {
     let today = casus_store::clock::today();
     let programme = state.store.programme();
     let area_name = |code: &str| {
@@ -138,10 +225,9 @@ pub async fn list(
             .and_then(|c| programme.focus_area(&c).map(|a| a.name.clone()))
             .unwrap_or_else(|| code.to_owned())
     };
-    let rows = page
-        .items
+    items
         .iter()
-        .map(|c: &CaseSummary| Row {
+        .map(|c| Row {
             id: c.case_id,
             name: c.subject_name.clone().unwrap_or_else(|| {
                 if c.erased {
@@ -161,35 +247,7 @@ pub async fn list(
             next_review: maybe_day(&c.next_review_on),
             overdue: c.review_overdue,
         })
-        .collect();
-    let stages = Stage::VARIANTS
-        .iter()
-        .map(|s| {
-            let code: &'static str = s.as_str();
-            (code, labels::stage(code), stage == Some(*s))
-        })
-        .collect();
-    let areas = programme
-        .areas()
-        .filter(|a| Some(&a.municipality) == caller.municipality.as_ref())
-        .map(|a| {
-            let code = a.code.to_string();
-            let chosen = area.as_deref() == Some(code.as_str());
-            (code, a.name.clone(), chosen)
-        })
-        .collect();
-    Ok(render(
-        StatusCode::OK,
-        &ListPage {
-            chrome: Some(Chrome::of(&session)),
-            rows,
-            stages,
-            areas,
-            mine,
-            overdue,
-            next: page.next_cursor,
-        },
-    ))
+        .collect()
 }
 
 /// A timeline entry in words, newest first on the page.
@@ -281,7 +339,7 @@ impl CasePage {
 }
 
 #[derive(Default, Deserialize)]
-pub struct Shown {
+pub struct Version {
     /// After a write: the version to wait for, so the page shows it.
     versie: Option<u64>,
 }
@@ -290,7 +348,7 @@ pub async fn case(
     State(state): State<AppState>,
     session: Session,
     Path(case): Path<String>,
-    Query(shown): Query<Shown>,
+    Query(shown): Query<Version>,
     request_id: Option<Extension<RequestId>>,
     address: Option<Extension<ClientAddress>>,
 ) -> Result<Response, Refusal> {

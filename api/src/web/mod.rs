@@ -14,6 +14,7 @@ mod labels;
 mod login;
 mod page;
 mod referral;
+mod search;
 mod session;
 mod steps;
 
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/inloggen", get(login::page).post(login::log_in))
         .route("/uitloggen", post(login::log_out))
         .route("/casussen", get(cases::list))
+        .route("/casussen/zoeken", post(search::search))
         .route("/aanmelden", get(referral::form).post(referral::submit))
         .route("/casussen/{id}", get(cases::case))
         .route("/casussen/{id}/{stap}", post(cases::submit))

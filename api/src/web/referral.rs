@@ -7,14 +7,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
-use casus_domain::{Bsn, FocusAreaCode, OrganisationId, SubjectDetails};
+use casus_domain::{Bsn, FocusAreaCode, OrganisationId, SubjectDetails, SubjectId};
+use casus_store::idempotency;
+use casus_store::privacy::index::Probe;
 use uuid::Uuid;
 
 use crate::http::error::ApiError;
 use crate::http::extract::{ClientAddress, RequestId};
+use crate::http::reader::Reader;
 use crate::http::writer::{Writer, Wrote};
 use crate::routes::bodies::ReferralBody;
 use crate::routes::cases::open_case;
+use crate::routes::people_search::{check_known, KnownPerson};
 use crate::web::cases::origin;
 use crate::web::form::{code, Errors, Posted};
 use crate::web::page::{render, Chrome, Refusal};
@@ -26,6 +30,9 @@ use crate::AppState;
 struct ReferralPage {
     chrome: Option<Chrome>,
     areas: Vec<(String, String)>,
+    /// The young person's open cases the known-person check found: whom
+    /// to contact about each (team, organisation, focus area, case lead).
+    known: Vec<String>,
     posted: Posted,
     errors: Errors,
     key: String,
@@ -55,7 +62,13 @@ impl ReferralPage {
     }
 }
 
-fn page(state: &AppState, session: &Session, posted: Posted, errors: Errors) -> Response {
+fn page(
+    state: &AppState,
+    session: &Session,
+    posted: Posted,
+    errors: Errors,
+    known: Vec<String>,
+) -> Response {
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -73,6 +86,7 @@ fn page(state: &AppState, session: &Session, posted: Posted, errors: Errors) -> 
         &ReferralPage {
             chrome: Some(Chrome::of(session)),
             areas,
+            known,
             posted,
             errors,
             key: Uuid::now_v7().to_string(),
@@ -82,7 +96,13 @@ fn page(state: &AppState, session: &Session, posted: Posted, errors: Errors) -> 
 }
 
 pub async fn form(State(state): State<AppState>, session: Session) -> Response {
-    page(&state, &session, Posted::default(), Errors::default())
+    page(
+        &state,
+        &session,
+        Posted::default(),
+        Errors::default(),
+        Vec::new(),
+    )
 }
 
 /// The referral the form describes, or what to change.
@@ -151,13 +171,65 @@ pub async fn submit(
     }
     let mut errors = Errors::default();
     let Some(body) = read(&posted, &mut errors).filter(|_| !errors.any()) else {
-        return Ok(page(&state, &session, posted, errors));
+        return Ok(page(&state, &session, posted, errors, Vec::new()));
     };
-    let digest = posted.digest("aanmelding");
     let key = Uuid::parse_str(posted.get("sleutel"))
         .ok()
         .map(|k| k.to_string());
     let (request_id, address) = origin(request_id, address);
+    // The known-person check: an open case of this young person in the
+    // municipality is named (whom to contact, never its content); the worker
+    // may refer all the same, and the check and that choice are logged.
+    let reader = Reader::new(&state, session.caller.clone(), request_id, address.clone());
+    let mut probes = vec![Probe::NameAndBirth {
+        name: body.subject.name.as_str().to_owned(),
+        born: body.subject.date_of_birth,
+    }];
+    probes.extend(
+        body.subject
+            .bsn
+            .as_ref()
+            .map(|b| Probe::Bsn(b.as_str().to_owned())),
+    );
+    let anyway = posted.get("aanmelding-toch") == "ja";
+    // A form sent again (a double click, a reload) is answered as the first
+    // time, by `open_case`: its check was made then.
+    let scope = session.caller.id.as_str();
+    let sent_before = match &key {
+        Some(key) => idempotency::find(&state.pool, scope, key)
+            .await
+            .map_err(ApiError::from)?
+            .is_some(),
+        None => false,
+    };
+    let known = if sent_before {
+        KnownPerson::default()
+    } else {
+        check_known(&reader, &probes, anyway).await?
+    };
+    if !known.open_cases.is_empty() && !anyway {
+        let programme = state.store.programme();
+        let known = known
+            .open_cases
+            .iter()
+            .map(|k| {
+                let area = FocusAreaCode::parse(k.focus_area.clone())
+                    .ok()
+                    .and_then(|c| programme.focus_area(&c).map(|a| a.name.clone()))
+                    .unwrap_or_else(|| k.focus_area.clone());
+                let lead = k.case_lead_name.as_deref().unwrap_or("nog niemand");
+                let organisation = k.organisation.as_deref().unwrap_or("onbekend");
+                format!(
+                    "team {} ({organisation}), focusgebied {area}; casusregisseur: {lead}",
+                    k.team
+                )
+            })
+            .collect();
+        return Ok(page(&state, &session, posted, Errors::default(), known));
+    }
+    let mut body = body;
+    body.subject_id = known.subject_id.map(SubjectId::from_uuid);
+    let digest = posted.digest("aanmelding");
     let writer = Writer::new(
         &state,
         session.caller.clone(),
@@ -197,7 +269,7 @@ pub async fn submit(
                     errors.form = Some("De aanmelding is geweigerd. Controleer de invoer.".into());
                 }
             }
-            return Ok(page(&state, &session, posted, errors));
+            return Ok(page(&state, &session, posted, errors, Vec::new()));
         }
         Err(error) => return Err(error.into()),
     };

@@ -10,7 +10,8 @@ pub use crate::views::case_view::query::{
 };
 pub use crate::views::caseload::people::{people, CasePeople, ConsentRow, PartnerRow, WorkerRow};
 pub use crate::views::caseload::query::{
-    caseload, cases_of_worker, workload, CaseloadEntry, CaseloadFilter, WorkerLoad,
+    caseload, cases_of_worker, known, workload, CaseloadEntry, CaseloadFilter, KnownCase,
+    WorkerLoad,
 };
 pub use crate::views::caseload::scope::{municipalities, scope, CaseScope, Reach};
 pub use crate::views::timeline::query::{timeline, TimelineEntry};

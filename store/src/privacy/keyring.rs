@@ -11,6 +11,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::index::IndexKey;
+
 const NONCE: usize = 24;
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,7 @@ impl std::fmt::Debug for MasterKey {
 pub struct Keyring {
     master: Arc<MasterKey>,
     id: Arc<str>,
+    index: IndexKey,
 }
 
 /// One young person's data key, opened.
@@ -84,6 +87,7 @@ impl Keyring {
     pub fn new(master: MasterKey) -> Self {
         Self {
             id: master.id().into(),
+            index: IndexKey::derive(&master.0),
             master: Arc::new(master),
         }
     }
@@ -91,6 +95,11 @@ impl Keyring {
     /// A keyring with a new random master key, for scratch databases and tests.
     pub fn ephemeral() -> Self {
         Self::new(MasterKey(XChaCha20Poly1305::generate_key(&mut OsRng)))
+    }
+
+    /// The key of the blind index of young people.
+    pub fn index(&self) -> IndexKey {
+        self.index.clone()
     }
 
     /// The master key's fingerprint.

@@ -9,6 +9,7 @@
 //! subject (the subject id is the associated data), so a sealed value copied
 //! into another person's case does not open.
 
+pub mod index;
 mod keyring;
 mod marks;
 pub mod retention;

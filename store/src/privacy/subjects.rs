@@ -4,6 +4,7 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::index;
 use super::keyring::{DataKey, Keyring, KeyringError};
 use super::marks::{contains_open, seal_all};
 
@@ -70,6 +71,7 @@ pub(crate) async fn seal_events(
             .execute(&mut *tx)
             .await?;
     }
+    let referring = referral.is_some();
     let (subject, stored) = match referral {
         Some((subject, municipality)) => {
             link_subject(tx, case_id, subject, &municipality).await?;
@@ -85,6 +87,12 @@ pub(crate) async fn seal_events(
             .ok_or_else(|| SealError::NoSubject(case.into()))?,
     };
     let key = subject_key(keyring, tx, subject, stored).await?;
+    if referring {
+        // Indexed while the details are open, in the same transaction.
+        if let Some(details) = events.first().and_then(|(_, p)| index::referred(p, None)) {
+            index::add(tx, &keyring.index(), subject, &details).await?;
+        }
+    }
     if open {
         let key = key.as_ref().ok_or(SealError::Erased)?;
         for (_, payload) in events.iter_mut() {
@@ -93,6 +101,7 @@ pub(crate) async fn seal_events(
     }
     if erasing {
         destroy_key(tx, subject).await?;
+        index::remove(tx, subject).await?;
     }
     Ok(())
 }

@@ -12,3 +12,4 @@ mod journey;
 mod listing;
 mod privacy;
 mod problems;
+mod search;

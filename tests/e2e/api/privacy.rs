@@ -155,6 +155,13 @@ async fn erasure_takes_the_person_out_of_every_read_and_keeps_the_chain() {
             .await
             .unwrap();
     assert!(key_left.is_none(), "the data key is destroyed");
+    let indexed: i64 =
+        sqlx::query_scalar("select count(*) from subject_index where subject_id = $1")
+            .bind(subject)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(indexed, 0, "the blind index forgets the young person");
 
     // Repeating it erases nothing more.
     let again = app.record(&officer(), &erasure, body).await;

@@ -172,6 +172,8 @@ pub struct CaseListFilter {
     pub review_overdue: Option<bool>,
     /// Only cases with an open goal due on or before this date.
     pub target_before: Option<NaiveDate>,
+    /// Only cases of these young people (a search of the blind index).
+    pub subjects: Option<Vec<Uuid>>,
     /// Continue after this case (the cursor).
     pub after: Option<Uuid>,
     pub limit: i64,
@@ -233,6 +235,7 @@ pub async fn list(
                  or (v.stage <> 'closed' and coalesce(r.next_review_on < $1, false)) = $14)
             and ($15::date is null or g.next_target_date <= $15)
             and ($16::uuid is null or v.case_id > $16)
+            and ($18::uuid[] is null or v.subject_id = any($18))
           order by v.case_id
           limit $17",
         view = view_table(domain),
@@ -256,6 +259,7 @@ pub async fn list(
         .bind(filter.target_before)
         .bind(filter.after)
         .bind(filter.limit)
+        .bind(&filter.subjects)
         .fetch_all(pool)
         .await
 }

@@ -172,3 +172,35 @@ pub async fn cases_of_worker(
     .fetch_all(pool)
     .await
 }
+
+/// An open case of a young person a referral names: whom to contact about
+/// it, never what it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KnownCase {
+    pub case_id: Uuid,
+    /// The young person the case is about.
+    pub subject_id: Uuid,
+    pub focus_area: String,
+    pub team: String,
+    pub organisation: Option<String>,
+    pub case_lead_name: Option<String>,
+}
+
+/// The open cases in `municipality` of any of `subjects`.
+pub async fn known(
+    pool: &PgPool,
+    subjects: &[Uuid],
+    municipality: &str,
+) -> Result<Vec<KnownCase>, sqlx::Error> {
+    sqlx::query_as(
+        "select c.case_id, s.subject_id, c.focus_area, c.team, c.organisation, c.case_lead_name
+           from case_subjects s join caseload c using (case_id)
+          where s.subject_id = any($1) and c.municipality = $2 and c.stage <> 'closed'
+          order by s.subject_id, c.case_id",
+    )
+    .bind(subjects)
+    .bind(municipality)
+    .fetch_all(pool)
+    .await
+}
