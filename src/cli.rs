@@ -101,6 +101,28 @@ pub struct Cli {
     pub command: Option<Commands>,
 }
 
+impl ServeArgs {
+    /// The identity provider of the web interface's login, if configured.
+    fn oidc(&self) -> anyhow::Result<Option<std::sync::Arc<casus_api::OidcProvider>>> {
+        let (Some(issuer), Some(client_id), Some(client_secret), Some(redirect_url)) = (
+            self.oidc_issuer.clone(),
+            self.oidc_client_id.clone(),
+            self.oidc_client_secret.clone(),
+            self.oidc_redirect_url.clone(),
+        ) else {
+            return Ok(None);
+        };
+        let settings = casus_api::OidcSettings {
+            issuer,
+            client_id,
+            client_secret,
+            redirect_url,
+        };
+        let provider = casus_api::OidcProvider::new(settings).map_err(anyhow::Error::msg)?;
+        Ok(Some(std::sync::Arc::new(provider)))
+    }
+}
+
 /// What `casus serve` alone takes (the other commands do not list them).
 #[derive(Clone, Debug, clap::Args)]
 pub struct ServeArgs {
@@ -119,6 +141,27 @@ pub struct ServeArgs {
     /// The audience tokens must name.
     #[arg(long, env = "CASUS_JWT_AUDIENCE", default_value = "casus")]
     pub jwt_audience: String,
+
+    /// The web interface's login: the identity provider's issuer URL (OpenID Connect).
+    #[arg(long, env = "CASUS_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "oidc_redirect_url"])]
+    pub oidc_issuer: Option<String>,
+
+    /// Casus's client id at the identity provider.
+    #[arg(long, env = "CASUS_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+
+    /// Casus's client secret at the identity provider.
+    #[arg(
+        long,
+        env = "CASUS_OIDC_CLIENT_SECRET",
+        requires = "oidc_issuer",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+
+    /// Where the provider sends the browser back: Casus's address + `/inloggen/oidc`.
+    #[arg(long, env = "CASUS_OIDC_REDIRECT_URL", requires = "oidc_issuer")]
+    pub oidc_redirect_url: Option<String>,
 
     /// Snapshot a case every this many events (0: never).
     #[arg(long, env = "CASUS_SNAPSHOT_EVERY", default_value_t = 50)]
@@ -297,6 +340,7 @@ impl Cli {
             )?;
             match command {
                 Commands::Serve(args) => {
+                    let oidc = args.oidc()?;
                     privacy::index_young_people(&pool, &keyring).await?;
                     let options = serve::Options {
                         auth: auth.expect("made above"),
@@ -307,7 +351,8 @@ impl Cli {
                             // The demo login goes with development mode (no
                             // identity provider), which production refuses.
                             web: WebSettings {
-                                demo_login: args.jwks.is_none(),
+                                demo_login: args.jwks.is_none() && oidc.is_none(),
+                                oidc,
                                 secure_cookies: production,
                             },
                             ..Settings::default()

@@ -27,6 +27,7 @@ pub use auth::Authenticator;
 pub use http::observe::around;
 pub use http::problem::Problem;
 pub use openapi::Contact;
+pub use web::oidc::{OidcSettings, Provider as OidcProvider};
 pub use web::WebSettings;
 
 pub use workers::Registry;
@@ -106,7 +107,7 @@ pub fn router(state: AppState) -> Router {
     let routes = api()
         .split_for_parts()
         .0
-        .merge(web::router())
+        .merge(web::router(&state))
         .fallback(not_found);
     http::observe::around(routes, timeout).with_state(state)
 }

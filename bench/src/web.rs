@@ -26,6 +26,7 @@ pub async fn pages(
         web: WebSettings {
             demo_login: true,
             secure_cookies: false,
+            oidc: None,
         },
         ..Settings::default()
     };

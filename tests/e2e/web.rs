@@ -18,6 +18,7 @@ async fn web_app(demo_login: bool) -> TestApp {
         web: WebSettings {
             demo_login,
             secure_cookies: false,
+            oidc: None,
         },
         ..Settings::default()
     })

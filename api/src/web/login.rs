@@ -129,6 +129,8 @@ impl Demo {
 struct LoginPage {
     chrome: Option<crate::web::page::Chrome>,
     demo: bool,
+    /// Login at the identity provider.
+    organisation: bool,
     users: Vec<(&'static str, &'static str, &'static str)>,
 }
 
@@ -144,6 +146,7 @@ pub async fn page(State(state): State<AppState>) -> Response {
         &LoginPage {
             chrome: None,
             demo,
+            organisation: state.settings.web.oidc.is_some(),
             users,
         },
     )
@@ -177,7 +180,7 @@ pub async fn log_in(
         .record(&principal)
         .await
         .map_err(|_| Refusal::Unavailable)?;
-    let cookie = session::start(&state, &claims).await?;
+    let cookie = session::start(&state, &claims, None).await?;
     tracing::info!(user = %principal.id, "logged in to the web interface");
     Ok((jar.add(cookie), Redirect::to("/casussen")).into_response())
 }
@@ -197,6 +200,13 @@ pub async fn log_out(
     if !session.holds(&form.csrf) {
         return Err(Refusal::Forged);
     }
-    let gone = session::end(&state, &session).await?;
-    Ok((jar.add(gone), Redirect::to("/inloggen")).into_response())
+    let (gone, id_token) = session::end(&state, &session).await?;
+    // A login at the identity provider ends there too.
+    let provider = state.settings.web.oidc.as_deref();
+    let to = match provider {
+        Some(provider) => provider.logout_url(id_token.as_deref()).await,
+        None => None,
+    };
+    let to = to.unwrap_or_else(|| "/inloggen".to_owned());
+    Ok((jar.add(gone), Redirect::to(&to)).into_response())
 }

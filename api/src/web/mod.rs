@@ -12,6 +12,7 @@ mod form;
 mod forms;
 mod labels;
 mod login;
+pub mod oidc;
 mod page;
 mod referral;
 mod search;
@@ -19,7 +20,7 @@ mod session;
 mod steps;
 
 use axum::extract::{Path, Request};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,6 +36,8 @@ pub struct WebSettings {
     pub demo_login: bool,
     /// The session cookie only over HTTPS: everywhere but development.
     pub secure_cookies: bool,
+    /// Login at the identity provider (OpenID Connect), when configured.
+    pub oidc: Option<std::sync::Arc<oidc::Provider>>,
 }
 
 impl Default for WebSettings {
@@ -42,22 +45,56 @@ impl Default for WebSettings {
         Self {
             demo_login: false,
             secure_cookies: true,
+            oidc: None,
         }
     }
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
+    let provider = state
+        .settings
+        .web
+        .oidc
+        .as_deref()
+        .and_then(oidc::Provider::origin);
     let pages = Router::new()
         .route("/", get(|| async { Redirect::to("/casussen") }))
         .route("/inloggen", get(login::page).post(login::log_in))
+        .route("/inloggen/organisatie", get(oidc::start))
+        .route("/inloggen/oidc", get(oidc::finish))
         .route("/uitloggen", post(login::log_out))
         .route("/casussen", get(cases::list))
         .route("/casussen/zoeken", post(search::search))
         .route("/aanmelden", get(referral::form).post(referral::submit))
         .route("/casussen/{id}", get(cases::case))
         .route("/casussen/{id}/{stap}", post(cases::submit))
-        .layer(axum::middleware::from_fn(same_site_only));
+        .layer(axum::middleware::from_fn(same_site_only))
+        .layer(axum::middleware::map_response(move |response| {
+            let provider = provider.clone();
+            async move { logout_at(provider.as_deref(), response) }
+        }));
     pages.route("/assets/{file}", get(asset))
+}
+
+/// The logout form is sent back to the identity provider to end the
+/// session there too: the pages' `form-action` allows its origin.
+fn logout_at(provider: Option<&str>, mut response: Response) -> Response {
+    let Some(origin) = provider else {
+        return response;
+    };
+    let policy = response.headers().get(header::CONTENT_SECURITY_POLICY);
+    let widened = policy.and_then(|p| p.to_str().ok()).map(|p| {
+        p.replace(
+            "form-action 'self'",
+            &format!("form-action 'self' {origin}"),
+        )
+    });
+    if let Some(value) = widened.and_then(|p| HeaderValue::from_str(&p).ok()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
 }
 
 /// A state-changing request another site sent is refused before anything

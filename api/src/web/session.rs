@@ -51,7 +51,12 @@ fn hash(token: &str) -> Vec<u8> {
 
 /// Starts a session for `claims`, and answers the cookie that names it.
 /// Sessions past their end are cleared on the way.
-pub async fn start(state: &AppState, claims: &Claims) -> Result<Cookie<'static>, sqlx::Error> {
+/// `id_token` is the identity provider's, kept for the logout there.
+pub async fn start(
+    state: &AppState,
+    claims: &Claims,
+    id_token: Option<&str>,
+) -> Result<Cookie<'static>, sqlx::Error> {
     let token = random_token();
     sqlx::query(
         "delete from web_sessions where expires_at < now() or seen_at < now() - $1::interval",
@@ -60,13 +65,14 @@ pub async fn start(state: &AppState, claims: &Claims) -> Result<Cookie<'static>,
     .execute(&state.pool)
     .await?;
     sqlx::query(
-        "insert into web_sessions (token_hash, claims, csrf, expires_at)
-         values ($1, $2, $3, now() + $4::interval)",
+        "insert into web_sessions (token_hash, claims, csrf, expires_at, id_token)
+         values ($1, $2, $3, now() + $4::interval, $5)",
     )
     .bind(hash(&token))
     .bind(sqlx::types::Json(claims))
     .bind(random_token())
     .bind(format!("{} seconds", LIFETIME.as_secs()))
+    .bind(id_token)
     .execute(&state.pool)
     .await?;
     Ok(cookie(state, token))
@@ -81,15 +87,20 @@ fn cookie(state: &AppState, value: String) -> Cookie<'static> {
         .build()
 }
 
-/// Ends the session (at Casus), and answers the cookie that clears it.
-pub async fn end(state: &AppState, session: &Session) -> Result<Cookie<'static>, sqlx::Error> {
-    sqlx::query("delete from web_sessions where token_hash = $1")
-        .bind(&session.token_hash)
-        .execute(&state.pool)
-        .await?;
+/// Ends the session (at Casus): the cookie that clears it, and the
+/// identity provider's ID token if the session came from there.
+pub async fn end(
+    state: &AppState,
+    session: &Session,
+) -> Result<(Cookie<'static>, Option<String>), sqlx::Error> {
+    let id_token: Option<Option<String>> =
+        sqlx::query_scalar("delete from web_sessions where token_hash = $1 returning id_token")
+            .bind(&session.token_hash)
+            .fetch_optional(&state.pool)
+            .await?;
     let mut gone = cookie(state, String::new());
     gone.make_removal();
-    Ok(gone)
+    Ok((gone, id_token.flatten()))
 }
 
 impl Session {
