@@ -519,7 +519,7 @@ fn entry(e: &TimelineEntry) -> Entry {
             .as_ref()
             .map_or_else(|| day(&e.recorded_at.date_naive()), day),
         by: e.actor_name.clone().unwrap_or_default(),
-        detail: e.detail.clone(),
+        detail: e.detail.as_deref().map(labels::detail),
     }
 }
 

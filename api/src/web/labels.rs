@@ -184,6 +184,42 @@ pub fn basis(code: &str) -> &'static str {
     }
 }
 
+/// A timeline entry's detail in Dutch: the view writes its labels in
+/// English (`timeline_label`), the worker's own text stays as written.
+pub fn detail(text: &str) -> String {
+    use casus_projections::queries::timeline_label as label;
+    let prefixes = [
+        (label::REASON, "Reden: "),
+        (label::GOAL, "Doel: "),
+        (label::DECIDED_BY, "Besloten door: "),
+        (label::LEGAL_TASK, "Wettelijke taak: "),
+        (label::INSTRUMENT, "Instrument: "),
+    ];
+    let line = |line: &str| {
+        for (english, dutch) in prefixes {
+            if let Some(rest) = line.strip_prefix(english) {
+                return format!("{dutch}{rest}");
+            }
+        }
+        if let Some(on) = line.strip_prefix(label::CONFESSION_ON) {
+            return format!("Bekennende verklaring op {}", dutch_date(on));
+        }
+        let goal = line.strip_prefix(label::GOAL_ITEM);
+        if let Some((what, target)) = goal.and_then(|g| g.rsplit_once(label::TARGET)) {
+            let target = target.trim_end_matches(')');
+            return format!("– {what} (streefdatum {})", dutch_date(target));
+        }
+        line.to_owned()
+    };
+    text.lines().map(line).collect::<Vec<_>>().join("\n")
+}
+
+/// `2027-06-01` as `01-06-2027`; anything else as it is.
+fn dutch_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map_or_else(|_| iso.to_owned(), |d| d.format("%d-%m-%Y").to_string())
+}
+
 /// What an event of the timeline was.
 pub fn event(event_type: &str) -> &str {
     match event_type {
@@ -230,6 +266,27 @@ mod tests {
     use casus_domain::Stage;
 
     use super::*;
+
+    #[test]
+    fn a_details_labels_and_dates_are_dutch_and_the_workers_text_is_not_touched() {
+        assert_eq!(
+            detail("Reason: overlast\nGoal: terug naar school"),
+            "Reden: overlast\nDoel: terug naar school"
+        );
+        assert_eq!(
+            detail("Decided by triageoverleg"),
+            "Besloten door: triageoverleg"
+        );
+        assert_eq!(
+            detail("sport erbij\n- naar school (by 2027-06-01)"),
+            "sport erbij\n– naar school (streefdatum 01-06-2027)"
+        );
+        assert_eq!(
+            detail("Confession on 2026-11-01"),
+            "Bekennende verklaring op 01-11-2026"
+        );
+        assert_eq!(detail("gewoon een verslag"), "gewoon een verslag");
+    }
 
     #[test]
     fn every_stage_has_a_dutch_word() {

@@ -90,6 +90,16 @@ fn table() -> Vec<Row> {
             referral("New Case", "2012-01-01"),
             ["CCCCC", "CCCCC", NO, NO, NO, NO, NO],
         ),
+        post(
+            "/api/v1/cases/search",
+            json!({ "name": "Matrix Case", "date_of_birth": "2010-05-05" }),
+            ["RRRRR", "RRRRR", "RRRRR", "RRRRR", NO, NO, NO],
+        ),
+        post(
+            "/api/v1/cases/known-person",
+            json!({ "name": "Matrix Case", "date_of_birth": "2010-05-05" }),
+            ["RRRRR", "RRRRR", NO, NO, NO, NO, NO],
+        ),
         row(Method::GET, "/api/v1/cases/{id}", None, read),
         row(Method::GET, "/api/v1/cases/{id}/timeline", None, read),
         row(

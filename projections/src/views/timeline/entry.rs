@@ -30,6 +30,21 @@ impl Entry {
 }
 
 /// "1 goal", "2 goals".
+/// The words a detail's lines start with (or a goal's line holds), for a
+/// reader in another language to translate: the web interface does
+/// (`labels::detail`).
+pub mod label {
+    pub const REASON: &str = "Reason: ";
+    pub const GOAL: &str = "Goal: ";
+    pub const DECIDED_BY: &str = "Decided by ";
+    pub const LEGAL_TASK: &str = "Legal task: ";
+    pub const INSTRUMENT: &str = "Instrument: ";
+    pub const CONFESSION_ON: &str = "Confession on ";
+    /// A goal of a plan: `- <goal> (by <target date>)`.
+    pub const GOAL_ITEM: &str = "- ";
+    pub const TARGET: &str = " (by ";
+}
+
 fn goal_count(n: usize) -> String {
     format!("{n} {}", if n == 1 { "goal" } else { "goals" })
 }
@@ -56,8 +71,10 @@ pub(super) fn entry(event: &CaseEvent) -> Entry {
             ),
         )
         .detail(format!(
-            "Reason: {}\nGoal: {}",
+            "{}{}\n{}{}",
+            label::REASON,
             personal(&r.reason),
+            label::GOAL,
             personal(&r.goal)
         )),
         SignalRecorded(s) => Entry::new(
@@ -67,13 +84,13 @@ pub(super) fn entry(event: &CaseEvent) -> Entry {
         .detail(s.summary.as_ref().map(personal)),
         // Titles hold no free text: only details are erased with the person.
         TriageDecided(t) => Entry::new(t.decided_on, format!("Triage: {}", t.decision))
-            .detail(format!("Decided by {}", personal(&t.decided_by))),
+            .detail(format!("{}{}", label::DECIDED_BY, personal(&t.decided_by))),
         InformationAdded(i) => {
             let (basis, provision) = match &i.basis {
                 LegalBasis::Consent { .. } => ("consent", String::new()),
                 LegalBasis::LegalTask { provision } => (
                     "a legal task",
-                    format!("\nLegal task: {}", personal(provision)),
+                    format!("\n{}{}", label::LEGAL_TASK, personal(provision)),
                 ),
             };
             Entry::new(
@@ -98,7 +115,8 @@ pub(super) fn entry(event: &CaseEvent) -> Entry {
             format!("Risk assessed as {}", words(r.level)),
         )
         .detail(format!(
-            "Instrument: {}\n{}",
+            "{}{}\n{}",
+            label::INSTRUMENT,
             personal(&r.instrument),
             personal(&r.rationale)
         )),
@@ -117,7 +135,10 @@ pub(super) fn entry(event: &CaseEvent) -> Entry {
             p.planned_on,
             format!("Intervention planned: {} by {}", words(p.kind), p.provider),
         )
-        .detail(p.halt.map(|h| format!("Confession on {}", h.confession_on))),
+        .detail(
+            p.halt
+                .map(|h| format!("{}{}", label::CONFESSION_ON, h.confession_on)),
+        ),
         InterventionStarted(s) => Entry::new(s.started_on, "Intervention started"),
         InterventionCompleted(c) => Entry::new(
             c.completed_on,
@@ -226,7 +247,15 @@ fn capitalised(text: &str) -> String {
 fn goals(goals: &[casus_domain::Goal]) -> String {
     goals
         .iter()
-        .map(|g| format!("- {} (by {})", personal(&g.description), g.target_date))
+        .map(|g| {
+            let goal = personal(&g.description);
+            format!(
+                "{}{goal}{}{})",
+                label::GOAL_ITEM,
+                label::TARGET,
+                g.target_date
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

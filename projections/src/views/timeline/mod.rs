@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-mod entry;
+pub(crate) mod entry;
 pub mod query;
 
 use casus_domain::{CaseEvent, Domain, InterventionCancellation, InterventionCompletion};
