@@ -48,6 +48,54 @@ pub enum ReadProblems {
     Unavailable(Problem),
 }
 
+/// The answers of a look-up with a body (a search) besides its 200.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // describes the answers for the OpenAPI document
+pub enum LookupProblems {
+    #[response(
+        status = 400,
+        description = "Malformed JSON or header",
+        content_type = "application/problem+json"
+    )]
+    BadRequest(Problem),
+    #[response(
+        status = 401,
+        description = "No valid bearer token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Problem),
+    #[response(
+        status = 403,
+        description = "The caller's role does not allow this look-up",
+        content_type = "application/problem+json"
+    )]
+    Forbidden(Problem),
+    #[response(
+        status = 413,
+        description = "The body is over 64 KiB",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Problem),
+    #[response(
+        status = 415,
+        description = "The body is not JSON",
+        content_type = "application/problem+json"
+    )]
+    NotJson(Problem),
+    #[response(
+        status = 422,
+        description = "The body names no young person the look-up takes, or an invalid value",
+        content_type = "application/problem+json"
+    )]
+    Unprocessable(Problem),
+    #[response(
+        status = 503,
+        description = "The database does not answer; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Problem),
+}
+
 /// The refusals of every write route (each route documents its success).
 #[derive(IntoResponses)]
 #[allow(dead_code)] // describes the answers for the OpenAPI document

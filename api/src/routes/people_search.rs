@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::http::answers::ReadProblems;
+use crate::http::answers::LookupProblems;
 use crate::http::error::ApiError;
 use crate::http::extract::Body;
 use crate::http::reader::{Reader, Seen};
@@ -31,26 +31,41 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Whom to look for: a name and a date of birth, or a BSN.
-#[derive(Default, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
+#[serde(
+    untagged,
+    expecting = "a young person by `name` and `date_of_birth` together, or by `bsn` alone"
+)]
 #[schema(example = json!({"name": "Jayden Bakker", "date_of_birth": "2011-03-14"}))]
-pub struct PersonBody {
-    pub name: Option<Text>,
-    pub date_of_birth: Option<NaiveDate>,
-    pub bsn: Option<Bsn>,
+pub enum PersonBody {
+    ByName(ByName),
+    ByBsn(ByBsn),
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ByName {
+    pub name: Text,
+    pub date_of_birth: NaiveDate,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ByBsn {
+    pub bsn: Bsn,
 }
 
 impl PersonBody {
-    pub fn probe(self) -> Result<Probe, ApiError> {
-        match (self.name, self.date_of_birth, self.bsn) {
-            (None, None, Some(bsn)) => Ok(Probe::Bsn(bsn.as_str().to_owned())),
-            (Some(name), Some(born), None) => Ok(Probe::NameAndBirth {
+    pub fn probe(self) -> Probe {
+        match self {
+            PersonBody::ByName(ByName {
+                name,
+                date_of_birth,
+            }) => Probe::NameAndBirth {
                 name: name.as_str().to_owned(),
-                born,
-            }),
-            _ => Err(ApiError::Unprocessable(
-                "look a young person up by `name` and `date_of_birth` together, or by `bsn` alone"
-                    .into(),
-            )),
+                born: date_of_birth,
+            },
+            PersonBody::ByBsn(ByBsn { bsn }) => Probe::Bsn(bsn.as_str().to_owned()),
         }
     }
 }
@@ -64,10 +79,10 @@ impl PersonBody {
     path = "/api/v1/cases/search",
     tag = "views",
     request_body = PersonBody,
-    responses((status = 200, description = "The cases found, at most 200", body = CasePage), ReadProblems)
+    responses((status = 200, description = "The cases found, at most 200", body = CasePage), LookupProblems)
 )]
 pub async fn search(reader: Reader, body: Body<PersonBody>) -> Result<Json<CasePage>, ApiError> {
-    let probe = body.value.probe()?;
+    let probe = body.value.probe();
     Ok(Json(search_cases(&reader, &probe).await?))
 }
 
@@ -102,13 +117,13 @@ pub struct KnownPerson {
     path = "/api/v1/cases/known-person",
     tag = "cases",
     request_body = PersonBody,
-    responses((status = 200, description = "What the check found", body = KnownPerson), ReadProblems)
+    responses((status = 200, description = "What the check found", body = KnownPerson), LookupProblems)
 )]
 pub async fn known_person(
     reader: Reader,
     body: Body<PersonBody>,
 ) -> Result<Json<KnownPerson>, ApiError> {
-    let probe = body.value.probe()?;
+    let probe = body.value.probe();
     Ok(Json(check_known(&reader, &[probe], false).await?))
 }
 

@@ -50,12 +50,23 @@ async fn a_young_person_is_found_by_name_and_birth_or_bsn_within_the_callers_sco
     assert_eq!(found(&other_day.body), Vec::<String>::new());
     let by_bsn = search(json!({"bsn": "111222333"})).await;
     assert_eq!(found(&by_bsn.body), [noah]);
+    let both = json!({"name": "Jayden Bakker", "date_of_birth": "2011-03-14", "bsn": "111222333"});
     for half in [
         json!({"name": "Jayden Bakker"}),
         json!({"date_of_birth": "2011-03-14"}),
         json!({}),
+        both,
     ] {
-        assert_eq!(search(half).await.status, 422);
+        let refused = search(half).await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("`name` and `date_of_birth` together, or by `bsn` alone"),
+            "{}",
+            refused.body
+        );
     }
 
     // A worker elsewhere finds nothing of it.
