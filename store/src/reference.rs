@@ -28,5 +28,12 @@ pub async fn load_programme(pool: &PgPool) -> Result<Programme, ReferenceError> 
             name,
         });
     }
-    Ok(Programme::new(areas))
+    let names: Vec<(String, String)> =
+        sqlx::query_as("select code, name from municipalities order by code")
+            .fetch_all(pool)
+            .await?;
+    let names = names
+        .into_iter()
+        .filter_map(|(code, name)| Some((MunicipalityCode::parse(code).ok()?, name)));
+    Ok(Programme::new(areas).named(names))
 }

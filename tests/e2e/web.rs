@@ -618,7 +618,7 @@ async fn a_case_is_worked_from_triage_to_correction_through_its_forms() {
         case,
         token,
         "medewerker",
-        &[("medewerker-wie", "w-mo")],
+        &[("medewerker-wie", "w-mo"), ("medewerker-rol", "worker")],
     )
     .await;
     sent(
@@ -902,5 +902,158 @@ async fn a_known_young_person_is_named_before_a_second_referral_and_found_by_sea
     )
     .await;
     assert_eq!(forged.status(), 403);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn work_is_handed_on_and_a_case_handed_over_to_another_municipality_through_forms() {
+    let app = web_app(true).await;
+    sqlx::query(
+        "insert into workers (id, name, organisation, domain, municipality, team, roles) values
+           ('w-mo', 'Mo El Amrani', 'gemeente-rotterdam', 'social', 'GM0599', 'rotterdam-zuid-1', '{case_worker}'),
+           ('w-lisa', 'Lisa Jansen', 'gemeente-rotterdam', 'social', 'GM0599', 'rotterdam-zuid-1', '{case_worker}')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let sanne = browser();
+    log_in(&app, &sanne, "w-sanne").await;
+    let (case, token) = refer_noah(&app, &sanne).await;
+    let (case, token) = (case.as_str(), token.as_str());
+    let today = casus_store::clock::today().to_string();
+    let today = today.as_str();
+    sent(
+        &app,
+        &sanne,
+        case,
+        token,
+        "triage",
+        &[
+            ("triage-besluit", "take_on"),
+            ("triage-door", "triageoverleg Zuid"),
+            ("triage-datum", today),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &sanne,
+        case,
+        token,
+        "opnemen",
+        &[("opnemen-datum", today)],
+    )
+    .await;
+    sent(&app, &sanne, case, token, "regie", &[]).await;
+    sent(
+        &app,
+        &sanne,
+        case,
+        token,
+        "medewerker",
+        &[
+            ("medewerker-wie", "w-mo"),
+            ("medewerker-rol", "process_lead"),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &sanne,
+        case,
+        token,
+        "werk-overdragen",
+        &[
+            ("werk-overdragen-van", "w-mo"),
+            ("werk-overdragen-naar", "w-lisa"),
+            ("werk-overdragen-reden", "Mo gaat met verlof"),
+        ],
+    )
+    .await;
+    sent(
+        &app,
+        &sanne,
+        case,
+        token,
+        "overdracht-voorstellen",
+        &[
+            ("overdracht-voorstellen-gemeente", "GM0363"),
+            ("overdracht-voorstellen-reden", "het gezin is verhuisd"),
+            ("overdracht-voorstellen-datum", today),
+        ],
+    )
+    .await;
+    let page = get(&sanne, format!("{}/casussen/{case}", app.base)).await;
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("voorgesteld aan Amsterdam"));
+
+    // A supervisor of Amsterdam (a session as the demo login makes one)
+    // finds the accept form on the case page, and takes the case in.
+    sqlx::query(
+        "insert into web_sessions (token_hash, claims, csrf, expires_at)
+         values (sha256('amsterdam'::bytea),
+                 '{\"sub\": \"sup-ams\", \"name\": \"Teamleider Zuidoost\", \"org\": \"gemeente-amsterdam\",
+                   \"domain\": \"social\", \"roles\": [\"supervisor\"], \"municipality\": \"GM0363\",
+                   \"team\": \"amsterdam-zuidoost-1\", \"iss\": \"casus-demo\", \"aud\": \"casus\", \"exp\": 0}',
+                 'ams-token', now() + interval '1 hour')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let amsterdam = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .default_headers(
+            [(header::COOKIE, "casus_sessie=amsterdam".parse().unwrap())]
+                .into_iter()
+                .collect(),
+        )
+        .build()
+        .unwrap();
+    let page = get(&amsterdam, format!("{}/casussen/{case}", app.base)).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Overdracht aanvaarden"), "{page}");
+    assert!(
+        !page.contains("Contact vastleggen"),
+        "not the receiving side's work yet"
+    );
+    sent(
+        &app,
+        &amsterdam,
+        case,
+        "ams-token",
+        "overdracht-aanvaarden",
+        &[
+            ("overdracht-aanvaarden-gebied", "amsterdam-zuidoost"),
+            ("overdracht-aanvaarden-team", "amsterdam-zuidoost-1"),
+            ("overdracht-aanvaarden-datum", today),
+        ],
+    )
+    .await;
+
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "select event_type from events where aggregate_id = $1 order by sequence",
+    )
+    .bind(case)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        recorded,
+        [
+            "CaseReferred",
+            "TriageDecided",
+            "CaseIncluded",
+            "LeadAssigned",
+            "LeadAssigned",
+            // Mo's process lead, now Lisa's.
+            "LeadAssigned",
+            "HandoverProposed",
+            "HandoverAccepted",
+        ]
+    );
     app.stop().await;
 }

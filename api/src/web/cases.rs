@@ -281,6 +281,8 @@ struct CasePage {
     partners: Vec<(String, &'static str, bool)>,
     /// The consents recorded, each with its validity, in words.
     consents: Vec<String>,
+    /// The municipality a proposed handover would move the case to, by name.
+    handover_to: Option<String>,
     choices: &'static Choices,
     /// The form that was refused, as typed, and why.
     failed: Option<&'static str>,
@@ -378,7 +380,12 @@ async fn case_page(
     let (detail, grant) = read_case(reader, case, min_version).await?;
     let timeline = read_timeline(reader, case, min_version).await?;
     let caller = &session.caller;
-    let colleagues = if policy::permits(caller, Action::Assign, grant.relation) {
+    // Whom the case may be assigned to, or taken into when a handover is
+    // accepted: the caller's colleagues (asked only of who may do either).
+    let assigns = [Action::Assign, Action::AcceptHandover]
+        .into_iter()
+        .any(|action| policy::permits(caller, action, grant.relation));
+    let colleagues = if assigns {
         let (municipality, organisation) = (caller.municipality.as_ref(), &caller.organisation);
         match municipality {
             Some(m) => {
@@ -463,6 +470,10 @@ async fn case_page(
             .map(|p| (p.partner.clone(), labels::basis(&p.basis), p.sees_case))
             .collect(),
         consents: detail.people.consents.iter().map(consent).collect(),
+        handover_to: detail.people.handover_to.as_deref().map(|code| {
+            let name = programme.municipality_name(code);
+            name.unwrap_or(code).to_owned()
+        }),
         choices: &CHOICES,
         key: Uuid::now_v7().to_string(),
         today: casus_store::clock::today().to_string(),
@@ -623,6 +634,19 @@ fn refusal(step: Step, error: &CaseError) -> Errors {
         }
         CaseError::AlreadyAssigned(_) => {
             errors.add("medewerker-wie", "Deze medewerker werkt al aan de casus.")
+        }
+        CaseError::NotAssigned(_) => errors.add(
+            "werk-overdragen-van",
+            "Deze medewerker werkt niet (meer) aan de casus.",
+        ),
+        CaseError::HandoverPending(_) => {
+            errors.form = Some(
+                "Er is al een overdracht voorgesteld: die wordt eerst aanvaard of afgewezen."
+                    .into(),
+            )
+        }
+        CaseError::NoHandover => {
+            errors.form = Some("Er is geen overdracht voorgesteld (meer).".into())
         }
         CaseError::NotAContact(_) => errors.add(
             "corrigeren-contactdatum",

@@ -34,11 +34,21 @@ pub struct Forms {
     pub reviews: Options,
     pub workers: Options,
     pub colleagues: Options,
+    /// Every colleague, assigned or not (whom work can be handed on to).
+    pub everyone: Options,
     pub consents: Options,
     pub bases: Options,
     pub areas: Options,
     pub teams: Options,
     pub entries: Options,
+    /// Whose work can be handed on: the workers and the leads.
+    pub holders: Options,
+    /// The other municipalities of the programme, for a handover.
+    pub municipalities: Options,
+    /// The focus areas of the caller's own municipality and the teams of
+    /// their organisation there (accepting a handover).
+    pub own_areas: Options,
+    pub own_teams: Options,
     /// The plan form's rows as the plan has them now (field, value).
     pub plan: Vec<(&'static str, String)>,
     pub revising: bool,
@@ -117,6 +127,11 @@ impl Forms {
                 .filter(|c| !assigned(&c.id))
                 .map(|c| (c.id.clone(), c.name.clone()))
                 .collect(),
+            everyone: at
+                .colleagues
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect(),
             consents: people
                 .consents
                 .iter()
@@ -181,6 +196,47 @@ impl Forms {
                 })
                 .collect(),
             revising: !detail.goals.is_empty(),
+            holders: {
+                let leads = [
+                    (&o.case_lead_id, &o.case_lead_name),
+                    (&o.process_lead_id, &o.process_lead_name),
+                ];
+                let mut holders: Options = people
+                    .workers
+                    .iter()
+                    .map(|w| (w.worker_id.clone(), w.worker_name.clone()))
+                    .chain(leads.into_iter().filter_map(|(id, name)| {
+                        Some((id.clone()?, name.clone().unwrap_or_default()))
+                    }))
+                    .collect();
+                holders.sort();
+                holders.dedup_by(|a, b| a.0 == b.0);
+                holders
+            },
+            municipalities: at
+                .programme
+                .municipalities()
+                .into_iter()
+                .filter(|(code, _)| code.as_str() != o.municipality)
+                .map(|(code, name)| (code.to_string(), name.to_owned()))
+                .collect(),
+            own_teams: {
+                let mut teams: Vec<String> = at
+                    .colleagues
+                    .iter()
+                    .filter_map(|c| c.team.clone())
+                    .collect();
+                teams.extend(at.caller.team.as_ref().map(|t| t.to_string()));
+                teams.sort();
+                teams.dedup();
+                teams.into_iter().map(|t| (t.clone(), t)).collect()
+            },
+            own_areas: at
+                .programme
+                .areas()
+                .filter(|a| at.caller.municipality.as_ref() == Some(&a.municipality))
+                .map(|a| (a.code.to_string(), a.name.clone()))
+                .collect(),
         };
         let stage = o.stage.as_str();
         let open = stage != "closed";
@@ -216,6 +272,11 @@ impl Forms {
                 Step::Aftercare => stage == "active",
                 Step::Reopen => stage == "closed",
                 Step::Correct => !forms.entries.is_empty(),
+                Step::Reassign => open && !forms.holders.is_empty() && !at.colleagues.is_empty(),
+                Step::ProposeHandover => begun && people.handover_to.is_none(),
+                Step::AcceptHandover | Step::DeclineHandover => {
+                    open && people.handover_to.is_some()
+                }
             };
             let action = policy::action_of(step.kind());
             if asked && policy::permits(at.caller, action, at.relation) {
@@ -254,6 +315,7 @@ pub struct Choices {
     pub contact_parties: Choice,
     pub domains: Choice,
     pub agreed_with: Choice,
+    pub parts: Choice,
     pub risk_levels: Choice,
     pub scores: Choice,
 }
@@ -271,6 +333,11 @@ pub static CHOICES: LazyLock<Choices> = LazyLock::new(|| Choices {
     contact_kinds: choices::<ContactKind>(labels::contact_kind),
     contact_parties: choices::<ContactParty>(labels::contact_party),
     domains: choices::<Domain>(labels::domain),
+    parts: vec![
+        ("worker", "Medewerker"),
+        ("case_lead", "Casusregisseur"),
+        ("process_lead", "Procesregisseur"),
+    ],
     agreed_with: vec![
         ("youth", "De jongere"),
         ("parent_or_guardian", "Ouder of verzorger"),

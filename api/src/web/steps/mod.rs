@@ -7,11 +7,12 @@ use casus_domain::{
     Aftercare, AreaScores, CaseCommand, CaseId, CaseResult, Closure, CommandKind, Conference,
     Confidentiality, ConsentGiver, ConsentPurpose, ConsentWithdrawal, Contact, ContactKind,
     ContactParty, Correction, Domain, Escalation, EscalationTarget, FocusAreaCode, GoalAchievement,
-    Inclusion, Information, InterventionCancellation, InterventionCompletion, InterventionKind,
-    InterventionOutcome, InterventionStart, LeadAssignment, LeadRole, LegalBasis, MunicipalityCode,
-    Note, OrganisationId, PartnerInvolvement, Personal, Reopening, Review, ReviewCompletion,
-    ReviewId, RiskAssessment, RiskLevel, Score, Signal, SignalKind, TeamId, Text, Transfer,
-    Unassignment, Worker, WorkerId,
+    HandoverAcceptance, HandoverDecline, HandoverProposal, Inclusion, Information,
+    InterventionCancellation, InterventionCompletion, InterventionKind, InterventionOutcome,
+    InterventionStart, LeadAssignment, LeadRole, LegalBasis, MunicipalityCode, Note,
+    OrganisationId, PartnerInvolvement, Personal, Reassignment, Reopening, Review,
+    ReviewCompletion, ReviewId, RiskAssessment, RiskLevel, Score, Signal, SignalKind, TeamId, Text,
+    Transfer, Unassignment, Worker, WorkerId,
 };
 
 use crate::auth::Principal;
@@ -57,10 +58,14 @@ pub enum Step {
     WithdrawConsent,
     Transfer,
     Correct,
+    Reassign,
+    ProposeHandover,
+    AcceptHandover,
+    DeclineHandover,
 }
 
 impl Step {
-    pub const ALL: [Step; 28] = [
+    pub const ALL: [Step; 32] = [
         Step::Triage,
         Step::Include,
         Step::TakeLead,
@@ -89,6 +94,10 @@ impl Step {
         Step::WithdrawConsent,
         Step::Transfer,
         Step::Correct,
+        Step::Reassign,
+        Step::ProposeHandover,
+        Step::AcceptHandover,
+        Step::DeclineHandover,
     ];
 
     pub fn named(name: &str) -> Option<Self> {
@@ -126,10 +135,15 @@ impl Step {
             Step::WithdrawConsent => "toestemming-intrekken",
             Step::Transfer => "overdragen",
             Step::Correct => "corrigeren",
+            Step::Reassign => "werk-overdragen",
+            Step::ProposeHandover => "overdracht-voorstellen",
+            Step::AcceptHandover => "overdracht-aanvaarden",
+            Step::DeclineHandover => "overdracht-afwijzen",
         }
     }
 
-    /// The command the form sends: what the policy decides on.
+    /// The command the form sends: what the policy decides on. (Assigning
+    /// a colleague may name them a lead instead: the same action.)
     pub fn kind(&self) -> CommandKind {
         match self {
             Step::Triage => CommandKind::DecideTriage,
@@ -160,6 +174,10 @@ impl Step {
             Step::WithdrawConsent => CommandKind::WithdrawConsent,
             Step::Transfer => CommandKind::TransferCase,
             Step::Correct => CommandKind::CorrectEntry,
+            Step::Reassign => CommandKind::ReassignWorker,
+            Step::ProposeHandover => CommandKind::ProposeHandover,
+            Step::AcceptHandover => CommandKind::AcceptHandover,
+            Step::DeclineHandover => CommandKind::DeclineHandover,
         }
     }
 }
@@ -172,7 +190,13 @@ pub const LEGAL_TASK: &str = "wettelijke-taak";
 enum Write {
     Put(Box<CaseCommand>, Vec<uuid::Uuid>),
     TakeLead(Worker),
-    AssignWorker(Worker),
+    /// A colleague as a worker, or as a lead of `LeadRole`.
+    Assign(Worker, Option<LeadRole>),
+    Reassign {
+        from: WorkerId,
+        to: Worker,
+        reason: Option<Personal<Text>>,
+    },
     PlanIntervention(InterventionBody),
 }
 
@@ -611,12 +635,96 @@ fn read(step: Step, posted: &Posted, caller: &Principal, errors: &mut Errors) ->
                     "de medewerker",
                     WorkerId::parse,
                 ),
-            )?;
+            );
+            let role = match posted.get("medewerker-rol") {
+                "worker" => Some(None),
+                chosen => errors
+                    .read("medewerker-rol", choice::<LeadRole>(chosen, "de rol"))
+                    .map(Some),
+            };
+            let (id, role) = (id?, role?);
             // Name and team as Casus knows the worker replace these.
-            Some(Write::AssignWorker(Worker {
+            let worker = Worker {
                 name: Text::parse(id.as_str().to_owned()).ok()?,
                 team: caller.team.clone()?,
                 id,
+            };
+            Some(Write::Assign(worker, role))
+        }
+        Step::Reassign => {
+            let from = errors.read(
+                "werk-overdragen-van",
+                code(
+                    posted.get("werk-overdragen-van"),
+                    "van wie",
+                    WorkerId::parse,
+                ),
+            );
+            let to = errors.read(
+                "werk-overdragen-naar",
+                code(
+                    posted.get("werk-overdragen-naar"),
+                    "aan wie",
+                    WorkerId::parse,
+                ),
+            );
+            let reason = errors.optional_text(posted, "werk-overdragen-reden", "de reden");
+            let (from, to, reason) = (from?, to?, reason?);
+            Some(Write::Reassign {
+                from,
+                to: Worker {
+                    name: Text::parse(to.as_str().to_owned()).ok()?,
+                    team: caller.team.clone()?,
+                    id: to,
+                },
+                reason: reason.map(Personal::new),
+            })
+        }
+        Step::ProposeHandover => {
+            let municipality = errors.read(
+                "overdracht-voorstellen-gemeente",
+                MunicipalityCode::parse(posted.get("overdracht-voorstellen-gemeente").to_owned())
+                    .map_err(|_| "Kies de gemeente.".to_owned()),
+            );
+            let reason = errors.text(posted, "overdracht-voorstellen-reden", "de reden");
+            let proposed_on = errors.day(posted, "overdracht-voorstellen-datum", "de datum");
+            put(CaseCommand::ProposeHandover(HandoverProposal {
+                municipality: municipality?,
+                reason: Personal::new(reason?),
+                proposed_on: proposed_on?,
+            }))
+        }
+        Step::AcceptHandover => {
+            let focus_area = errors.read(
+                "overdracht-aanvaarden-gebied",
+                code(
+                    posted.get("overdracht-aanvaarden-gebied"),
+                    "het focusgebied",
+                    FocusAreaCode::parse,
+                ),
+            );
+            let team = errors.read(
+                "overdracht-aanvaarden-team",
+                code(
+                    posted.get("overdracht-aanvaarden-team"),
+                    "het team",
+                    TeamId::parse,
+                ),
+            );
+            let accepted_on = errors.day(posted, "overdracht-aanvaarden-datum", "de datum");
+            put(CaseCommand::AcceptHandover(HandoverAcceptance {
+                focus_area: focus_area?,
+                team: team?,
+                organisation: caller.organisation.clone(),
+                accepted_on: accepted_on?,
+            }))
+        }
+        Step::DeclineHandover => {
+            let reason = errors.text(posted, "overdracht-afwijzen-reden", "de reden");
+            let declined_on = errors.day(posted, "overdracht-afwijzen-datum", "de datum");
+            put(CaseCommand::DeclineHandover(HandoverDecline {
+                reason: Personal::new(reason?),
+                declined_on: declined_on?,
             }))
         }
         Step::UnassignWorker => {
@@ -744,8 +852,20 @@ pub async fn submit(
             })
             .await
         }
-        Write::AssignWorker(worker) => {
+        Write::Assign(worker, None) => {
             assign(writer, case, digest, worker, CaseCommand::AssignWorker).await
+        }
+        Write::Assign(worker, Some(role)) => {
+            assign(writer, case, digest, worker, |lead| {
+                CaseCommand::AssignLead(LeadAssignment { role, lead })
+            })
+            .await
+        }
+        Write::Reassign { from, to, reason } => {
+            assign(writer, case, digest, to, |to| {
+                CaseCommand::ReassignWorker(Reassignment { from, to, reason })
+            })
+            .await
         }
         Write::PlanIntervention(body) => plan_intervention(writer, case, digest, body).await,
     })

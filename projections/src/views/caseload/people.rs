@@ -14,6 +14,8 @@ use super::scope::sharing;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CasePeople {
+    /// The municipality a proposed handover would move the case to.
+    pub handover_to: Option<String>,
     pub workers: Vec<WorkerRow>,
     pub partners: Vec<PartnerRow>,
     pub consents: Vec<ConsentRow>,
@@ -59,6 +61,11 @@ pub async fn people(
     case: Uuid,
     today: NaiveDate,
 ) -> Result<CasePeople, sqlx::Error> {
+    let handover_to: Option<Option<String>> =
+        sqlx::query_scalar("select handover_to from caseload where case_id = $1")
+            .bind(case)
+            .fetch_optional(pool)
+            .await?;
     let workers = sqlx::query_as(
         "select worker_id, worker_name, team from caseload_assignments
           where case_id = $1 order by worker_name, worker_id",
@@ -91,6 +98,7 @@ pub async fn people(
     .fetch_all(pool)
     .await?;
     Ok(CasePeople {
+        handover_to: handover_to.flatten(),
         workers,
         partners,
         consents,
