@@ -298,7 +298,11 @@ impl CasePage {
     fn open(&self, step: &str) -> bool {
         match self.failed {
             Some(failed) => failed == step,
-            None => matches!(step, "triage" | "opnemen" | "regie" | "plan" | "contact"),
+            None => match step {
+                // Agreeing the plan is the next step; revising it is not.
+                "plan" => !self.forms.revising,
+                _ => matches!(step, "triage" | "opnemen" | "regie" | "contact"),
+            },
         }
     }
 
