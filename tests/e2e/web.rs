@@ -779,6 +779,10 @@ async fn a_partner_is_offered_the_forms_of_a_partner_only() {
     let own = get(&sanne, format!("{}/casussen/{case}", app.base)).await;
     let own = own.text().await.unwrap();
     assert!(own.contains("Triagebesluit") && own.contains("Casus afsluiten"));
+    assert!(
+        own.contains("halt-rotterdam: op een wettelijke taak"),
+        "who works on it, and on what ground: {own}"
+    );
 
     let halt = browser();
     log_in(&app, &halt, "h-1").await;

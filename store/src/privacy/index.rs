@@ -16,7 +16,8 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
-use super::keyring::{DataKey, Keyring, KeyringError};
+use super::keyring::{DataKey, Keyring};
+use super::subjects::SealError;
 
 /// What a worker looks a young person up by.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,7 +151,7 @@ pub async fn index_missing(
     conn: &mut PgConnection,
     opening: &Keyring,
     indexing: &Keyring,
-) -> Result<u64, KeyringError> {
+) -> Result<u64, SealError> {
     let rows: Vec<(Uuid, Vec<u8>, Value)> = sqlx::query_as(
         "select k.subject_id, k.wrapped, e.payload
            from subject_keys k
@@ -160,16 +161,13 @@ pub async fn index_missing(
             and not exists (select from subject_index i where i.subject_id = k.subject_id)",
     )
     .fetch_all(&mut *conn)
-    .await
-    .map_err(|_| KeyringError::Damaged)?;
+    .await?;
     let index = indexing.index();
     let mut subjects = std::collections::BTreeSet::new();
     for (subject, wrapped, payload) in rows {
         let key = opening.unwrap(subject, &wrapped)?;
         if let Some(details) = referred(&payload, Some(&key)) {
-            add(conn, &index, subject, &details)
-                .await
-                .map_err(|_| KeyringError::Damaged)?;
+            add(conn, &index, subject, &details).await?;
             subjects.insert(subject);
         }
     }

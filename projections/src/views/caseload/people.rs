@@ -5,7 +5,8 @@
 //! stays in the case's events.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -21,7 +22,7 @@ pub struct CasePeople {
     pub consents: Vec<ConsentRow>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerRow {
     pub worker_id: String,
@@ -29,7 +30,7 @@ pub struct WorkerRow {
     pub team: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartnerRow {
     pub partner: String,
@@ -43,7 +44,7 @@ pub struct PartnerRow {
     pub sees_case: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentRow {
     pub consent_id: Uuid,
@@ -55,52 +56,55 @@ pub struct ConsentRow {
     pub holds: bool,
 }
 
-/// Who works on `case` on `today`.
+#[derive(sqlx::FromRow)]
+struct Row {
+    handover_to: Option<String>,
+    workers: Json<Vec<WorkerRow>>,
+    partners: Json<Vec<PartnerRow>>,
+    consents: Json<Vec<ConsentRow>>,
+}
+
+/// Who works on `case` on `today`, in one query. Empty while the caseload
+/// view does not have the case yet.
 pub async fn people(
     pool: &PgPool,
     case: Uuid,
     today: NaiveDate,
 ) -> Result<CasePeople, sqlx::Error> {
-    let handover_to: Option<Option<String>> =
-        sqlx::query_scalar("select handover_to from caseload where case_id = $1")
-            .bind(case)
-            .fetch_optional(pool)
-            .await?;
-    let workers = sqlx::query_as(
-        "select worker_id, worker_name, team from caseload_assignments
-          where case_id = $1 order by worker_name, worker_id",
-    )
-    .bind(case)
-    .fetch_all(pool)
-    .await?;
-    let partners = sqlx::query_as(&format!(
-        "select p.partner, p.domain,
-                case when p.consent_id is not null then 'consent'
-                     when p.basis = 'legal task' then 'legal_task'
-                     else 'own_domain' end as basis,
-                p.consent_id, {} as sees_case
-           from caseload_partners p where p.case_id = $1 order by p.partner",
-        sharing("$2")
-    ))
-    .bind(case)
-    .bind(today)
-    .fetch_all(pool)
-    .await?;
-    let consents = sqlx::query_as(
-        "select consent_id, partner, given_on, valid_until, withdrawn_on,
-                given_on <= $2::date
-                and (valid_until is null or $2::date <= valid_until)
-                and (withdrawn_on is null or $2::date < withdrawn_on) as holds
-           from caseload_consents where case_id = $1 order by given_on, consent_id",
-    )
-    .bind(case)
-    .bind(today)
-    .fetch_all(pool)
-    .await?;
-    Ok(CasePeople {
-        handover_to: handover_to.flatten(),
-        workers,
-        partners,
-        consents,
-    })
+    let row: Option<Row> = sqlx::query_as(&format!(
+            "select c.handover_to,
+                    coalesce((select json_agg(json_build_object(
+                                'worker_id', a.worker_id, 'worker_name', a.worker_name, 'team', a.team)
+                                order by a.worker_name, a.worker_id)
+                                from caseload_assignments a where a.case_id = c.case_id), '[]') as workers,
+                    coalesce((select json_agg(json_build_object(
+                                'partner', p.partner, 'domain', p.domain,
+                                'basis', case when p.consent_id is not null then 'consent'
+                                              when p.basis = 'legal task' then 'legal_task'
+                                              else 'own_domain' end,
+                                'consent_id', p.consent_id, 'sees_case', {sharing})
+                                order by p.partner)
+                                from caseload_partners p where p.case_id = c.case_id), '[]') as partners,
+                    coalesce((select json_agg(json_build_object(
+                                'consent_id', g.consent_id, 'partner', g.partner,
+                                'given_on', g.given_on, 'valid_until', g.valid_until,
+                                'withdrawn_on', g.withdrawn_on,
+                                'holds', g.given_on <= $2::date
+                                         and (g.valid_until is null or $2::date <= g.valid_until)
+                                         and (g.withdrawn_on is null or $2::date < g.withdrawn_on))
+                                order by g.given_on, g.consent_id)
+                                from caseload_consents g where g.case_id = c.case_id), '[]') as consents
+               from caseload c where c.case_id = $1",
+            sharing = sharing("$2")
+        ))
+        .bind(case)
+        .bind(today)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map_or_else(CasePeople::default, |row| CasePeople {
+        handover_to: row.handover_to,
+        workers: row.workers.0,
+        partners: row.partners.0,
+        consents: row.consents.0,
+    }))
 }
