@@ -89,8 +89,8 @@ fn normalised(name: &str) -> String {
     letters.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The young person's details in a referral's payload, open or sealed
-/// (opened with `key`); `None` when they cannot be read (erased).
+/// The young person's details in a referral's payload, open, bare or
+/// sealed (opened with `key`); `None` when they cannot be read (erased).
 pub(crate) fn referred(payload: &Value, key: Option<&DataKey>) -> Option<SubjectDetails> {
     let details = &payload["CaseReferred"]["details"];
     let value = match (
@@ -99,6 +99,8 @@ pub(crate) fn referred(payload: &Value, key: Option<&DataKey>) -> Option<Subject
     ) {
         (Some(open), _) => open.clone(),
         (None, Some(Value::String(sealed))) => key?.open(sealed).ok()?,
+        // A bare value: an event from before sealing, read as open.
+        (None, None) => details.clone(),
         _ => return None,
     };
     serde_json::from_value(value).ok()
@@ -183,6 +185,21 @@ mod tests {
         assert_eq!(normalised("  Sém  El-Amrani "), "sem el amrani");
         assert_eq!(normalised("Zoë d'Ancona"), "zoe d ancona");
         assert_ne!(normalised("Noah de Jong"), normalised("Noah de Jonge"));
+    }
+
+    #[test]
+    fn a_referrals_details_are_read_open_or_bare_and_not_when_sealed_without_a_key() {
+        let details = serde_json::json!({"name": "Jayden Bakker", "date_of_birth": "2011-03-14",
+                                         "address": null, "bsn": null});
+        let open = serde_json::json!({"CaseReferred": {"details": {"$personal": details.clone()}}});
+        let bare = serde_json::json!({"CaseReferred": {"details": details}});
+        let sealed = serde_json::json!({"CaseReferred": {"details": {"$sealed": "AAAA"}}});
+        assert_eq!(
+            referred(&open, None).unwrap().name.as_str(),
+            "Jayden Bakker"
+        );
+        assert!(referred(&bare, None).is_some());
+        assert!(referred(&sealed, None).is_none());
     }
 
     #[test]
