@@ -163,6 +163,12 @@ pub fn code<T>(
         .map_err(|_| format!("{what} is geen geldige code: kleine letters, cijfers en streepjes."))
 }
 
+/// A BSN: nine digits that pass the eleven-test.
+pub fn bsn(value: &str) -> Result<casus_domain::Bsn, String> {
+    casus_domain::Bsn::parse(value.trim().to_owned())
+        .map_err(|_| "Dit is geen geldig BSN: negen cijfers die de elfproef doorstaan.".to_owned())
+}
+
 /// One of the choices an enum offers.
 pub fn choice<T>(value: &str, what: &str) -> Result<T, String>
 where

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
-use casus_domain::{Bsn, FocusAreaCode, OrganisationId, SubjectDetails, SubjectId};
+use casus_domain::{FocusAreaCode, OrganisationId, SubjectDetails, SubjectId};
 use casus_store::idempotency;
 use casus_store::privacy::index::Probe;
 use uuid::Uuid;
@@ -20,7 +20,7 @@ use crate::routes::bodies::ReferralBody;
 use crate::routes::cases::open_case;
 use crate::routes::people_search::{check_known, KnownPerson};
 use crate::web::cases::origin;
-use crate::web::form::{code, Errors, Posted};
+use crate::web::form::{bsn, code, Errors, Posted};
 use crate::web::page::{render, Chrome, Refusal};
 use crate::web::session::Session;
 use crate::AppState;
@@ -114,12 +114,7 @@ fn read(posted: &Posted, errors: &mut Errors) -> Option<ReferralBody> {
         .flatten();
     let bsn = match posted.get("aanmelding-bsn").trim() {
         "" => None,
-        typed => errors.read(
-            "aanmelding-bsn",
-            Bsn::parse(typed.to_owned()).map_err(|_| {
-                "Dit is geen geldig BSN: negen cijfers die de elfproef doorstaan.".to_owned()
-            }),
-        ),
+        typed => errors.read("aanmelding-bsn", bsn(typed)),
     };
     let area = errors.read(
         "aanmelding-gebied",
@@ -181,16 +176,7 @@ pub async fn submit(
     // municipality is named (whom to contact, never its content); the worker
     // may refer all the same, and the check and that choice are logged.
     let reader = Reader::new(&state, session.caller.clone(), request_id, address.clone());
-    let mut probes = vec![Probe::NameAndBirth {
-        name: body.subject.name.as_str().to_owned(),
-        born: body.subject.date_of_birth,
-    }];
-    probes.extend(
-        body.subject
-            .bsn
-            .as_ref()
-            .map(|b| Probe::Bsn(b.as_str().to_owned())),
-    );
+    let probes = Probe::all(&body.subject);
     let anyway = posted.get("aanmelding-toch") == "ja";
     // A form sent again (a double click, a reload) is answered as the first
     // time, by `open_case`: its check was made then.

@@ -7,14 +7,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 use axum_extra::extract::Form;
-use casus_domain::Bsn;
 use casus_store::privacy::index::Probe;
 
 use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::Reader;
 use crate::routes::people_search::search_cases;
 use crate::web::cases::{list_page, origin, rows, Search, Shown};
-use crate::web::form::{Errors, Posted};
+use crate::web::form::{bsn, Errors, Posted};
 use crate::web::page::{render, Refusal};
 use crate::web::session::Session;
 use crate::AppState;
@@ -31,12 +30,7 @@ fn read(posted: &Posted, errors: &mut Errors) -> Option<Probe> {
             })
         }
         typed => errors
-            .read(
-                "zoek-bsn",
-                Bsn::parse(typed.to_owned()).map_err(|_| {
-                    "Dit is geen geldig BSN: negen cijfers die de elfproef doorstaan.".to_owned()
-                }),
-            )
+            .read("zoek-bsn", bsn(typed))
             .map(|bsn| Probe::Bsn(bsn.as_str().to_owned())),
     }
 }

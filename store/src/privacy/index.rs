@@ -26,6 +26,22 @@ pub enum Probe {
     Bsn(String),
 }
 
+impl Probe {
+    /// Every way the index finds the young person of `details`: by name and
+    /// date of birth, and by BSN when given.
+    pub fn all(details: &SubjectDetails) -> Vec<Probe> {
+        let by_name = Probe::NameAndBirth {
+            name: details.name.as_str().to_owned(),
+            born: details.date_of_birth,
+        };
+        let by_bsn = details
+            .bsn
+            .as_ref()
+            .map(|b| Probe::Bsn(b.as_str().to_owned()));
+        std::iter::once(by_name).chain(by_bsn).collect()
+    }
+}
+
 /// The key of the index, derived from the master key.
 #[derive(Clone)]
 pub struct IndexKey([u8; 32]);
