@@ -157,6 +157,13 @@ impl Reader {
         }
     }
 
+    /// The reason an auditor stated for the web session, as the API takes
+    /// it from `X-Audit-Reason`.
+    pub(crate) fn with_reason(mut self, reason: Option<String>) -> Self {
+        self.reason = reason;
+        self
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }

@@ -71,6 +71,7 @@ pub fn auditing(caller: &Principal) -> Role {
 }
 
 /// What a caseload read asks for.
+#[derive(Default)]
 pub struct CaseloadAsked {
     pub team: Option<String>,
     pub worker: Option<String>,

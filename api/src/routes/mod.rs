@@ -2,16 +2,16 @@
 //! route is added only through `routes!`, so the OpenAPI document and the
 //! router cannot differ.
 
-mod audit;
+pub(crate) mod audit;
 pub(crate) mod bodies;
 pub(crate) mod cases;
-mod erasure;
+pub(crate) mod erasure;
 mod operations;
 pub(crate) mod people;
 pub(crate) mod people_search;
 pub(crate) mod plan;
-mod statistics;
-mod supervision;
+pub(crate) mod statistics;
+pub(crate) mod supervision;
 mod work;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use casus_domain::{CaseCommand, CaseId, Command, Personal, Reassignment, WorkerId};
-use casus_projections::queries::{self, CaseloadEntry, WorkerLoad};
+use casus_projections::queries::{self, CaseloadEntry, CaseloadFilter, WorkerLoad};
 use casus_store::idempotency;
 use casus_store::Metadata;
 use chrono::NaiveDate;
@@ -72,17 +72,27 @@ pub async fn caseload(
     reader: Reader,
     Query(params): Query<CaseloadParams>,
 ) -> Result<Json<Caseload>, ApiError> {
+    let asked = CaseloadAsked {
+        team: params.team,
+        worker: params.worker,
+        municipality: params.municipality,
+    };
+    let (caseload, _) = read_caseload(&reader, asked).await?;
+    Ok(Json(caseload))
+}
+
+/// The caseload `asked` for, as the policy grants it, logged; with the
+/// filter it was read with, for further figures of the same cases.
+pub async fn read_caseload(
+    reader: &Reader,
+    asked: CaseloadAsked,
+) -> Result<(Caseload, CaseloadFilter), ApiError> {
     // A caseload names cases (and their young people's workers): it is
     // logged like a list, one row per case, and auditors give a reason.
     let seen = Seen {
         action: AccessAction::Search,
         view: "caseload",
         sensitivity: Sensitivity::Case,
-    };
-    let asked = CaseloadAsked {
-        team: params.team,
-        worker: params.worker,
-        municipality: params.municipality,
     };
     let granted = policy::caseload(&reader.caller, asked)
         .and_then(|(filter, role)| Ok((filter, role, reader.ground(role, "team")?)));
@@ -96,13 +106,14 @@ pub async fn caseload(
     let cases = queries::caseload(pool, &filter, today).await?;
     let named: Vec<Uuid> = cases.iter().map(|c| c.case_id).collect();
     reader.shown(seen, role, basis, &named).await?;
-    Ok(Json(Caseload {
-        municipality: filter.municipality,
-        team: filter.team,
+    let caseload = Caseload {
+        municipality: filter.municipality.clone(),
+        team: filter.team.clone(),
         today,
         workers,
         cases,
-    }))
+    };
+    Ok((caseload, filter))
 }
 
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
@@ -145,6 +156,25 @@ pub async fn reassign_all(
     Path(worker): Path<String>,
     body: Body<BulkReassignmentBody>,
 ) -> Result<Response, ApiError> {
+    match reassign(&writer, worker, body).await? {
+        Reassigned::Now(answer) => Ok(Json(answer).into_response()),
+        Reassigned::Before(stored) => crate::http::writer::replay(stored),
+    }
+}
+
+/// What a bulk reassignment answers: done now, or the stored answer to the
+/// same request sent before.
+pub enum Reassigned {
+    Now(BulkReassignment),
+    Before(idempotency::StoredAnswer),
+}
+
+/// Hands every open case of `worker` in the caller's team on, as the body says.
+pub async fn reassign(
+    writer: &Writer,
+    worker: String,
+    body: Body<BulkReassignmentBody>,
+) -> Result<Reassigned, ApiError> {
     let caller = &writer.caller;
     let (municipality, team) = match policy::bulk_reassignment(caller) {
         Ok(home) => home,
@@ -155,7 +185,7 @@ pub async fn reassign_all(
     let request = writer.idempotency(body.digest, StatusCode::OK);
     if let Some(request) = &request {
         if let Some(stored) = idempotency::replayable(&state.pool, request).await? {
-            return crate::http::writer::replay(stored);
+            return Ok(Reassigned::Before(stored));
         }
     }
     let cases = queries::cases_of_worker(
@@ -226,5 +256,5 @@ pub async fn reassign_all(
         let json = serde_json::to_value(&answer).unwrap_or_default();
         idempotency::keep(&state.pool, request, 200, &json).await?;
     }
-    Ok(Json(answer).into_response())
+    Ok(Reassigned::Now(answer))
 }

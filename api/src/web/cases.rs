@@ -100,7 +100,7 @@ impl ListPage {
     }
 }
 
-fn words_since(today: NaiveDate, day: Option<NaiveDate>) -> String {
+pub(super) fn words_since(today: NaiveDate, day: Option<NaiveDate>) -> String {
     match day {
         None => "nog geen contact".into(),
         Some(day) => match (today - day).num_days() {
@@ -148,7 +148,7 @@ pub async fn list(
         limit: Some(25),
         ..ListParams::default()
     };
-    let reader = Reader::new(&state, caller.clone(), request_id, address);
+    let reader = session.reader(&state, request_id, address);
     let page = list_cases(&reader, params).await?;
     let rows = rows(&state, &page.items);
     let filters = Shown {
@@ -215,16 +215,17 @@ pub(super) fn list_page(
     }
 }
 
+/// A focus area's name, or its code where the programme does not know it.
+pub(super) fn area_name(state: &AppState, code: &str) -> String {
+    FocusAreaCode::parse(code)
+        .ok()
+        .and_then(|c| state.store.programme().focus_area(&c).map(|a| a.name.clone()))
+        .unwrap_or_else(|| code.to_owned())
+}
+
 /// The list's rows, in words.
 pub(super) fn rows(state: &AppState, items: &[CaseSummary]) -> Vec<Row> {
     let today = casus_store::clock::today();
-    let programme = state.store.programme();
-    let area_name = |code: &str| {
-        FocusAreaCode::parse(code)
-            .ok()
-            .and_then(|c| programme.focus_area(&c).map(|a| a.name.clone()))
-            .unwrap_or_else(|| code.to_owned())
-    };
     items
         .iter()
         .map(|c| Row {
@@ -241,7 +242,7 @@ pub(super) fn rows(state: &AppState, items: &[CaseSummary]) -> Vec<Row> {
                 .and_then(|born| today.years_since(born))
                 .map_or_else(|| "–".into(), |age| age.to_string()),
             stage: labels::stage(&c.stage).to_owned(),
-            area: area_name(&c.focus_area),
+            area: area_name(state, &c.focus_area),
             lead: c.case_lead_name.clone().unwrap_or_else(|| "–".into()),
             last_contact: words_since(today, c.last_contact_on),
             next_review: maybe_day(&c.next_review_on),
@@ -360,7 +361,7 @@ pub async fn case(
 ) -> Result<Response, Refusal> {
     let case = case.parse::<CaseId>().map_err(|_| Refusal::NotFound)?;
     let (request_id, address) = origin(request_id, address);
-    let reader = Reader::new(&state, session.caller.clone(), request_id, address);
+    let reader = session.reader(&state, request_id, address);
     let refused = Refused::default();
     case_page(&state, &session, &reader, case, shown.versie, refused).await
 }
@@ -699,7 +700,7 @@ async fn post(
     }
     let case = case.parse::<CaseId>().map_err(|_| Refusal::NotFound)?;
     let (request_id, address) = origin(request_id, address);
-    let reader = Reader::new(&state, session.caller.clone(), request_id, address.clone());
+    let reader = session.reader(&state, request_id, address.clone());
     let key = Uuid::parse_str(posted.get("sleutel"))
         .ok()
         .map(|k| k.to_string());

@@ -42,6 +42,15 @@ impl Posted {
         hex::encode(hasher.finalize())
     }
 
+    /// Every field as sent but the idempotency key: what a confirmation
+    /// page sends on again.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key != "sleutel")
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+    }
+
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
         self.0
             .iter()

@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::auth::Claims;
-use crate::web::page::{render, Refusal};
+use crate::web::page::{home, render, Refusal};
 use crate::web::session::{self, Session};
 use crate::AppState;
 
@@ -182,7 +182,7 @@ pub async fn log_in(
         .map_err(|_| Refusal::Unavailable)?;
     let cookie = session::start(&state, &claims, None).await?;
     tracing::info!(user = %principal.id, "logged in to the web interface");
-    Ok((jar.add(cookie), Redirect::to("/casussen")).into_response())
+    Ok((jar.add(cookie), Redirect::to(home(&principal.roles))).into_response())
 }
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@
 //! own few rules on top.
 
 mod cases;
+mod chart;
 mod form;
 mod forms;
 mod labels;
@@ -18,6 +19,7 @@ mod referral;
 mod search;
 mod session;
 mod steps;
+mod team;
 
 use axum::extract::{Path, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -58,7 +60,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .as_deref()
         .and_then(oidc::Provider::origin);
     let pages = Router::new()
-        .route("/", get(|| async { Redirect::to("/casussen") }))
+        .route("/", get(start))
         .route("/inloggen", get(login::page).post(login::log_in))
         .route("/inloggen/organisatie", get(oidc::start))
         .route("/inloggen/oidc", get(oidc::finish))
@@ -68,12 +70,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/aanmelden", get(referral::form).post(referral::submit))
         .route("/casussen/{id}", get(cases::case))
         .route("/casussen/{id}/{stap}", post(cases::submit))
+        .route("/team", get(team::dashboard))
+        .route("/team/overdragen", post(team::confirm))
+        .route("/team/overdragen/bevestigen", post(team::reassign_all))
         .layer(axum::middleware::from_fn(same_site_only))
         .layer(axum::middleware::map_response(move |response| {
             let provider = provider.clone();
             async move { logout_at(provider.as_deref(), response) }
         }));
     pages.route("/assets/{file}", get(asset))
+}
+
+/// Each role starts at its own page.
+async fn start(session: session::Session) -> Redirect {
+    Redirect::to(page::home(&session.caller.roles))
 }
 
 /// The logout form is sent back to the identity provider to end the

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 use crate::auth::Claims;
-use crate::web::page::Refusal;
+use crate::web::page::{home, Refusal};
 use crate::web::session;
 use crate::AppState;
 
@@ -313,5 +313,5 @@ pub async fn finish(
     tracing::info!(user = %principal.id, "logged in at the identity provider");
     let mut used = Cookie::from(STARTED);
     used.set_path("/inloggen");
-    Ok((jar.remove(used).add(cookie), Redirect::to("/casussen")).into_response())
+    Ok((jar.remove(used).add(cookie), Redirect::to(home(&principal.roles))).into_response())
 }

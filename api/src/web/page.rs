@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use casus_domain::Role;
 use chrono::NaiveDate;
 
 use crate::http::error::ApiError;
@@ -28,6 +29,49 @@ pub struct Chrome {
     pub role: &'static str,
     pub organisation: String,
     pub csrf: String,
+    /// The main menu: the pages of the caller's roles.
+    pub menu: Vec<(&'static str, &'static str)>,
+}
+
+/// The pages each role works on, first the one it starts at.
+const PAGES: [(Role, &[(&str, &str)]); 7] = [
+    (Role::Supervisor, &[("/team", "Team"), ("/casussen", "Casussen")]),
+    (
+        Role::CaseLead,
+        &[("/casussen", "Mijn casussen"), ("/aanmelden", "Nieuwe aanmelding")],
+    ),
+    (
+        Role::CaseWorker,
+        &[("/casussen", "Mijn casussen"), ("/aanmelden", "Nieuwe aanmelding")],
+    ),
+    (
+        Role::Auditor,
+        &[("/controle", "Controle"), ("/controle/toegang", "Toegangslog"), ("/controle/integriteit", "Integriteit")],
+    ),
+    (
+        Role::PrivacyOfficer,
+        &[("/privacy", "Privacy"), ("/privacy/bewaartermijnen", "Bewaartermijnen"), ("/controle", "Controle"), ("/controle/toegang", "Toegangslog")],
+    ),
+    (Role::Analyst, &[("/cijfers", "Programmacijfers")]),
+    (Role::Admin, &[]),
+];
+
+/// The caller's menu: the pages of each of their roles, once each.
+fn menu(roles: &std::collections::BTreeSet<Role>) -> Vec<(&'static str, &'static str)> {
+    let mut menu: Vec<(&'static str, &'static str)> = Vec::new();
+    for (_, pages) in PAGES.iter().filter(|(role, _)| roles.contains(role)) {
+        for page in *pages {
+            if !menu.iter().any(|(href, _)| href == &page.0) {
+                menu.push(*page);
+            }
+        }
+    }
+    menu
+}
+
+/// The page a caller starts at after login.
+pub fn home(roles: &std::collections::BTreeSet<Role>) -> &'static str {
+    menu(roles).first().map_or("/casussen", |(href, _)| href)
 }
 
 impl Chrome {
@@ -38,6 +82,7 @@ impl Chrome {
             role: caller.roles.iter().next().map_or("", |r| labels::role(*r)),
             organisation: caller.organisation.to_string(),
             csrf: session.csrf.clone(),
+            menu: menu(&caller.roles),
         }
     }
 }

@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use crate::http::error::ApiError;
 use crate::http::extract::{ClientAddress, RequestId};
-use crate::http::reader::Reader;
 use crate::http::writer::{Writer, Wrote};
 use crate::routes::bodies::ReferralBody;
 use crate::routes::cases::open_case;
@@ -175,7 +174,7 @@ pub async fn submit(
     // The known-person check: an open case of this young person in the
     // municipality is named (whom to contact, never its content); the worker
     // may refer all the same, and the check and that choice are logged.
-    let reader = Reader::new(&state, session.caller.clone(), request_id, address.clone());
+    let reader = session.reader(&state, request_id, address.clone());
     let probes = Probe::all(&body.subject);
     let anyway = posted.get("aanmelding-toch") == "ja";
     // A form sent again (a double click, a reload) is answered as the first

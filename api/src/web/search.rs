@@ -10,7 +10,6 @@ use axum_extra::extract::Form;
 use casus_store::privacy::index::Probe;
 
 use crate::http::extract::{ClientAddress, RequestId};
-use crate::http::reader::Reader;
 use crate::routes::people_search::search_cases;
 use crate::web::cases::{list_page, origin, rows, Search, Shown};
 use crate::web::form::{bsn, Errors, Posted};
@@ -50,7 +49,7 @@ pub async fn search(
     let (found, status) = match probe.filter(|_| !errors.any()) {
         Some(probe) => {
             let (request_id, address) = origin(request_id, address);
-            let reader = Reader::new(&state, session.caller.clone(), request_id, address);
+            let reader = session.reader(&state, request_id, address);
             let page = search_cases(&reader, &probe).await?;
             (rows(&state, &page.items), StatusCode::OK)
         }

@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::auth::{Claims, Principal};
+use crate::http::extract::RequestId;
+use crate::http::reader::Reader;
 use crate::web::login::DEMO_ISSUER;
 use crate::web::page::Refusal;
 use crate::AppState;
@@ -36,6 +38,8 @@ const TOUCH: Duration = Duration::from_secs(60);
 pub struct Session {
     pub caller: Principal,
     pub csrf: String,
+    /// Why an auditor or privacy officer reads, stated once for the session.
+    pub reason: Option<String>,
     token_hash: Vec<u8>,
 }
 
@@ -103,7 +107,32 @@ pub async fn end(
     Ok((gone, id_token.flatten()))
 }
 
+/// Keeps `reason` (cut to the length the API takes) for the rest of the session.
+pub async fn state_reason(
+    state: &AppState,
+    session: &Session,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    let reason: String = reason.trim().chars().take(500).collect();
+    sqlx::query("update web_sessions set audit_reason = $2 where token_hash = $1")
+        .bind(&session.token_hash)
+        .bind(reason)
+        .execute(&state.pool)
+        .await?;
+    Ok(())
+}
+
 impl Session {
+    /// The API's reader for this session's caller, with the reason they stated.
+    pub fn reader(
+        &self,
+        state: &AppState,
+        request_id: RequestId,
+        address: Option<String>,
+    ) -> Reader {
+        Reader::new(state, self.caller.clone(), request_id, address).with_reason(self.reason.clone())
+    }
+
     /// Whether `sent` is this session's form token.
     pub fn holds(&self, sent: &str) -> bool {
         self.csrf.as_bytes().ct_eq(sent.as_bytes()).into()
@@ -136,8 +165,9 @@ impl FromRequestParts<AppState> for Session {
             .get(COOKIE)
             .map(|c| c.value().to_owned())
             .ok_or(Refusal::LogIn)?;
-        let row: Option<(sqlx::types::Json<Claims>, String, bool)> = sqlx::query_as(
-            "select claims, csrf, seen_at < now() - $2::interval from web_sessions
+        type Row = (sqlx::types::Json<Claims>, String, bool, Option<String>);
+        let row: Option<Row> = sqlx::query_as(
+            "select claims, csrf, seen_at < now() - $2::interval, audit_reason from web_sessions
               where token_hash = $1 and expires_at > now()
                 and seen_at > now() - $3::interval",
         )
@@ -147,7 +177,7 @@ impl FromRequestParts<AppState> for Session {
         .fetch_optional(&state.pool)
         .await
         .map_err(Refusal::from)?;
-        let (claims, csrf, stale) = row.ok_or(Refusal::LogIn)?;
+        let (claims, csrf, stale, reason) = row.ok_or(Refusal::LogIn)?;
         if stale {
             sqlx::query("update web_sessions set seen_at = now() where token_hash = $1")
                 .bind(hash(&token))
@@ -163,6 +193,7 @@ impl FromRequestParts<AppState> for Session {
         Ok(Session {
             caller,
             csrf,
+            reason,
             token_hash: hash(&token),
         })
     }

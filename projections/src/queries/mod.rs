@@ -14,6 +14,7 @@ pub use crate::views::caseload::query::{
     WorkerLoad,
 };
 pub use crate::views::caseload::scope::{municipalities, scope, CaseScope, Reach};
+pub use crate::views::caseload::trend::{consents_ending, flow, MonthFlow};
 pub use crate::views::timeline::entry::label as timeline_label;
 pub use crate::views::timeline::query::{timeline, TimelineEntry};
 

@@ -5,6 +5,7 @@
 pub mod people;
 pub mod query;
 pub mod scope;
+pub mod trend;
 
 use std::collections::{BTreeMap, HashMap};
 
