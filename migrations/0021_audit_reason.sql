@@ -3,3 +3,7 @@
 -- and written to the access log with every read, as `X-Audit-Reason` is
 -- for the API.
 alter table web_sessions add column audit_reason text;
+
+-- A case summary printed for a case conference is logged as a print: the
+-- paper leaves Casus's control, which an auditor must be able to see.
+alter type access_action add value 'print';

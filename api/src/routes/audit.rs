@@ -61,13 +61,18 @@ pub async fn case_history(
     reader: Reader,
     Path(case): Path<CaseId>,
 ) -> Result<Json<History>, ApiError> {
+    Ok(Json(history_of(&reader, case).await?))
+}
+
+/// The case's events as `reader` may read them, logged.
+pub async fn history_of(reader: &Reader, case: CaseId) -> Result<History, ApiError> {
     let grant = reader.case(case, Action::Audit, HISTORY, None, &[]).await?;
     let mut events = history::history(&reader.state().pool, &reader.state().keyring, case).await?;
     events.retain(|event| within(grant.through, event.sequence as u64));
-    Ok(Json(History {
+    Ok(History {
         case_id: case.as_uuid(),
         events,
-    }))
+    })
 }
 
 /// The header auditors give their reason in.
@@ -86,9 +91,9 @@ pub struct AuditHeader {
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct StateParams {
     /// The case as it was at this moment (RFC 3339).
-    at: Option<DateTime<Utc>>,
+    pub at: Option<DateTime<Utc>>,
     /// The case as it was after this many events.
-    version: Option<u64>,
+    pub version: Option<u64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -119,6 +124,15 @@ pub async fn state(
     Path(case): Path<CaseId>,
     Query(params): Query<StateParams>,
 ) -> Result<Json<PointInTime>, ApiError> {
+    Ok(Json(state_of(&reader, case, params).await?))
+}
+
+/// The case as it was at `params`' moment or version, logged.
+pub async fn state_of(
+    reader: &Reader,
+    case: CaseId,
+    params: StateParams,
+) -> Result<PointInTime, ApiError> {
     let seen = Seen {
         view: "state",
         ..HISTORY
@@ -149,12 +163,12 @@ pub async fn state(
     }
     let recorded_at = history::recorded_at(pool, &case.to_string(), version as i64).await?;
     let state = history::fold(events.into_iter().map(|e| e.payload), version);
-    Ok(Json(PointInTime {
+    Ok(PointInTime {
         case_id: case.as_uuid(),
         version,
         recorded_at,
         state,
-    }))
+    })
 }
 
 /// One case as a self-contained document for an inquiry
@@ -203,24 +217,24 @@ fn audit_grant(reader: &Reader) -> Result<String, ApiError> {
     reader.ground(policy::auditing(&reader.caller), "audit")
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct AccessLogParams {
-    case_id: Option<Uuid>,
-    user_id: Option<String>,
+    pub case_id: Option<Uuid>,
+    pub user_id: Option<String>,
     /// Only this action.
     #[param(inline)]
-    action: Option<AccessAction>,
+    pub action: Option<AccessAction>,
     /// From this moment (RFC 3339), inclusive.
-    from: Option<DateTime<Utc>>,
+    pub from: Option<DateTime<Utc>>,
     /// Until this moment, exclusive.
-    until: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
     /// The `next_cursor` of the previous page.
-    cursor: Option<i64>,
+    pub cursor: Option<i64>,
     /// 1 to 1000; 100 if left out.
     #[param(minimum = 1, maximum = 1000)]
-    limit: Option<i64>,
+    pub limit: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -300,12 +314,17 @@ pub async fn access_log(
     responses((status = 200, description = "ok, or the broken links (of the caller's municipality)", body = Verification), ReadProblems)
 )]
 pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
+    Ok(Json(verification(&reader).await?).into_response())
+}
+
+/// Every chain recomputed, as `reader` may see the result, logged.
+pub async fn verification(reader: &Reader) -> Result<Verification, ApiError> {
     let seen = Seen {
         action: AccessAction::Read,
         view: "verify",
         sensitivity: Sensitivity::None,
     };
-    let basis = match audit_grant(&reader) {
+    let basis = match audit_grant(reader) {
         Ok(basis) => basis,
         Err(error) => return Err(reader.refuse(seen, None, error).await),
     };
@@ -337,5 +356,5 @@ pub async fn verify(reader: Reader) -> Result<Response, ApiError> {
     reader
         .shown(seen, policy::auditing(&reader.caller), basis, &[])
         .await?;
-    Ok(Json(report).into_response())
+    Ok(report)
 }

@@ -7,6 +7,7 @@
 //! white-label example theme (`api/assets/vendor`, from `ui/`), and Casus's
 //! own few rules on top.
 
+mod audit;
 mod cases;
 mod chart;
 mod form;
@@ -71,6 +72,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/casussen/{id}", get(cases::case))
         .route("/casussen/{id}/{stap}", post(cases::submit))
         .route("/team", get(team::dashboard))
+        .route("/controle", get(audit::start))
+        .route("/controle/reden", post(audit::state_reason))
+        .route("/controle/casus", get(audit::open_case))
+        .route("/controle/casussen/{id}", get(audit::history))
+        .route("/controle/casussen/{id}/export", get(audit::export))
+        .route("/controle/toegang", get(audit::access_log))
+        .route("/controle/toegang.csv", get(audit::access_log_csv))
+        .route("/controle/integriteit", get(audit::integrity))
+        .route("/controle/ontvangstbewijs", post(audit::check_receipt))
         .route("/team/overdragen", post(team::confirm))
         .route("/team/overdragen/bevestigen", post(team::reassign_all))
         .layer(axum::middleware::from_fn(same_site_only))

@@ -19,6 +19,8 @@ pub enum AccessAction {
     Export,
     /// A refused attempt.
     Denied,
+    /// A case summary printed (for a case conference): it leaves Casus on paper.
+    Print,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
