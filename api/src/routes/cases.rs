@@ -83,10 +83,20 @@ pub async fn read_case(
     case: CaseId,
     min_version: Option<u64>,
 ) -> Result<(CaseDetail, Grant), ApiError> {
+    read_case_for(reader, case, min_version, AccessAction::Read).await
+}
+
+/// The case read for `action`: on screen, or printed (logged as a print).
+pub async fn read_case_for(
+    reader: &Reader,
+    case: CaseId,
+    min_version: Option<u64>,
+    action: AccessAction,
+) -> Result<(CaseDetail, Grant), ApiError> {
     let domain = reader.caller.domain;
     let tables = [Versioned::Caseload, view_of(domain), Versioned::CasePlan];
     let seen = Seen {
-        action: AccessAction::Read,
+        action,
         view: view_name(domain),
         sensitivity: Sensitivity::Case,
     };

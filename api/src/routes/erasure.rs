@@ -76,10 +76,14 @@ pub async fn erasure(
     Path(subject): Path<Uuid>,
     body: Body<ErasureBody>,
 ) -> Result<Json<ErasureAnswer>, ApiError> {
+    Ok(Json(erase(&writer, subject, body.value.reason).await?))
+}
+
+/// Erases `subject` from every case about them, for `reason`.
+pub async fn erase(writer: &Writer, subject: Uuid, reason: Text) -> Result<ErasureAnswer, ApiError> {
     if let Err(error) = policy::require_role(&writer.caller, Action::Erase) {
         return Err(writer.denied(None, error).await);
     }
-    let reason = body.value.reason;
     let today = casus_store::clock::today();
     let erasure = Erasure {
         reason: reason.clone(),
@@ -110,7 +114,7 @@ pub async fn erasure(
         return Err(ApiError::NotFound);
     }
     crate::metrics::command("erase the young person's data", "recorded");
-    Ok(Json(ErasureAnswer {
+    Ok(ErasureAnswer {
         subject_id: subject,
         erased: erased
             .cases
@@ -121,5 +125,5 @@ pub async fn erasure(
             })
             .collect(),
         already_erased: erased.already.iter().map(CaseId::as_uuid).collect(),
-    }))
+    })
 }

@@ -24,20 +24,20 @@ pub fn router() -> OpenApiRouter<crate::AppState> {
 /// The longest period one request covers.
 const MAX_MONTHS: u32 = 120;
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct StatisticsParams {
     /// The first month, `YYYY-MM` (default: eleven months before `to`).
     #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
-    from: Option<String>,
+    pub from: Option<String>,
     /// The last month, `YYYY-MM` (default: this month).
     #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
-    to: Option<String>,
+    pub to: Option<String>,
     /// One municipality (CBS code, e.g. `GM0599`). An analyst of a
     /// municipality reads only their own.
     #[param(pattern = "^GM[0-9]{4}$")]
-    municipality: Option<String>,
+    pub municipality: Option<String>,
 }
 
 /// Programme figures per municipality, focus area and month
@@ -58,7 +58,16 @@ pub async fn stats(
     caller: Principal,
     Query(params): Query<StatisticsParams>,
 ) -> Result<Json<ProgrammeStatistics>, ApiError> {
-    let municipality = policy::statistics(&caller, params.municipality)?;
+    Ok(Json(figures(&state, &caller, params).await?))
+}
+
+/// The figures `params` ask for, as `caller` may read them.
+pub async fn figures(
+    state: &AppState,
+    caller: &Principal,
+    params: StatisticsParams,
+) -> Result<ProgrammeStatistics, ApiError> {
+    let municipality = policy::statistics(caller, params.municipality)?;
     let this_month = casus_store::clock::today().with_day(1).expect("day 1");
     let to = params
         .to
@@ -81,7 +90,7 @@ pub async fn stats(
         to,
         threshold: state.settings.stats_threshold,
     };
-    Ok(Json(statistics(&state.pool, &filter).await?))
+    Ok(statistics(&state.pool, &filter).await?)
 }
 
 /// The first day of a `YYYY-MM` month.

@@ -37,7 +37,7 @@ fn audits(session: &Session) -> bool {
 }
 
 /// The reader for an audit page, or the form that asks the reason first.
-fn auditing(
+pub(super) fn auditing(
     state: &AppState,
     session: &Session,
     back: &str,

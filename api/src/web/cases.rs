@@ -20,7 +20,8 @@ use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::Reader;
 use crate::http::writer::{Writer, Wrote};
 use crate::policy::{self, Action};
-use crate::routes::cases::{list_cases, read_case, read_timeline, ListParams};
+use crate::routes::cases::{list_cases, read_case_for, read_timeline, ListParams};
+use casus_store::audit::access::AccessAction;
 use crate::web::form::{Errors, Posted};
 use crate::web::forms::{Choices, Context, Forms, CHOICES};
 use crate::web::labels;
@@ -57,15 +58,15 @@ pub struct Filters {
 
 /// A row of the list, in words.
 pub(super) struct Row {
-    id: Uuid,
-    name: String,
-    age: String,
-    stage: String,
-    area: String,
-    lead: String,
-    last_contact: String,
-    next_review: String,
-    overdue: bool,
+    pub id: Uuid,
+    pub name: String,
+    pub age: String,
+    pub stage: String,
+    pub area: String,
+    pub lead: String,
+    pub last_contact: String,
+    pub next_review: String,
+    pub overdue: bool,
 }
 
 #[derive(Template)]
@@ -264,6 +265,11 @@ struct Entry {
 struct CasePage {
     chrome: Option<Chrome>,
     case: CaseDetail,
+    /// The summary for a case conference: no forms, a note of who printed it.
+    printing: bool,
+    printed_on: String,
+    /// Whose view the page shows, in words ("sociaal domein").
+    domain: &'static str,
     stage: String,
     area: String,
     born: String,
@@ -366,9 +372,29 @@ pub async fn case(
     case_page(&state, &session, &reader, case, shown.versie, refused).await
 }
 
+/// The case as a summary to print for a case conference, logged as a print.
+pub async fn print(
+    State(state): State<AppState>,
+    session: Session,
+    Path(case): Path<String>,
+    request_id: Option<Extension<RequestId>>,
+    address: Option<Extension<ClientAddress>>,
+) -> Result<Response, Refusal> {
+    let case = case.parse::<CaseId>().map_err(|_| Refusal::NotFound)?;
+    let (request_id, address) = origin(request_id, address);
+    let reader = session.reader(&state, request_id, address);
+    let refused = Refused {
+        printing: true,
+        ..Refused::default()
+    };
+    case_page(&state, &session, &reader, case, None, refused).await
+}
+
 /// A refused form: which, what was typed, and why.
 #[derive(Default)]
 struct Refused {
+    /// Not a refusal: the page is printed.
+    printing: bool,
     step: Option<&'static str>,
     posted: Posted,
     errors: Errors,
@@ -382,7 +408,12 @@ async fn case_page(
     min_version: Option<u64>,
     refused: Refused,
 ) -> Result<Response, Refusal> {
-    let (detail, grant) = read_case(reader, case, min_version).await?;
+    let action = if refused.printing {
+        AccessAction::Print
+    } else {
+        AccessAction::Read
+    };
+    let (detail, grant) = read_case_for(reader, case, min_version, action).await?;
     let timeline = read_timeline(reader, case, min_version).await?;
     let caller = &session.caller;
     // Whom the case may be assigned to, or taken into when a handover is
@@ -418,6 +449,9 @@ async fn case_page(
     };
     let page = CasePage {
         chrome: Some(Chrome::of(session)),
+        printing: refused.printing,
+        printed_on: day(&casus_store::clock::today()),
+        domain: labels::domain(caller.domain),
         stage: labels::stage(&overview.stage).to_owned(),
         area,
         born: maybe_day(&overview.date_of_birth),
@@ -744,6 +778,7 @@ async fn post(
         Err(errors) => errors,
     };
     let refused = Refused {
+        printing: false,
         step: Some(step.name()),
         posted,
         errors,

@@ -10,12 +10,14 @@
 mod audit;
 mod cases;
 mod chart;
+mod figures;
 mod form;
 mod forms;
 mod labels;
 mod login;
 pub mod oidc;
 mod page;
+mod privacy;
 mod referral;
 mod search;
 mod session;
@@ -71,7 +73,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/aanmelden", get(referral::form).post(referral::submit))
         .route("/casussen/{id}", get(cases::case))
         .route("/casussen/{id}/{stap}", post(cases::submit))
+        .route("/casussen/{id}/afdrukken", get(cases::print))
         .route("/team", get(team::dashboard))
+        .route("/privacy", get(privacy::start).post(privacy::find))
+        .route("/privacy/jongeren/{subject}", get(privacy::subject))
+        .route("/privacy/jongeren/{subject}/wissen", post(privacy::erase_subject))
+        .route("/privacy/bewaartermijnen", get(privacy::retention))
+        .route("/cijfers", get(figures::page))
+        .route("/cijfers.csv", get(figures::csv))
         .route("/controle", get(audit::start))
         .route("/controle/reden", post(audit::state_reason))
         .route("/controle/casus", get(audit::open_case))

@@ -18,7 +18,7 @@ use crate::web::session::Session;
 use crate::AppState;
 
 /// Whom the search form names, or what to change.
-fn read(posted: &Posted, errors: &mut Errors) -> Option<Probe> {
+pub(super) fn read(posted: &Posted, errors: &mut Errors) -> Option<Probe> {
     match posted.get("zoek-bsn").trim() {
         "" => {
             let name = errors.text(posted, "zoek-naam", "de naam");
