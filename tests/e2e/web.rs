@@ -1061,3 +1061,5 @@ async fn work_is_handed_on_and_a_case_handed_over_to_another_municipality_throug
     );
     app.stop().await;
 }
+
+mod oversight;

@@ -20,7 +20,7 @@ use casus_domain::{CommandKind, Role};
 
 pub use facts::Facts;
 pub use scopes::{
-    auditing, bulk_reassignment, caseload, listing, opening, statistics, CaseloadAsked,
+    auditing, bulk_reassignment, caseload, erasing, listing, opening, statistics, CaseloadAsked,
 };
 
 use crate::auth::Principal;

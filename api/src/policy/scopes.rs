@@ -49,6 +49,19 @@ pub fn listing(caller: &Principal) -> Result<(Reach, Role), ApiError> {
     Ok((reach, role))
 }
 
+/// Which cases a privacy officer may look through for a young person to
+/// erase: every case of their municipality (a national scope: all), on a
+/// reason, as for the erasure itself.
+pub fn erasing(caller: &Principal) -> Result<(Reach, Role), ApiError> {
+    require_role(caller, Action::Erase)?;
+    let municipality = caller.municipality.as_ref().map(|m| m.to_string());
+    let reach = Reach {
+        whole_municipality: true,
+        ..Reach::for_municipality(municipality)
+    };
+    Ok((reach, Role::PrivacyOfficer))
+}
+
 /// The role under which a caller opens a case in their own municipality and team.
 pub fn opening(caller: &Principal) -> Result<Role, ApiError> {
     let role = [Role::CaseLead, Role::CaseWorker]

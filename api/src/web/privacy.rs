@@ -22,7 +22,8 @@ use uuid::Uuid;
 use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::{Reader, Seen};
 use crate::http::writer::Writer;
-use crate::routes::cases::{list_matching, ListParams};
+use crate::policy;
+use crate::routes::cases::{list_in, ListParams};
 use crate::routes::erasure::erase;
 use crate::web::audit::auditing;
 use crate::web::cases::{origin, rows, Row};
@@ -116,8 +117,14 @@ pub async fn find(
                     limit: Some(200),
                     ..ListParams::default()
                 };
-                let page =
-                    list_matching(&reader, params, Some(vec![subject]), "erasure_search").await?;
+                let page = list_in(
+                    &reader,
+                    params,
+                    Some(vec![subject]),
+                    "erasure_search",
+                    policy::erasing,
+                )
+                .await?;
                 if !page.items.is_empty() {
                     found.push(Found {
                         subject,
@@ -197,7 +204,8 @@ async fn erasure_page(
         limit: Some(200),
         ..ListParams::default()
     };
-    let page = list_matching(reader, params, Some(vec![subject]), "erasure_review").await?;
+    let scope = policy::erasing;
+    let page = list_in(reader, params, Some(vec![subject]), "erasure_review", scope).await?;
     if page.items.is_empty() {
         return Err(Refusal::NotFound);
     }
