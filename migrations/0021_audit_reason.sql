@@ -6,4 +6,4 @@ alter table web_sessions add column audit_reason text;
 
 -- A case summary printed for a case conference is logged as a print: the
 -- paper leaves Casus's control, which an auditor must be able to see.
-alter type access_action add value 'print';
+alter type access_action add value if not exists 'print';

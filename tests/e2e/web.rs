@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 use crate::api::app::TestApp;
 
+mod oversight;
+
 async fn web_app(demo_login: bool) -> TestApp {
     TestApp::spawn_with(Settings {
         read_wait: Duration::from_secs(20),
@@ -1061,5 +1063,3 @@ async fn work_is_handed_on_and_a_case_handed_over_to_another_municipality_throug
     );
     app.stop().await;
 }
-
-mod oversight;

@@ -44,7 +44,7 @@ pub struct ReadParams {
     min_version: Option<u64>,
 }
 
-fn view_of(domain: Domain) -> Versioned {
+pub(crate) fn view_of(domain: Domain) -> Versioned {
     match domain {
         Domain::Social => Versioned::SocialCaseView,
         Domain::Justice => Versioned::JusticeCaseView,

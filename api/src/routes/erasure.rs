@@ -80,7 +80,11 @@ pub async fn erasure(
 }
 
 /// Erases `subject` from every case about them, for `reason`.
-pub async fn erase(writer: &Writer, subject: Uuid, reason: Text) -> Result<ErasureAnswer, ApiError> {
+pub async fn erase(
+    writer: &Writer,
+    subject: Uuid,
+    reason: Text,
+) -> Result<ErasureAnswer, ApiError> {
     if let Err(error) = policy::require_role(&writer.caller, Action::Erase) {
         return Err(writer.denied(None, error).await);
     }

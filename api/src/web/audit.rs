@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{CaseId, Role};
-use casus_store::audit::access::{AccessAction, Entry};
+use casus_store::audit::access::{AccessAction, Entry, Sensitivity};
 use casus_store::audit::chain::Verification;
 use casus_store::audit::history::HistoryEntry;
 use casus_store::audit::receipt::{self, Receipt, ReceiptError};
@@ -22,7 +22,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::extract::{ClientAddress, Path as ApiPath, Query as ApiQuery, RequestId};
-use crate::http::reader::Reader;
+use crate::http::reader::{Reader, Seen};
+use crate::policy;
 use crate::routes::audit::{self as routes, AccessLogParams, StateParams};
 use crate::web::cases::origin;
 use crate::web::form::{Errors, Posted};
@@ -80,9 +81,10 @@ fn reason_page(session: &Session, back: &str, errors: Errors, typed: &str) -> Re
     } else {
         StatusCode::OK
     };
-    let posted: Posted =
-        serde_urlencoded::from_str(&serde_urlencoded::to_string([("reden", typed)]).unwrap_or_default())
-            .unwrap_or_default();
+    let posted: Posted = serde_urlencoded::from_str(
+        &serde_urlencoded::to_string([("reden", typed)]).unwrap_or_default(),
+    )
+    .unwrap_or_default();
     render(
         status,
         &ReasonPage {
@@ -242,7 +244,9 @@ pub async fn history(
             .parse::<i64>()
             .ok()
             .filter(|v| (0..=versions).contains(v))
-            .ok_or_else(|| Refusal::Bad(format!("de casus heeft de versies 0 tot en met {versions}")))?,
+            .ok_or_else(|| {
+                Refusal::Bad(format!("de casus heeft de versies 0 tot en met {versions}"))
+            })?,
     };
     let now = state_lines(&reader, case, version).await?;
     let before = if version > 0 {
@@ -374,7 +378,12 @@ fn verdict(report: &Verification) -> String {
         let links: Vec<String> = report
             .broken
             .iter()
-            .map(|b| format!("casus {} bij gebeurtenis {} ({:?})", b.case_id, b.sequence, b.breach))
+            .map(|b| {
+                format!(
+                    "casus {} bij gebeurtenis {} ({:?})",
+                    b.case_id, b.sequence, b.breach
+                )
+            })
             .collect();
         format!(
             "NIET in orde: {}{}",
@@ -382,7 +391,10 @@ fn verdict(report: &Verification) -> String {
             if report.broken_snapshots.is_empty() {
                 String::new()
             } else {
-                format!("; snapshots niet ondertekend: {}", report.broken_snapshots.join(", "))
+                format!(
+                    "; snapshots niet ondertekend: {}",
+                    report.broken_snapshots.join(", ")
+                )
             }
         )
     }
@@ -465,14 +477,15 @@ impl LogFilters {
     /// The API's parameters for these filters, or what does not hold.
     fn params(&self, limit: i64) -> Result<AccessLogParams, Refusal> {
         let bad = |what: &str| Refusal::Bad(what.to_owned());
-        let day = |typed: &str, what: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, Refusal> {
-            match typed.trim() {
-                "" => Ok(None),
-                typed => NaiveDate::parse_from_str(typed, "%Y-%m-%d")
-                    .map(|d| Some(d.and_time(NaiveTime::MIN).and_utc()))
-                    .map_err(|_| bad(what)),
-            }
-        };
+        let day =
+            |typed: &str, what: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, Refusal> {
+                match typed.trim() {
+                    "" => Ok(None),
+                    typed => NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+                        .map(|d| Some(d.and_time(NaiveTime::MIN).and_utc()))
+                        .map_err(|_| bad(what)),
+                }
+            };
         Ok(AccessLogParams {
             case_id: match self.casus.trim() {
                 "" => None,
@@ -575,7 +588,9 @@ pub async fn access_log(
         Ok(reader) => reader,
         Err(ask) => return Ok(ask),
     };
-    let page = routes::access_log(reader, ApiQuery(filters.params(PAGE)?)).await?.0;
+    let page = routes::access_log(reader, ApiQuery(filters.params(PAGE)?))
+        .await?
+        .0;
     let next = page
         .next_cursor
         .map(|cursor| format!("/controle/toegang?{}&verder={cursor}", filters.query()));
@@ -606,8 +621,19 @@ pub async fn access_log_csv(
     let (request_id, address) = origin(request_id, address);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
-        "tijdstip", "handeling", "uitkomst", "gebruiker", "naam", "rol", "organisatie",
-        "casus", "gemeente", "weergave", "doel", "grondslag", "verzoek",
+        "tijdstip",
+        "handeling",
+        "uitkomst",
+        "gebruiker",
+        "naam",
+        "rol",
+        "organisatie",
+        "casus",
+        "gemeente",
+        "weergave",
+        "doel",
+        "grondslag",
+        "verzoek",
     ];
     writer.write_record(header).map_err(|_| Refusal::Internal)?;
     let mut cursor: Option<i64> = None;
@@ -677,7 +703,13 @@ pub async fn integrity(
     request_id: Option<Extension<RequestId>>,
     address: Option<Extension<ClientAddress>>,
 ) -> Result<Response, Refusal> {
-    let reader = match auditing(&state, &session, "/controle/integriteit", request_id, address)? {
+    let reader = match auditing(
+        &state,
+        &session,
+        "/controle/integriteit",
+        request_id,
+        address,
+    )? {
         Ok(reader) => reader,
         Err(ask) => return Ok(ask),
     };
@@ -728,12 +760,25 @@ pub async fn check_receipt(
     if !session.holds(&csrf) {
         return Err(Refusal::Forged);
     }
-    let reader = match auditing(&state, &session, "/controle/integriteit", request_id, address)? {
+    let reader = match auditing(
+        &state,
+        &session,
+        "/controle/integriteit",
+        request_id,
+        address,
+    )? {
         Ok(reader) => reader,
         Err(ask) => return Ok(ask),
     };
     // The check is an audit read like the verification: logged, with its reason.
-    routes::verification(&reader).await?;
+    let role = policy::auditing(&reader.caller);
+    let basis = reader.ground(role, "audit")?;
+    let seen = Seen {
+        action: AccessAction::Read,
+        view: "receipt_check",
+        sensitivity: Sensitivity::None,
+    };
+    reader.shown(seen, role, basis, &[]).await?;
     let outcome = match serde_json::from_slice::<Receipt>(&file) {
         Err(_) => (
             false,

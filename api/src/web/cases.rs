@@ -21,7 +21,6 @@ use crate::http::reader::Reader;
 use crate::http::writer::{Writer, Wrote};
 use crate::policy::{self, Action};
 use crate::routes::cases::{list_cases, read_case_for, read_timeline, ListParams};
-use casus_store::audit::access::AccessAction;
 use crate::web::form::{Errors, Posted};
 use crate::web::forms::{Choices, Context, Forms, CHOICES};
 use crate::web::labels;
@@ -29,6 +28,7 @@ use crate::web::page::{day, maybe_day, render, Chrome, Refusal};
 use crate::web::session::Session;
 use crate::web::steps::{plan, submit as submit_step, Step};
 use crate::AppState;
+use casus_store::audit::access::AccessAction;
 
 /// Where a request came from, for the access log and the events.
 pub(super) fn origin(
@@ -220,7 +220,13 @@ pub(super) fn list_page(
 pub(super) fn area_name(state: &AppState, code: &str) -> String {
     FocusAreaCode::parse(code)
         .ok()
-        .and_then(|c| state.store.programme().focus_area(&c).map(|a| a.name.clone()))
+        .and_then(|c| {
+            state
+                .store
+                .programme()
+                .focus_area(&c)
+                .map(|a| a.name.clone())
+        })
         .unwrap_or_else(|| code.to_owned())
 }
 

@@ -111,7 +111,11 @@ async fn read(state: &AppState, session: &Session, asked: &Asked) -> Result<Show
         .map(|m| Line {
             month: named_month(&m.month),
             area: String::new(),
-            cells: vec![Cell::of(m.referred), Cell::of(m.included), Cell::of(m.closed)],
+            cells: vec![
+                Cell::of(m.referred),
+                Cell::of(m.included),
+                Cell::of(m.closed),
+            ],
         })
         .collect();
     let areas = stats
@@ -120,7 +124,11 @@ async fn read(state: &AppState, session: &Session, asked: &Asked) -> Result<Show
         .map(|a| Line {
             month: named_month(&a.month),
             area: area_name(state, &a.focus_area),
-            cells: vec![Cell::of(a.referred), Cell::of(a.included), Cell::of(a.closed)],
+            cells: vec![
+                Cell::of(a.referred),
+                Cell::of(a.included),
+                Cell::of(a.closed),
+            ],
         })
         .collect();
     Ok(Shown {
@@ -202,9 +210,16 @@ pub async fn csv(
     let mut out = csv::Writer::from_writer(Vec::new());
     let mut write = |record: Vec<String>| out.write_record(record).map_err(|_| Refusal::Internal);
     write(
-        ["gemeente", "focusgebied", "maand", "aangemeld", "opgenomen", "afgesloten"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "gemeente",
+            "focusgebied",
+            "maand",
+            "aangemeld",
+            "opgenomen",
+            "afgesloten",
+        ]
+        .map(String::from)
+        .to_vec(),
     )?;
     for line in shown.months.iter().chain(&shown.areas) {
         let mut record = vec![

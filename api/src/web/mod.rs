@@ -77,7 +77,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/team", get(team::dashboard))
         .route("/privacy", get(privacy::start).post(privacy::find))
         .route("/privacy/jongeren/{subject}", get(privacy::subject))
-        .route("/privacy/jongeren/{subject}/wissen", post(privacy::erase_subject))
+        .route(
+            "/privacy/jongeren/{subject}/wissen",
+            post(privacy::erase_subject),
+        )
         .route("/privacy/bewaartermijnen", get(privacy::retention))
         .route("/cijfers", get(figures::page))
         .route("/cijfers.csv", get(figures::csv))

@@ -313,5 +313,9 @@ pub async fn finish(
     tracing::info!(user = %principal.id, "logged in at the identity provider");
     let mut used = Cookie::from(STARTED);
     used.set_path("/inloggen");
-    Ok((jar.remove(used).add(cookie), Redirect::to(home(&principal.roles))).into_response())
+    Ok((
+        jar.remove(used).add(cookie),
+        Redirect::to(home(&principal.roles)),
+    )
+        .into_response())
 }

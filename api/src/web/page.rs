@@ -35,22 +35,40 @@ pub struct Chrome {
 
 /// The pages each role works on, first the one it starts at.
 const PAGES: [(Role, &[(&str, &str)]); 7] = [
-    (Role::Supervisor, &[("/team", "Team"), ("/casussen", "Casussen")]),
+    (
+        Role::Supervisor,
+        &[("/team", "Team"), ("/casussen", "Casussen")],
+    ),
     (
         Role::CaseLead,
-        &[("/casussen", "Mijn casussen"), ("/aanmelden", "Nieuwe aanmelding")],
+        &[
+            ("/casussen", "Mijn casussen"),
+            ("/aanmelden", "Nieuwe aanmelding"),
+        ],
     ),
     (
         Role::CaseWorker,
-        &[("/casussen", "Mijn casussen"), ("/aanmelden", "Nieuwe aanmelding")],
+        &[
+            ("/casussen", "Mijn casussen"),
+            ("/aanmelden", "Nieuwe aanmelding"),
+        ],
     ),
     (
         Role::Auditor,
-        &[("/controle", "Controle"), ("/controle/toegang", "Toegangslog"), ("/controle/integriteit", "Integriteit")],
+        &[
+            ("/controle", "Controle"),
+            ("/controle/toegang", "Toegangslog"),
+            ("/controle/integriteit", "Integriteit"),
+        ],
     ),
     (
         Role::PrivacyOfficer,
-        &[("/privacy", "Privacy"), ("/privacy/bewaartermijnen", "Bewaartermijnen"), ("/controle", "Controle"), ("/controle/toegang", "Toegangslog")],
+        &[
+            ("/privacy", "Privacy"),
+            ("/privacy/bewaartermijnen", "Bewaartermijnen"),
+            ("/controle", "Controle"),
+            ("/controle/toegang", "Toegangslog"),
+        ],
     ),
     (Role::Analyst, &[("/cijfers", "Programmacijfers")]),
     (Role::Admin, &[]),

@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
-use casus_domain::Role;
+use casus_domain::{CaseId, Role};
+use casus_projections::wait::wait_for_version;
 use casus_store::audit::access::{AccessAction, Sensitivity};
 use casus_store::privacy::index;
 use casus_store::privacy::retention::due;
@@ -23,6 +24,7 @@ use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::{Reader, Seen};
 use crate::http::writer::Writer;
 use crate::policy;
+use crate::routes::cases::view_of;
 use crate::routes::cases::{list_in, ListParams};
 use crate::routes::erasure::erase;
 use crate::web::audit::auditing;
@@ -188,7 +190,15 @@ pub async fn subject(
         Ok(reader) => reader,
         Err(ask) => return Ok(ask),
     };
-    let page = erasure_page(&state, &session, &reader, subject, Posted::default(), Errors::default()).await?;
+    let page = erasure_page(
+        &state,
+        &session,
+        &reader,
+        subject,
+        Posted::default(),
+        Errors::default(),
+    )
+    .await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -256,8 +266,21 @@ pub async fn erase_subject(
         let page = erasure_page(&state, &session, &reader, subject, posted, errors).await?;
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
-    let writer = Writer::new(&state, session.caller.clone(), request_id, address, None, None);
-    erase(&writer, subject, reason).await?;
+    let writer = Writer::new(
+        &state,
+        session.caller.clone(),
+        request_id,
+        address,
+        None,
+        None,
+    );
+    let erased = erase(&writer, subject, reason).await?;
+    // The page shows the erased state: wait (a while) until the views do.
+    let view = view_of(session.caller.domain);
+    for case in &erased.erased {
+        let (id, wait) = (CaseId::from_uuid(case.case_id), state.settings.read_wait);
+        wait_for_version(&state.pool, view, id, case.version, wait).await?;
+    }
     Ok(Redirect::to(&format!("/privacy/jongeren/{subject}")).into_response())
 }
 
@@ -294,7 +317,13 @@ pub async fn retention(
     address: Option<Extension<ClientAddress>>,
 ) -> Result<Response, Refusal> {
     officer(&session)?;
-    let reader = match auditing(&state, &session, "/privacy/bewaartermijnen", request_id, address)? {
+    let reader = match auditing(
+        &state,
+        &session,
+        "/privacy/bewaartermijnen",
+        request_id,
+        address,
+    )? {
         Ok(reader) => reader,
         Err(ask) => return Ok(ask),
     };

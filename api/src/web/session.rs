@@ -130,7 +130,8 @@ impl Session {
         request_id: RequestId,
         address: Option<String>,
     ) -> Reader {
-        Reader::new(state, self.caller.clone(), request_id, address).with_reason(self.reason.clone())
+        Reader::new(state, self.caller.clone(), request_id, address)
+            .with_reason(self.reason.clone())
     }
 
     /// Whether `sent` is this session's form token.

@@ -230,9 +230,8 @@ async fn team_page(
         quiet_days,
         consent_ending: &consent_ending,
     };
-    let link = |selection: Selection| {
-        format!("/team?toon={}&dagen={quiet_days}#lijst", selection.code())
-    };
+    let link =
+        |selection: Selection| format!("/team?toon={}&dagen={quiet_days}#lijst", selection.code());
     let figures = Selection::ALL
         .iter()
         .map(|s| Figure {
@@ -555,16 +554,19 @@ pub async fn reassign_all(
     let Some(moving) = read_move(&posted, &mut errors) else {
         return refused(&state, &session, posted, errors, request_id, address).await;
     };
-    let team = session
-        .caller
-        .team
-        .clone()
-        .ok_or(Refusal::Forbidden)?;
+    let team = session.caller.team.clone().ok_or(Refusal::Forbidden)?;
     let (request_id, address) = origin(request_id, address);
     let key = Uuid::parse_str(posted.get("sleutel"))
         .ok()
         .map(|k| k.to_string());
-    let writer = Writer::new(&state, session.caller.clone(), request_id, address, None, key);
+    let writer = Writer::new(
+        &state,
+        session.caller.clone(),
+        request_id,
+        address,
+        None,
+        key,
+    );
     let body = Body {
         digest: posted.digest("overdragen"),
         value: BulkReassignmentBody {
@@ -574,9 +576,8 @@ pub async fn reassign_all(
     };
     let answer = match reassign(&writer, moving.from.to_string(), body).await? {
         Reassigned::Now(answer) => answer,
-        Reassigned::Before(stored) => {
-            serde_json::from_value::<BulkReassignment>(stored.answer).map_err(|_| Refusal::Internal)?
-        }
+        Reassigned::Before(stored) => serde_json::from_value::<BulkReassignment>(stored.answer)
+            .map_err(|_| Refusal::Internal)?,
     };
     let to = format!(
         "/team?verplaatst={}&niet={}",
