@@ -191,6 +191,30 @@ pub struct ServeArgs {
     #[arg(long, env = "CASUS_STATS_THRESHOLD", default_value_t = 5)]
     pub stats_threshold: i64,
 
+    /// NATS with JetStream to publish partner notifications to (e.g. nats://127.0.0.1:4222); without it, NATS publishing is off.
+    #[arg(long, env = "CASUS_NATS_URL")]
+    pub nats_url: Option<String>,
+
+    /// The JetStream stream notifications are published to (made if absent).
+    #[arg(long, env = "CASUS_NATS_STREAM", default_value = "CASUS")]
+    pub nats_stream: String,
+
+    /// The `source` of every notification: a URN naming this deployment (e.g. with the municipality's OIN).
+    #[arg(
+        long,
+        env = "CASUS_NOTIFY_SOURCE",
+        default_value = "urn:nld:casus:ontwikkeling"
+    )]
+    pub notify_source: String,
+
+    /// Where partners reach this API, for the notifications' `dataref`.
+    #[arg(long, env = "CASUS_PUBLIC_URL", default_value = "http://localhost:8080", value_parser = web_page)]
+    pub public_url: String,
+
+    /// Failed deliveries in a row after which a webhook subscription stops at its dead letter.
+    #[arg(long, env = "CASUS_WEBHOOK_ATTEMPTS", default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=1000))]
+    pub webhook_attempts: i32,
+
     /// Who answers questions about this deployment's API: a name, in the OpenAPI document's contact.
     #[arg(long, env = "CASUS_API_CONTACT_NAME", requires_all = ["contact_email", "contact_url"])]
     pub contact_name: Option<String>,
@@ -205,6 +229,20 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    fn notifying(&self) -> serve::Notifying {
+        serve::Notifying {
+            settings: casus_notifications::Settings {
+                source: self.notify_source.clone(),
+                api_url: self.public_url.clone(),
+            },
+            nats: self
+                .nats_url
+                .clone()
+                .map(|url| (url, self.nats_stream.clone())),
+            webhook_attempts: self.webhook_attempts,
+        }
+    }
+
     fn contact(&self) -> Option<casus_api::Contact> {
         Some(casus_api::Contact {
             name: self.contact_name.clone()?,
@@ -252,7 +290,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Commands {
     /// Apply the migrations, then serve HTTP and keep every view up to date until stopped (Ctrl-C).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the database migrations (the event store, reference data, views).
     Migrate,
     /// Rebuild a view (or all) from the whole log, while the live one keeps serving.
@@ -285,6 +323,9 @@ pub enum Commands {
     },
     /// Erase the young people whose cases have all been closed longer than their retention period.
     Retention(retention::RetentionArgs),
+    /// Notifications to partners: where each target stands, a replay, the dead letters.
+    #[command(subcommand)]
+    Notifications(crate::notifications::NotificationsCommand),
     /// Print one case as a self-contained JSON document for an inquiry.
     Export {
         /// The case id.
@@ -302,7 +343,7 @@ pub enum Commands {
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let production = self.env == Environment::Production;
-        let command = self.command.unwrap_or(Commands::Serve(self.serve));
+        let command = self.command.unwrap_or(Commands::Serve(Box::new(self.serve)));
         if let Commands::Token(args) = command {
             return token::run(args, &self.data_dir, production);
         }
@@ -361,6 +402,7 @@ impl Cli {
                         signer,
                         snapshot_every: args.snapshot_every,
                         idempotency_keep: Duration::from_secs(args.idempotency_hours * 3600),
+                        notifying: args.notifying(),
                         connections: crate::http::Limits {
                             total: args.max_connections,
                             per_address: args.max_connections_per_address,
@@ -397,6 +439,7 @@ impl Cli {
                     anyhow::ensure!(!reason.trim().is_empty(), "give the reason with --reason");
                     audit::export(&pool, &keyring, &signer, &case, &operator, &reason).await
                 }
+                Commands::Notifications(command) => crate::notifications::run(&pool, command).await,
                 Commands::Seed { cases, seed, as_of } => {
                     seed::run(&pool, &keyring, &signer, cases, seed, as_of).await
                 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod cluster;
 pub mod database;
 pub mod http;
+pub mod notifications;
 mod privacy;
 mod rebuild;
 mod retention;

@@ -30,6 +30,29 @@ pub struct Options {
     pub idempotency_keep: Duration,
     /// How many connections are served, and how long an idle one is kept.
     pub connections: crate::http::Limits,
+    /// Where notifications to partners go besides the webhooks.
+    pub notifying: Notifying,
+}
+
+/// Notifications to partners: webhooks always (they need only PostgreSQL),
+/// NATS JetStream when configured.
+#[derive(Clone, Debug)]
+pub struct Notifying {
+    pub settings: casus_notifications::Settings,
+    /// NATS's URL and the stream to publish to.
+    pub nats: Option<(String, String)>,
+    /// Failed deliveries in a row after which a webhook stops at its dead letter.
+    pub webhook_attempts: i32,
+}
+
+impl Default for Notifying {
+    fn default() -> Self {
+        Self {
+            settings: casus_notifications::Settings::default(),
+            nats: None,
+            webhook_attempts: 10,
+        }
+    }
 }
 
 /// A running Casus: the API on a listener and a projector per view.
@@ -60,6 +83,14 @@ impl Server {
             projector.register().await?;
             tasks.push(tokio::spawn(projector.run(stopping())));
         }
+        notify(
+            &pool,
+            &options.keyring,
+            &options.notifying,
+            &stopping,
+            &mut tasks,
+        )
+        .await?;
         tasks.push(tokio::spawn(expire_keys(
             pool.clone(),
             options.idempotency_keep,
@@ -110,6 +141,42 @@ impl Server {
         }
         Ok(())
     }
+}
+
+/// Starts a publisher per notification target: NATS if configured, and
+/// every webhook subscription.
+async fn notify<S, F>(
+    pool: &PgPool,
+    keyring: &Keyring,
+    notifying: &Notifying,
+    stopping: &S,
+    tasks: &mut Vec<JoinHandle<()>>,
+) -> anyhow::Result<()>
+where
+    S: Fn() -> F,
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    use casus_notifications::{nats::Nats, webhook, Publisher};
+    match &notifying.nats {
+        Some((url, stream)) => {
+            let nats = Nats::connect(url, stream, notifying.settings.clone()).await?;
+            let publisher = Publisher::new(pool.clone(), keyring.clone(), Arc::new(nats));
+            publisher.register().await?;
+            tracing::info!(%url, %stream, "notifications are published to NATS JetStream");
+            tasks.push(tokio::spawn(publisher.run(stopping())));
+        }
+        None => {
+            tracing::info!("NATS publishing is off (set CASUS_NATS_URL to publish notifications)")
+        }
+    }
+    tasks.push(tokio::spawn(webhook::run_all(
+        pool.clone(),
+        keyring.clone(),
+        notifying.settings.clone(),
+        notifying.webhook_attempts,
+        stopping(),
+    )));
+    Ok(())
 }
 
 pub async fn run(pool: PgPool, listen: SocketAddr, options: Options) -> anyhow::Result<()> {

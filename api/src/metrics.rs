@@ -41,7 +41,8 @@ pub fn command(kind: &'static str, outcome: &'static str) {
 /// Metrics for Prometheus
 ///
 /// Requests by route and status with their latency, commands by kind and outcome, and each
-/// view's position and lag.
+/// view's position and lag, and each notification target's position,
+/// backlog and failure.
 #[utoipa::path(
     get,
     path = "/metrics",
@@ -66,6 +67,16 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
         } else {
             0.0
         });
+    }
+    for target in casus_notifications::status::all(&state.pool).await? {
+        let label = [("target", target.target)];
+        metrics::gauge!("casus_notification_global_position", &label)
+            .set(target.global_position as f64);
+        metrics::gauge!("casus_notification_delivered", &label).set(target.delivered as f64);
+        metrics::gauge!("casus_notification_behind", &label).set(target.behind as f64);
+        metrics::gauge!("casus_notification_failing", &label)
+            .set(f64::from(u8::from(target.error.is_some())));
+        metrics::gauge!("casus_notification_dead", &label).set(f64::from(u8::from(target.dead)));
     }
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -158,6 +158,7 @@ impl Served {
                 snapshot_every: 50,
                 idempotency_keep: Duration::from_secs(3600),
                 connections: casus::http::Limits::default(),
+                notifying: casus::serve::Notifying::default(),
             },
         )
         .await?;

@@ -217,9 +217,7 @@ impl Projector {
     }
 
     async fn listen(&self) -> Result<PgListener, sqlx::Error> {
-        let mut listener = PgListener::connect_with(&self.pool).await?;
-        listener.listen(CHANNEL).await?;
-        Ok(listener)
+        listener(&self.pool).await
     }
 
     async fn record_failure(&self, error: &ProjectionError) -> Result<(), sqlx::Error> {
@@ -232,6 +230,13 @@ impl Projector {
         .await
         .map(drop)
     }
+}
+
+/// A listener woken by each commit of events: for every tracking reader.
+pub async fn listener(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
 }
 
 /// Applies a batch to a view. If the batch fails, its events are applied

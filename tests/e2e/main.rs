@@ -5,6 +5,7 @@ mod api;
 mod cli;
 mod event_store;
 mod faults;
+mod notifications;
 mod operations;
 mod projections;
 mod retention;

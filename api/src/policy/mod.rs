@@ -60,6 +60,8 @@ pub enum Action {
     DeclineHandover,
     /// Read the anonymous programme statistics (no case at all).
     Statistics,
+    /// Manage the subscriptions to partner notifications (no case at all).
+    Administer,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,7 +140,7 @@ fn allows(role: Role, action: Action, relation: Relation) -> bool {
             Work | Assign => matches!(relation, Own | Team),
             // The case lead's, among the workers: the one assigned to it.
             ProposeHandover | DeclineHandover => role == Role::CaseLead && relation == Own,
-            AcceptHandover | Audit | Erase | Statistics => false,
+            AcceptHandover | Audit | Erase | Statistics | Administer => false,
         },
         Role::Supervisor => match action {
             Read => matches!(relation, Own | Team | Receiving),
@@ -174,6 +176,7 @@ fn acting_roles(action: Action) -> &'static [Role] {
         Action::AcceptHandover => &[Role::Supervisor],
         Action::DeclineHandover => &[Role::CaseLead, Role::Supervisor],
         Action::Statistics => &[Role::Analyst],
+        Action::Administer => &[Role::Admin],
     }
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod people;
 pub(crate) mod people_search;
 pub(crate) mod plan;
 pub(crate) mod statistics;
+mod subscriptions;
 pub(crate) mod supervision;
 mod work;
 
@@ -30,4 +31,5 @@ pub fn all() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(erasure::router())
         .merge(statistics::router())
+        .merge(subscriptions::router())
 }

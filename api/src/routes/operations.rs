@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use casus_notifications::status::TargetStatus;
 use casus_projections::projector::{status, ViewStatus};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -72,11 +73,42 @@ impl From<ViewStatus> for View {
     }
 }
 
+/// A notification target's progress (NATS, or a webhook subscription).
+#[derive(Serialize, ToSchema)]
+pub struct NotificationTarget {
+    target: String,
+    global_position: i64,
+    delivered: i64,
+    /// Events in the log after its position.
+    behind: i64,
+    /// The last delivery's failure, while it is failing.
+    error: Option<String>,
+    /// Stopped after too many failures, until redelivered.
+    dead: bool,
+}
+
+impl From<TargetStatus> for NotificationTarget {
+    fn from(status: TargetStatus) -> Self {
+        Self {
+            target: status.target,
+            global_position: status.global_position,
+            delivered: status.delivered,
+            behind: status.behind,
+            error: status.error,
+            dead: status.dead,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Ready {
     /// Always `ready`.
     status: &'static str,
     views: Vec<View>,
+    /// Where notifications to partners stand. A target that cannot deliver
+    /// is named here with its error, but does not make Casus unready: a
+    /// partner's receiver being down must not take Casus out of service.
+    notifications: Vec<NotificationTarget>,
 }
 
 /// Whether Casus can serve
@@ -102,6 +134,14 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             return unavailable().into_response();
         }
     };
+    let notifications: Vec<NotificationTarget> =
+        match casus_notifications::status::all(&state.pool).await {
+            Ok(targets) => targets.into_iter().map(NotificationTarget::from).collect(),
+            Err(error) => {
+                tracing::warn!(%error, "readiness: the database does not answer");
+                return unavailable().into_response();
+            }
+        };
     let stopped: Vec<String> = views
         .iter()
         .filter_map(|v| {
@@ -114,6 +154,7 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         return Json(Ready {
             status: "ready",
             views,
+            notifications,
         })
         .into_response();
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use casus::serve::{Options, Server};
+use casus::serve::{Notifying, Options, Server};
 use casus_api::auth::dev::{self, DevKey};
 use casus_api::auth::Claims;
 use casus_api::{Authenticator, Settings};
@@ -110,6 +110,29 @@ impl TestApp {
 
     /// The server with `settings` and these connection limits.
     pub async fn spawn_limited(settings: Settings, connections: casus::http::Limits) -> Self {
+        Self::spawn_full(settings, connections, Notifying::default()).await
+    }
+
+    /// The server publishing notifications to NATS at `nats` (and webhooks,
+    /// which stop after three failures in a row).
+    pub async fn spawn_notifying(nats: Option<String>) -> Self {
+        let notifying = Notifying {
+            nats: nats.map(|url| (url, casus_notifications::nats::STREAM.to_owned())),
+            webhook_attempts: 3,
+            ..Notifying::default()
+        };
+        let settings = Settings {
+            read_wait: Duration::from_secs(20),
+            ..Settings::default()
+        };
+        Self::spawn_full(settings, casus::http::Limits::default(), notifying).await
+    }
+
+    async fn spawn_full(
+        settings: Settings,
+        connections: casus::http::Limits,
+        notifying: Notifying,
+    ) -> Self {
         let db = TestDb::new().await;
         let dir = tempfile::tempdir().expect("a temporary directory");
         let key = DevKey::load_or_create(dir.path()).expect("a development key");
@@ -122,6 +145,7 @@ impl TestApp {
             snapshot_every: 5,
             idempotency_keep: Duration::from_secs(3600),
             connections,
+            notifying,
         };
         let server = Server::start(db.pool.clone(), listener, options)
             .await

@@ -43,7 +43,8 @@ const RELATIONS: [Relation; 5] = [
 
 /// One route: method, path (with a query where the route needs one), body, and per role (in `ROLES` order) five
 /// expectations (in `RELATIONS` order): W = 412 (allowed write, stopped by
-/// If-Match), R = 200, C = 201 would-be create (412 too), F = 403, N = 404.
+/// If-Match), R = 200, C = 201 would-be create (412 too), S = 201 (a subscription, no case), F = 403,
+/// N = 404.
 struct Row {
     method: Method,
     path: &'static str,
@@ -309,6 +310,36 @@ fn table() -> Vec<Row> {
             json!({ "reason": "matrix" }),
             [NO, NO, NO, NO, "NNNNN", NO, NO],
         ),
+        // Subscriptions to notifications: administrators only. The matrix's
+        // case ids name no subscription.
+        row(
+            Method::GET,
+            "/api/v1/subscriptions",
+            None,
+            [NO, NO, NO, NO, NO, NO, "RRRRR"],
+        ),
+        post(
+            "/api/v1/subscriptions",
+            json!({ "callback_url": "https://partner.example/casus", "partner": "halt-rotterdam" }),
+            [NO, NO, NO, NO, NO, NO, "SSSSS"],
+        ),
+        row(
+            Method::GET,
+            "/api/v1/subscriptions/{id}",
+            None,
+            [NO, NO, NO, NO, NO, NO, "NNNNN"],
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/subscriptions/{id}",
+            None,
+            [NO, NO, NO, NO, NO, NO, "NNNNN"],
+        ),
+        post(
+            "/api/v1/subscriptions/{id}/redeliveries",
+            json!({}),
+            [NO, NO, NO, NO, NO, NO, "NNNNN"],
+        ),
     ]
 }
 
@@ -316,6 +347,8 @@ fn status_of(code: char) -> u16 {
     match code {
         'W' | 'C' => 412,
         'R' => 200,
+        // A subscription is no case: made, whatever If-Match says.
+        'S' => 201,
         'F' => 403,
         'N' => 404,
         other => panic!("unknown expectation {other}"),
