@@ -343,7 +343,9 @@ pub enum Commands {
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let production = self.env == Environment::Production;
-        let command = self.command.unwrap_or(Commands::Serve(Box::new(self.serve)));
+        let command = self
+            .command
+            .unwrap_or(Commands::Serve(Box::new(self.serve)));
         if let Commands::Token(args) = command {
             return token::run(args, &self.data_dir, production);
         }

@@ -49,6 +49,7 @@ pub async fn measure(
     signer: &Signer,
     cases: usize,
     run: Duration,
+    nats_url: Option<String>,
 ) -> anyhow::Result<Vec<Figure>> {
     let mut figures = Vec::new();
     let seeded = seed::write(pool, keyring, signer, cases, 1, casus_store::clock::today()).await?;
@@ -128,8 +129,11 @@ pub async fn measure(
 
     figures.extend(queries_p99(pool).await?);
     figures.extend(load_times(pool, keyring, signer).await?);
-    figures.extend(crate::http::http(pool, keyring, signer, run, append_1, append_16).await?);
+    let (commands, at_16) =
+        crate::http::http(pool, keyring, signer, run, append_1, append_16).await?;
+    figures.extend(commands);
     figures.extend(crate::web::pages(pool, keyring, signer).await?);
+    figures.extend(crate::notify::measure(pool, keyring, signer, run, at_16, nats_url).await?);
     Ok(figures)
 }
 

@@ -14,7 +14,7 @@ use sqlx::PgPool;
 
 use crate::figures::{figure, ratio};
 use crate::measure::{clients, percentile, Figure, Rate};
-use casus::serve::{Options, Server};
+use casus::serve::{Notifying, Options, Server};
 
 /// Commands through the HTTP API at 1, 16 and 64 clients, and the
 /// projection lag at half the 16-client rate.
@@ -25,7 +25,7 @@ pub async fn http(
     run: Duration,
     append_1: Rate,
     append_16: Rate,
-) -> anyhow::Result<Vec<Figure>> {
+) -> anyhow::Result<(Vec<Figure>, Rate)> {
     let served = Served::start(pool, keyring, signer).await?;
     let (base, token, client) = (
         served.base.clone(),
@@ -120,7 +120,7 @@ pub async fn http(
         "p99 < 50 ms",
     ));
     served.server.stop().await?;
-    Ok(figures)
+    Ok((figures, at_16))
 }
 
 /// Casus served for a run, in this process, with a development key of its own.
@@ -144,6 +144,30 @@ impl Served {
         signer: &Signer,
         settings: Settings,
     ) -> anyhow::Result<Self> {
+        Self::start_full(pool, keyring, signer, settings, Notifying::default()).await
+    }
+
+    /// Served, publishing notifications to NATS at `url` (its own stream).
+    pub async fn start_notifying(
+        pool: &PgPool,
+        keyring: &Keyring,
+        signer: &Signer,
+        url: &str,
+    ) -> anyhow::Result<Self> {
+        let notifying = Notifying {
+            nats: Some((url.to_owned(), "CASUS_BENCH".to_owned())),
+            ..Notifying::default()
+        };
+        Self::start_full(pool, keyring, signer, Settings::default(), notifying).await
+    }
+
+    async fn start_full(
+        pool: &PgPool,
+        keyring: &Keyring,
+        signer: &Signer,
+        settings: Settings,
+        notifying: Notifying,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let key = DevKey::load_or_create(dir.path())?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -158,7 +182,7 @@ impl Served {
                 snapshot_every: 50,
                 idempotency_keep: Duration::from_secs(3600),
                 connections: casus::http::Limits::default(),
-                notifying: casus::serve::Notifying::default(),
+                notifying,
             },
         )
         .await?;

@@ -8,6 +8,7 @@ mod figures;
 mod http;
 mod measure;
 mod mixed;
+mod notify;
 mod web;
 
 use std::path::PathBuf;
@@ -34,6 +35,9 @@ struct Args {
     /// (3,000 seeded cases unless --cases says otherwise).
     #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u64).range(1..=600))]
     mixed: Option<u64>,
+    /// NATS with JetStream to measure notifications on; without it, a `nats-server -js` of the run's own.
+    #[arg(long, env = "CASUS_NATS_URL")]
+    nats_url: Option<String>,
     /// The PostgreSQL server to measure on (a scratch database is made there); without it, Casus's private cluster.
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
@@ -69,6 +73,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         cases: args.cases,
         seconds: args.seconds,
         mixed: args.mixed,
+        nats_url: args.nats_url,
     };
     let outcome = measure::run(database.options().clone(), runs).await;
     let closed = database.close().await;

@@ -17,6 +17,8 @@ pub struct Runs {
     pub seconds: Option<u64>,
     /// Only the mixed load, for this many minutes.
     pub mixed: Option<u64>,
+    /// The NATS to measure notifications on (else one of the run's own).
+    pub nats_url: Option<String>,
 }
 
 /// Throughput and latency of a measured run.
@@ -123,7 +125,10 @@ pub async fn run(server: PgConnectOptions, args: Runs) -> anyhow::Result<()> {
                 figures.extend(crate::mixed::mixed(&pool, &keyring, &signer, minutes).await?);
                 Ok(figures)
             }
-            None => crate::figures::measure(&pool, &keyring, &signer, cases, seconds).await,
+            None => {
+                let nats = args.nats_url.clone();
+                crate::figures::measure(&pool, &keyring, &signer, cases, seconds, nats).await
+            }
         }
     }
     .await;

@@ -79,7 +79,20 @@ pub struct Publisher {
     target: Arc<dyn Target>,
     batch_size: i64,
     poll: Duration,
+    /// The cases as of the checkpoint this publisher last moved, so that a
+    /// batch need not read their earlier events again.
+    known: std::sync::Mutex<Option<Known>>,
 }
+
+/// Cases folded through `through`: good only while the checkpoint is there
+/// (another instance may have moved it, or a failure left it behind).
+struct Known {
+    through: Position,
+    cases: HashMap<CaseId, YouthCase>,
+}
+
+/// At most this many cases are kept between batches; beyond, they are read again.
+const KNOWN_CASES: usize = 20_000;
 
 impl Publisher {
     pub fn new(pool: PgPool, keyring: Keyring, target: Arc<dyn Target>) -> Self {
@@ -89,6 +102,7 @@ impl Publisher {
             target,
             batch_size: 200,
             poll: Duration::from_millis(200),
+            known: std::sync::Mutex::new(None),
         }
     }
 
@@ -127,7 +141,12 @@ impl Publisher {
             let held = casus_store::log::committed_after(&mut tx, after).await?;
             return Ok(if held { Step::Held } else { Step::Read(0) });
         }
-        let notifications = notifications(&mut tx, &self.decoder, &events).await?;
+        let known = self.known.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let mut cases = match known {
+            Some(known) if known.through == after && known.cases.len() < KNOWN_CASES => known.cases,
+            _ => HashMap::new(),
+        };
+        let notifications = notifications(&mut tx, &self.decoder, &events, &mut cases).await?;
         let wanted: Vec<Notification> = notifications
             .into_iter()
             .filter(|n| self.target.wants(n))
@@ -147,7 +166,12 @@ impl Publisher {
         }
         tx.commit().await?;
         match failure {
-            None => Ok(Step::Read(events.len())),
+            None => {
+                let through = events.last().map_or(after, |e| e.position);
+                *self.known.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Known { through, cases });
+                Ok(Step::Read(events.len()))
+            }
             Some(error) => Err(PublishError::Delivery(error)),
         }
     }
@@ -244,14 +268,14 @@ fn delivered_through(
 }
 
 /// The notifications `events` make, in order. Whom a notification reaches
-/// depends on the case at that event: each case is folded up to its first
-/// event in the batch, then event by event.
+/// depends on the case at that event: a case not in `cases` is folded up to
+/// its first event in the batch, then each is folded event by event.
 pub async fn notifications(
     conn: &mut PgConnection,
     decoder: &Decoder,
     events: &[RecordedEvent],
+    cases: &mut HashMap<CaseId, YouthCase>,
 ) -> Result<Vec<Notification>, ReadError> {
-    let mut cases: HashMap<CaseId, YouthCase> = HashMap::new();
     let mut out = Vec::new();
     for event in events {
         let case = match cases.entry(event.case_id) {
