@@ -83,14 +83,7 @@ impl Server {
             projector.register().await?;
             tasks.push(tokio::spawn(projector.run(stopping())));
         }
-        notify(
-            &pool,
-            &options.keyring,
-            &options.notifying,
-            &stopping,
-            &mut tasks,
-        )
-        .await?;
+        notify(&pool, &options.notifying, &stopping, &mut tasks).await?;
         tasks.push(tokio::spawn(expire_keys(
             pool.clone(),
             options.idempotency_keep,
@@ -147,7 +140,6 @@ impl Server {
 /// every webhook subscription.
 async fn notify<S, F>(
     pool: &PgPool,
-    keyring: &Keyring,
     notifying: &Notifying,
     stopping: &S,
     tasks: &mut Vec<JoinHandle<()>>,
@@ -160,7 +152,7 @@ where
     match &notifying.nats {
         Some((url, stream)) => {
             let nats = Nats::connect(url, stream, notifying.settings.clone()).await?;
-            let publisher = Publisher::new(pool.clone(), keyring.clone(), Arc::new(nats));
+            let publisher = Publisher::new(pool.clone(), Arc::new(nats));
             publisher.register().await?;
             tracing::info!(%url, %stream, "notifications are published to NATS JetStream");
             tasks.push(tokio::spawn(publisher.run(stopping())));
@@ -171,7 +163,6 @@ where
     }
     tasks.push(tokio::spawn(webhook::run_all(
         pool.clone(),
-        keyring.clone(),
         notifying.settings.clone(),
         notifying.webhook_attempts,
         stopping(),

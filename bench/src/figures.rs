@@ -133,7 +133,9 @@ pub async fn measure(
         crate::http::http(pool, keyring, signer, run, append_1, append_16).await?;
     figures.extend(commands);
     figures.extend(crate::web::pages(pool, keyring, signer).await?);
-    figures.extend(crate::notify::measure(pool, keyring, signer, run, at_16, nats_url).await?);
+    figures.extend(
+        crate::notify::measure(pool, keyring, signer, run, at_16, ordered, nats_url).await?,
+    );
     Ok(figures)
 }
 

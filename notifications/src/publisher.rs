@@ -16,7 +16,6 @@ use std::time::Duration;
 use async_trait::async_trait;
 use casus_domain::{CaseId, YouthCase};
 use casus_store::log::{read_after, read_case, Decoder, Position, ReadError, RecordedEvent};
-use casus_store::privacy::Keyring;
 use cqrs_es::Aggregate;
 use sqlx::{PgConnection, PgPool};
 
@@ -95,10 +94,12 @@ struct Known {
 const KNOWN_CASES: usize = 20_000;
 
 impl Publisher {
-    pub fn new(pool: PgPool, keyring: Keyring, target: Arc<dyn Target>) -> Self {
+    /// A publisher to `target`. It reads the log without opening any
+    /// personal data (`Decoder::sealed`): what it cannot read, it cannot send.
+    pub fn new(pool: PgPool, target: Arc<dyn Target>) -> Self {
         Self {
             pool,
-            decoder: Decoder::new(keyring),
+            decoder: Decoder::sealed(),
             target,
             batch_size: 200,
             poll: Duration::from_millis(200),

@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use casus_store::privacy::Keyring;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::PgPool;
@@ -102,7 +101,6 @@ impl Target for Webhook {
 /// the table says (looked at every few seconds, so every instance agrees).
 pub async fn run_all(
     pool: PgPool,
-    keyring: Keyring,
     settings: Settings,
     attempts: i32,
     shutdown: impl Future<Output = ()>,
@@ -127,7 +125,7 @@ pub async fn run_all(
                     }
                     let id = subscription.id;
                     let target = Arc::new(Webhook::new(subscription, settings.clone(), attempts));
-                    let publisher = Publisher::new(pool.clone(), keyring.clone(), target);
+                    let publisher = Publisher::new(pool.clone(), target);
                     if let Err(error) = publisher.register().await {
                         tracing::warn!(%error, "cannot register a webhook subscription");
                         continue;

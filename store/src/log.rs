@@ -92,17 +92,27 @@ type Row = (
     Option<Vec<u8>>,
 );
 
-/// Turns stored events into current ones: upcast, personal data opened.
+/// Turns stored events into current ones: upcast, personal data opened
+/// (or, for a reader that needs none, left sealed).
 pub struct Decoder {
     upcasters: Vec<Box<dyn EventUpcaster>>,
-    keyring: Keyring,
+    keyring: Option<Keyring>,
 }
 
 impl Decoder {
     pub fn new(keyring: Keyring) -> Self {
         Self {
             upcasters: casus_domain::upcasters(),
-            keyring,
+            keyring: Some(keyring),
+        }
+    }
+
+    /// A decoder that never opens personal data: every personal value stays
+    /// sealed, as after an erasure. For readers that must not see it.
+    pub fn sealed() -> Self {
+        Self {
+            upcasters: casus_domain::upcasters(),
+            keyring: None,
         }
     }
 }
@@ -178,12 +188,11 @@ fn decode(
     let case_id = aggregate_id
         .parse()
         .map_err(|e: casus_domain::ValueError| undecodable(e.to_string()))?;
-    if let (Some(subject), Some(wrapped)) = (subject, wrapped) {
+    if let (Some(keyring), Some(subject), Some(wrapped)) = (&decoder.keyring, subject, wrapped) {
         let key = match keys.entry(subject) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(new) => new.insert(
-                decoder
-                    .keyring
+                keyring
                     .unwrap(subject, &wrapped)
                     .map_err(|e| undecodable(e.to_string()))?,
             ),
