@@ -3,8 +3,10 @@
 //! a real HTTP receiver: every notification of a journey arrives once per
 //! recipient in order; a batch sent again is stored once; NATS away for a
 //! while loses nothing; a failing webhook gets its deliveries later, in
-//! order, signed; a partner whose consent was withdrawn hears nothing more;
-//! a partner not involved hears nothing; no message holds personal data.
+//! order, signed; a publisher killed between the acknowledgement and its
+//! checkpoint sends again and NATS stores once; a partner whose consent was
+//! withdrawn hears nothing more; a partner not involved hears nothing; no
+//! message holds personal data.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -551,4 +553,65 @@ async fn a_partner_whose_consent_was_withdrawn_hears_of_it_and_then_nothing() {
         .map(|(s, _, _)| s.rsplit('.').next().unwrap().to_owned())
         .collect();
     assert_eq!(halt, ["partner-betrokken", "grondslag-beeindigd"]);
+}
+
+/// NATS as a target that hangs after NATS acknowledged a batch, before the
+/// publisher could commit its checkpoint: killed there, like a crash.
+struct HangsAfterAck(casus_notifications::nats::Nats);
+
+#[async_trait::async_trait]
+impl casus_notifications::Target for HangsAfterAck {
+    fn name(&self) -> String {
+        "nats".into()
+    }
+
+    fn wants(&self, _: &casus_notifications::Notification) -> bool {
+        true
+    }
+
+    async fn deliver(
+        &self,
+        batch: &[casus_notifications::Notification],
+    ) -> casus_notifications::Delivery {
+        self.0.deliver(batch).await;
+        std::future::pending().await
+    }
+}
+
+#[tokio::test]
+async fn a_publisher_killed_after_the_ack_and_before_its_checkpoint_delivers_everything_once() {
+    use casus_notifications::nats::{Nats, STREAM};
+    use casus_notifications::{Publisher, Settings};
+    let nats = NatsServer::start().await;
+    let app = TestApp::spawn().await;
+    let pool = app.db.pool.clone();
+    let url = nats.url();
+    let connect = || Nats::connect(&url, STREAM, Settings::default());
+    let hanging = Publisher::new(
+        pool.clone(),
+        Arc::new(HangsAfterAck(connect().await.unwrap())),
+    );
+    hanging.register().await.unwrap();
+    journey(&app).await;
+    let killed = tokio::spawn(async move { hanging.catch_up().await });
+    let acknowledged = settled(8, || async { nats.messages().await.len() }).await;
+    assert_eq!(acknowledged, 8, "NATS has the whole batch");
+    killed.abort();
+    let _ = killed.await;
+    let delivered: i64 =
+        sqlx::query_scalar("select delivered from notification_targets where target = 'nats'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(delivered, 0, "the checkpoint did not move");
+
+    let restarted = Publisher::new(pool.clone(), Arc::new(connect().await.unwrap()));
+    restarted.catch_up().await.unwrap();
+    let delivered: i64 =
+        sqlx::query_scalar("select delivered from notification_targets where target = 'nats'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(delivered, 8, "sent again after the restart");
+    assert_eq!(nats.messages().await.len(), 8, "stored once: Nats-Msg-Id");
 }

@@ -27,8 +27,8 @@ use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create, list))
-        .routes(routes!(read, end))
+        .routes(routes!(subscribe, subscriptions))
+        .routes(routes!(subscription, unsubscribe))
         .routes(routes!(redeliver))
 }
 
@@ -157,7 +157,7 @@ fn checked(body: SubscriptionBody, caller: &Principal) -> Result<NewSubscription
         (status = 503, description = "The database is unavailable; retry after the given seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn create(
+pub async fn subscribe(
     State(state): State<AppState>,
     caller: Principal,
     body: Body<SubscriptionBody>,
@@ -186,7 +186,7 @@ pub async fn create(
         (status = 503, description = "The database is unavailable; retry after the given seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(
+pub async fn subscriptions(
     State(state): State<AppState>,
     caller: Principal,
 ) -> Result<Json<Vec<SubscriptionView>>, ApiError> {
@@ -215,7 +215,7 @@ pub async fn list(
         (status = 503, description = "The database is unavailable; retry after the given seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn read(
+pub async fn subscription(
     State(state): State<AppState>,
     caller: Principal,
     Path(id): Path<Uuid>,
@@ -244,7 +244,7 @@ pub async fn read(
         (status = 503, description = "The database is unavailable; retry after the given seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn end(
+pub async fn unsubscribe(
     State(state): State<AppState>,
     caller: Principal,
     Path(id): Path<Uuid>,
