@@ -911,3 +911,48 @@ async fn seeding_the_same_people_twice_is_refused_plainly() {
     assert_eq!(count().await, events);
     assert_succeeded(&seed("10"));
 }
+
+#[tokio::test]
+async fn notifications_lists_targets_replays_and_names_dead_letters() {
+    let db = TestDb::new().await;
+    let store = std::sync::Arc::new(db.store(0).await);
+    let events = crate::workload::run(store, 5, 2, 1).await;
+    sqlx::query(
+        "insert into notification_targets (target, transaction_id, global_position, delivered, error, attempts, dead)
+         values ('nats', '0', 0, 0, null, 0, false),
+                ('webhook:01a22cc5-0000-7000-8000-000000000001', '0', 0, 3, 'the receiver answered 503', 10, true)",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let run = |args: &[&str]| casus().args(args).envs(db.env()).output().unwrap();
+
+    let listed = run(&["notifications", "list"]);
+    assert_succeeded(&listed);
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    let behind = format!("nats: position 0, 0 delivered, {events} events behind");
+    assert!(stdout.contains(&behind), "{stdout}");
+    assert!(stdout.contains("STOPPED (dead letter)"), "{stdout}");
+
+    let dead = run(&["notifications", "dead-letters"]);
+    let stdout = String::from_utf8_lossy(&dead.stdout);
+    assert!(
+        stdout.contains("webhook:01a22cc5-0000-7000-8000-000000000001: stopped"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("nats"), "{stdout}");
+
+    let replayed = run(&["notifications", "replay", "--target", "nats", "--from", "1"]);
+    assert_succeeded(&replayed);
+    let unknown = run(&[
+        "notifications",
+        "replay",
+        "--target",
+        "kafka",
+        "--from",
+        "1",
+    ]);
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.starts_with("casus: no target \"kafka\""), "{stderr}");
+}

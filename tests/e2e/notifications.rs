@@ -615,3 +615,78 @@ async fn a_publisher_killed_after_the_ack_and_before_its_checkpoint_delivers_eve
     assert_eq!(delivered, 8, "sent again after the restart");
     assert_eq!(nats.messages().await.len(), 8, "stored once: Nats-Msg-Id");
 }
+
+/// Every string a seeded log holds as personal data, opened.
+fn personal_values(value: &Value, inside: bool, into: &mut Vec<String>) {
+    match value {
+        Value::String(text) if inside => into.push(text.clone()),
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                personal_values(field, inside || key == casus_domain::OPEN_MARK, into);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| personal_values(i, inside, into)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn no_message_of_a_seeded_run_holds_a_seeded_personal_value() {
+    use casus_notifications::nats::{Nats, STREAM};
+    use casus_notifications::{Publisher, Settings};
+    use casus_store::log::{read_after, Decoder, Position};
+    let nats = NatsServer::start().await;
+    let db = crate::support::TestDb::new().await;
+    let today = casus_store::clock::today();
+    casus::seed::write(&db.pool, &db.keyring, &db.signer, 80, 7, today)
+        .await
+        .unwrap();
+    let target = Nats::connect(&nats.url(), STREAM, Settings::default())
+        .await
+        .unwrap();
+    let publisher = Publisher::new(db.pool.clone(), Arc::new(target));
+    publisher.register().await.unwrap();
+    assert!(
+        casus_notifications::status::replay_from(&db.pool, "nats", 1)
+            .await
+            .unwrap()
+    );
+    publisher.catch_up().await.unwrap();
+
+    let mut conn = db.pool.acquire().await.unwrap();
+    let decoder = Decoder::new(db.keyring.clone());
+    let events = read_after(&mut conn, Position::default(), 1_000_000, &decoder)
+        .await
+        .unwrap();
+    let mut personal = Vec::new();
+    for event in &events {
+        personal_values(
+            &serde_json::to_value(&event.event).unwrap(),
+            false,
+            &mut personal,
+        );
+    }
+    personal.retain(|value| value.chars().count() >= 5);
+    personal.sort();
+    personal.dedup();
+    assert!(
+        personal.len() > 100,
+        "the seed wrote personal data: {}",
+        personal.len()
+    );
+    let messages = nats.messages().await;
+    assert!(
+        messages.len() > 50,
+        "the seeded run made notifications: {}",
+        messages.len()
+    );
+    for (subject, body, _) in &messages {
+        let body = body.to_string();
+        for value in &personal {
+            assert!(
+                !body.contains(value.as_str()),
+                "{subject} holds {value:?}: {body}"
+            );
+        }
+    }
+}

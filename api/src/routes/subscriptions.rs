@@ -263,8 +263,16 @@ pub async fn unsubscribe(
 pub struct RedeliveryBody {
     /// Send everything again from this global position on (a receiver that
     /// lost its data); absent: go on from where it stopped.
-    #[schema(minimum = 1)]
-    pub from: Option<i64>,
+    #[schema(value_type = Option<u64>, minimum = 1)]
+    #[serde(default, deserialize_with = "position")]
+    pub from: Option<u64>,
+}
+
+/// A position as JSON may write a whole number (`12` or `12.0`).
+fn position<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "casus_domain::whole_number")] u64);
+    Ok(Option::<Whole>::deserialize(deserializer)?.map(|whole| whole.0))
 }
 
 /// Deliver again: from where a subscription stopped, or from a position
@@ -305,6 +313,7 @@ pub async fn redeliver(
             status::redeliver(&state.pool, &target).await?;
         }
         Some(from) => {
+            let from = i64::try_from(from).unwrap_or(i64::MAX);
             if from < 1 || !status::replay_from(&state.pool, &target, from).await? {
                 return Err(ApiError::Unprocessable(format!(
                     "from: no event at or after position {from}"
