@@ -594,8 +594,9 @@ async fn a_publisher_killed_after_the_ack_and_before_its_checkpoint_delivers_eve
     hanging.register().await.unwrap();
     journey(&app).await;
     let killed = tokio::spawn(async move { hanging.catch_up().await });
-    let acknowledged = settled(8, || async { nats.messages().await.len() }).await;
-    assert_eq!(acknowledged, 8, "NATS has the whole batch");
+    // NATS has (a first part of) the batch: the publisher hangs there.
+    let acknowledged = settled(1, || async { nats.messages().await.len() }).await;
+    assert!(acknowledged > 0, "NATS acknowledged the batch");
     killed.abort();
     let _ = killed.await;
     let delivered: i64 =
@@ -606,13 +607,17 @@ async fn a_publisher_killed_after_the_ack_and_before_its_checkpoint_delivers_eve
     assert_eq!(delivered, 0, "the checkpoint did not move");
 
     let restarted = Publisher::new(pool.clone(), Arc::new(connect().await.unwrap()));
-    restarted.catch_up().await.unwrap();
-    let delivered: i64 =
-        sqlx::query_scalar("select delivered from notification_targets where target = 'nats'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    assert_eq!(delivered, 8, "sent again after the restart");
+    let delivered = settled(8, || async {
+        restarted.catch_up().await.unwrap();
+        let delivered: i64 =
+            sqlx::query_scalar("select delivered from notification_targets where target = 'nats'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        delivered as usize
+    })
+    .await;
+    assert_eq!(delivered, 8, "sent again after the restart, all of it");
     assert_eq!(nats.messages().await.len(), 8, "stored once: Nats-Msg-Id");
 }
 

@@ -71,8 +71,13 @@ async fn refer_noah(app: &TestApp, client: &reqwest::Client) -> (String, String)
         ],
     )
     .await;
-    let to = opened.headers()[header::LOCATION].to_str().unwrap();
+    let to = opened.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let case = to["/casussen/".len()..to.find('?').unwrap()].to_owned();
+    // The new case's page waits for the views to show it, as a browser would.
+    assert_eq!(get(client, format!("{}{to}", app.base)).await.status(), 200);
     (case, token)
 }
 
