@@ -347,7 +347,22 @@ async fn a_stopped_view_names_the_case_and_sequence_it_stopped_at() {
     .await
     .unwrap();
     let projector = timeline_failing(&db, 37, false, true).await;
-    let error = projector.catch_up().await.unwrap_err().to_string();
+    // A catch-up stops early while an older transaction holds events back
+    // (a busy machine): go on until the failing event stops it.
+    let (mut stopped, mut before) = (None, 0);
+    for _ in 0..200 {
+        match projector.catch_up().await {
+            Err(error) => {
+                stopped = Some(error.to_string());
+                break;
+            }
+            Ok(applied) => {
+                before += applied as i64;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await
+            }
+        }
+    }
+    let error = stopped.expect("the failing event stops the view");
     assert!(
         error.contains(&format!("event {sequence} of case {case}"))
             && error.contains(&format!("global position {at}")),
@@ -359,7 +374,7 @@ async fn a_stopped_view_names_the_case_and_sequence_it_stopped_at() {
             .fetch_one(&db.pool)
             .await
             .unwrap();
-    assert_eq!(applied, 0, "the failing batch left nothing behind");
+    assert_eq!(applied, before, "the failing batch left nothing behind");
 }
 
 /// Every command the domain accepts, dates at and past every edge
