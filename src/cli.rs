@@ -167,6 +167,10 @@ pub struct ServeArgs {
     #[arg(long, env = "CASUS_SNAPSHOT_EVERY", default_value_t = 50)]
     pub snapshot_every: usize,
 
+    /// Cases kept in memory between commands, the least recently used dropped first (0: none).
+    #[arg(long, env = "CASUS_CASE_CACHE", default_value_t = 10_000)]
+    pub case_cache: usize,
+
     /// How long answers to requests with an Idempotency-Key are kept, in hours.
     #[arg(long, env = "CASUS_IDEMPOTENCY_HOURS", default_value_t = 24)]
     pub idempotency_hours: u64,
@@ -403,6 +407,7 @@ impl Cli {
                         keyring,
                         signer,
                         snapshot_every: args.snapshot_every,
+                        case_cache: args.case_cache,
                         idempotency_keep: Duration::from_secs(args.idempotency_hours * 3600),
                         notifying: args.notifying(),
                         connections: crate::http::Limits {

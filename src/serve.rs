@@ -26,6 +26,8 @@ pub struct Options {
     pub signer: Signer,
     /// Snapshot a case every this many events (0: never).
     pub snapshot_every: usize,
+    /// Cases kept in memory between commands (0: none).
+    pub case_cache: usize,
     /// How long answers to idempotent requests are kept.
     pub idempotency_keep: Duration,
     /// How many connections are served, and how long an idle one is kept.
@@ -93,13 +95,16 @@ impl Server {
             .await
             .context("cannot load the programme's focus areas")?;
         let state = AppState {
-            store: Arc::new(CaseStore::new(
-                pool.clone(),
-                options.keyring.clone(),
-                options.signer,
-                programme,
-                options.snapshot_every,
-            )),
+            store: Arc::new(
+                CaseStore::new(
+                    pool.clone(),
+                    options.keyring.clone(),
+                    options.signer,
+                    programme,
+                    options.snapshot_every,
+                )
+                .with_cache(options.case_cache),
+            ),
             workers: Arc::new(casus_api::Registry::new(pool.clone())),
             pool,
             auth: Arc::new(options.auth),

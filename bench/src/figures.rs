@@ -129,9 +129,24 @@ pub async fn measure(
 
     figures.extend(queries_p99(pool).await?);
     figures.extend(load_times(pool, keyring, signer).await?);
-    let (commands, at_16) =
+    let (commands, at_1, at_16) =
         crate::http::http(pool, keyring, signer, run, append_1, append_16).await?;
     figures.extend(commands);
+    let programme = casus_store::load_programme(pool).await?;
+    let referral = {
+        let programme = programme.clone();
+        move || bench_referral(&programme)
+    };
+    let (peer_1, peer_16) = crate::peer::measure(pool, programme, referral, run).await?;
+    for (clients, peer, casus) in [(1, peer_1, at_1), (16, peer_16, at_16)] {
+        figures.push(figure(
+            format!("cqrs-es + postgres-es as documented (no HTTP), contacts/s, {clients} clients (p50 / p99 ms)"),
+            format!("{:.0} (Casus through HTTP)", casus.per_second),
+            format!("{:.0} ({:.1} / {:.1}) peer", peer.per_second, peer.p50_ms, peer.p99_ms),
+            ratio(casus.per_second, peer.per_second),
+            if clients == 16 { "≥ 1.5" } else { "" },
+        ));
+    }
     figures.extend(crate::web::pages(pool, keyring, signer).await?);
     figures.extend(
         crate::notify::measure(pool, keyring, signer, run, at_16, ordered, nats_url).await?,

@@ -25,7 +25,7 @@ pub async fn http(
     run: Duration,
     append_1: Rate,
     append_16: Rate,
-) -> anyhow::Result<(Vec<Figure>, Rate)> {
+) -> anyhow::Result<(Vec<Figure>, Rate, Rate)> {
     let served = Served::start(pool, keyring, signer).await?;
     let (base, token, client) = (
         served.base.clone(),
@@ -59,10 +59,32 @@ pub async fn http(
     };
     let mut figures = Vec::new();
     let mut at_16 = Rate::default();
+    let mut at_1 = Rate::default();
+    let mut peak_mib = 0.0;
     for (concurrency, baseline) in [(1, append_1), (16, append_16), (64, append_16)] {
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let watching = {
+            let peak = peak.clone();
+            tokio::spawn(async move {
+                loop {
+                    peak.fetch_max(
+                        crate::figures::rss_kib(),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            })
+        };
         let rate = clients(concurrency, run, contact(None)).await?;
+        watching.abort();
+        if concurrency == 16 {
+            peak_mib = peak.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1024.0;
+        }
         if concurrency == 16 {
             at_16 = rate;
+        }
+        if concurrency == 1 {
+            at_1 = rate;
         }
         figures.push(figure(
             format!("commands/s through HTTP, {concurrency} clients (p50 / p99 ms)"),
@@ -83,6 +105,13 @@ pub async fn http(
             },
         ));
     }
+    figures.push(figure(
+        "peak RSS of the process (the server and its clients) under 16-client commands, MiB",
+        format!("{peak_mib:.0}"),
+        "–".into(),
+        "–".into(),
+        "",
+    ));
     // Half capacity: 16 clients, each at 1/16 of half the 16-client rate.
     let pace = Duration::from_secs_f64(16.0 / (at_16.per_second / 2.0).max(1.0));
     let sampling = {
@@ -120,7 +149,7 @@ pub async fn http(
         "p99 < 50 ms",
     ));
     served.server.stop().await?;
-    Ok((figures, at_16))
+    Ok((figures, at_1, at_16))
 }
 
 /// Casus served for a run, in this process, with a development key of its own.
@@ -180,6 +209,7 @@ impl Served {
                 keyring: keyring.clone(),
                 signer: signer.clone(),
                 snapshot_every: 50,
+                case_cache: 10_000,
                 idempotency_keep: Duration::from_secs(3600),
                 connections: casus::http::Limits::default(),
                 notifying,

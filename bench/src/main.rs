@@ -9,6 +9,7 @@ mod http;
 mod measure;
 mod mixed;
 mod notify;
+mod peer;
 mod web;
 
 use std::path::PathBuf;

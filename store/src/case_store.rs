@@ -3,12 +3,13 @@
 
 use casus_domain::{CaseEvent, CaseId, Command, Programme, Referral, YouthCase};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, EventEnvelope, EventStore};
 use sqlx::PgPool;
 
 use crate::audit::signature::Signer;
-use crate::error::CommandError;
+use crate::cache::{Cached, CaseCache};
+use crate::error::{CommandError, Conflict};
 use crate::idempotency::{self, Idempotency, StoredAnswer, METADATA_KEY};
 use crate::log::{self, Decoder, ReadError};
 use crate::metadata::Metadata;
@@ -30,6 +31,8 @@ pub struct CaseStore {
     pub(crate) pool: PgPool,
     pub(crate) keyring: Keyring,
     pub(crate) signer: Signer,
+    snapshot_every: usize,
+    cache: Option<CaseCache>,
 }
 
 impl CaseStore {
@@ -59,7 +62,20 @@ impl CaseStore {
             pool,
             keyring,
             signer,
+            snapshot_every,
+            cache: None,
         }
+    }
+
+    /// Keeps up to `cases` cases in memory between commands (0: none).
+    pub fn with_cache(mut self, cases: usize) -> Self {
+        self.cache = CaseCache::new(cases);
+        self
+    }
+
+    /// How many cases the cache holds, and may hold.
+    pub fn cached(&self) -> (usize, usize) {
+        self.cache.as_ref().map_or((0, 0), CaseCache::size)
     }
 
     /// Runs `command` on `case`. This is cqrs-es's `CqrsFramework::execute`
@@ -71,7 +87,7 @@ impl CaseStore {
         command: Command,
         metadata: &Metadata,
     ) -> Result<Committed, CommandError> {
-        self.execute_with(case, None, |_| Ok((command, metadata.clone())))
+        self.execute_with(case, None, |_| Ok((command.clone(), metadata.clone())))
             .await
     }
 
@@ -85,7 +101,7 @@ impl CaseStore {
         &self,
         case: CaseId,
         request: Option<&Idempotency>,
-        prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
+        prepare: impl FnMut(&YouthCase) -> Result<(Command, Metadata), E>,
         refusal: impl FnOnce(&E) -> Option<(u16, serde_json::Value)>,
     ) -> Result<Once<Committed>, E> {
         let Some(request) = request else {
@@ -119,12 +135,14 @@ impl CaseStore {
     /// decided on, so a caller authorised there cannot lose that right
     /// before the append (the append fails if the case moved on). With
     /// `idempotency`, the answer is kept in the transaction of the events.
+    /// `prepare` runs again when a case decided on from the cache had moved
+    /// on: then on the case as loaded.
     #[tracing::instrument(skip_all, fields(%case))]
     pub async fn execute_with<E: From<CommandError>>(
         &self,
         case: CaseId,
         idempotency: Option<&Idempotency>,
-        prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
+        prepare: impl FnMut(&YouthCase) -> Result<(Command, Metadata), E>,
     ) -> Result<Committed, E> {
         self.execute_inner(case, idempotency, prepare)
             .await
@@ -135,13 +153,42 @@ impl CaseStore {
         &self,
         case: CaseId,
         idempotency: Option<&Idempotency>,
-        prepare: impl FnOnce(&YouthCase) -> Result<(Command, Metadata), E>,
+        mut prepare: impl FnMut(&YouthCase) -> Result<(Command, Metadata), E>,
     ) -> Result<Committed, Failure<E>> {
-        let mut context = self
-            .events
-            .load_aggregate(&case.to_string())
-            .await
-            .map_err(CommandError::from)?;
+        let cached = self.cache.as_ref().and_then(|cache| cache.get(case));
+        let from_cache = cached.is_some();
+        match self.attempt(case, idempotency, &mut prepare, cached).await {
+            // Decided on a case that had moved on: nothing was written.
+            // Load it and decide again, once.
+            Err(Failure::Command(CommandError::Conflict(Conflict::ConcurrentWrite)))
+                if from_cache =>
+            {
+                self.attempt(case, idempotency, &mut prepare, None).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn attempt<E: From<CommandError>>(
+        &self,
+        case: CaseId,
+        idempotency: Option<&Idempotency>,
+        prepare: &mut impl FnMut(&YouthCase) -> Result<(Command, Metadata), E>,
+        cached: Option<Cached>,
+    ) -> Result<Committed, Failure<E>> {
+        let mut context = match cached {
+            Some(cached) => EventStoreAggregateContext {
+                aggregate_id: case.to_string(),
+                aggregate: cached.aggregate,
+                current_sequence: cached.sequence,
+                current_snapshot: cached.snapshot,
+            },
+            None => self
+                .events
+                .load_aggregate(&case.to_string())
+                .await
+                .map_err(CommandError::from)?,
+        };
         let (command, metadata) = prepare(context.aggregate()).map_err(Failure::Prepare)?;
         let sink = EventSink::default();
         context
@@ -155,11 +202,41 @@ impl CaseStore {
                 serde_json::to_string(request).map_err(|e| CommandError::Internal(e.into()))?;
             map.insert(METADATA_KEY.to_owned(), request);
         }
-        let committed = self
-            .events
-            .commit(sink.collect().await, context, map)
-            .await
-            .map_err(CommandError::from)?;
+        let kept = self.cache.as_ref().map(|_| {
+            let state = context.aggregate.clone();
+            (state, context.current_sequence, context.current_snapshot)
+        });
+        let committed = match self.events.commit(sink.collect().await, context, map).await {
+            Ok(committed) => committed,
+            Err(error) => {
+                if let Some(cache) = &self.cache {
+                    cache.forget(case);
+                }
+                return Err(CommandError::from(error).into());
+            }
+        };
+        if let (Some(cache), Some((mut aggregate, sequence, snapshot))) = (&self.cache, kept) {
+            for event in &committed {
+                aggregate.apply(event.payload.clone());
+            }
+            let after = sequence + committed.len();
+            // cqrs-es snapshots when the sequence crosses a multiple of its interval.
+            let crossed = self.snapshot_every > 0
+                && after / self.snapshot_every > sequence / self.snapshot_every;
+            let snapshot = if crossed {
+                Some(snapshot.map_or(1, |s| s + 1))
+            } else {
+                snapshot
+            };
+            cache.put(
+                case,
+                Cached {
+                    aggregate,
+                    sequence: after,
+                    snapshot,
+                },
+            );
+        }
         let version = committed.last().map_or(0, |e| e.sequence as u64);
         Ok(Committed {
             case,

@@ -4,6 +4,7 @@
 mod append;
 pub mod audit;
 mod batch;
+pub mod cache;
 mod case_store;
 pub mod clock;
 mod db;

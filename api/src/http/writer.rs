@@ -191,8 +191,10 @@ impl Writer {
         command: CaseCommand,
     ) -> Result<Wrote, ApiError> {
         let action = policy::action_of(CommandKind::from(&command));
-        self.write(Target::Case(case, action), digest, ids, |_| Ok(command))
-            .await
+        self.write(Target::Case(case, action), digest, ids, |_| {
+            Ok(command.clone())
+        })
+        .await
     }
 
     /// Runs a write: `ids` are those it creates, `build` makes the command
@@ -202,7 +204,7 @@ impl Writer {
         target: Target,
         digest: String,
         ids: Vec<Uuid>,
-        build: impl FnOnce(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
+        mut build: impl FnMut(Option<&CaseFile>) -> Result<CaseCommand, ApiError>,
     ) -> Result<Wrote, ApiError> {
         let (case, status) = match target {
             Target::New(case) => (case, StatusCode::CREATED),

@@ -354,7 +354,7 @@ pub(crate) async fn open_case(
     let ids = vec![case.as_uuid(), subject.as_uuid()];
     writer
         .write(Target::New(case), digest, ids, |_| {
-            Ok(CaseCommand::ReferCase(referral))
+            Ok(CaseCommand::ReferCase(referral.clone()))
         })
         .await
 }

@@ -31,7 +31,7 @@ pub(crate) async fn assign(
     case: CaseId,
     digest: String,
     named: Worker,
-    command: impl FnOnce(Worker) -> CaseCommand,
+    command: impl Fn(Worker) -> CaseCommand,
 ) -> Result<Wrote, ApiError> {
     let known = writer.state().workers.find(&named.id).await?;
     writer
@@ -122,7 +122,11 @@ pub async fn reassign(
 ) -> Result<Response, ApiError> {
     let Reassignment { from, to, reason } = body.value;
     assign(writer, case, body.digest, to, |to| {
-        CaseCommand::ReassignWorker(Reassignment { from, to, reason })
+        CaseCommand::ReassignWorker(Reassignment {
+            from: from.clone(),
+            to,
+            reason: reason.clone(),
+        })
     })
     .await?
     .into_response()

@@ -143,6 +143,7 @@ impl TestApp {
             keyring: db.keyring.clone(),
             signer: db.signer.clone(),
             snapshot_every: 5,
+            case_cache: 1_000,
             idempotency_keep: Duration::from_secs(3600),
             connections,
             notifying,
@@ -162,6 +163,30 @@ impl TestApp {
 
     pub fn token(&self, user: &User) -> String {
         self.key.sign(&user.claims())
+    }
+
+    /// A second Casus on the same database and keys, as a second instance
+    /// behind a load balancer would be; answers its base URL.
+    pub async fn second(&self) -> (String, Server) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let options = Options {
+            auth: Authenticator::new(self.key.key_source(), dev::ISSUER, dev::AUDIENCE),
+            settings: Settings {
+                read_wait: Duration::from_secs(20),
+                ..Settings::default()
+            },
+            keyring: self.db.keyring.clone(),
+            signer: self.db.signer.clone(),
+            snapshot_every: 5,
+            case_cache: 1_000,
+            idempotency_keep: Duration::from_secs(3600),
+            connections: casus::http::Limits::default(),
+            notifying: Notifying::default(),
+        };
+        let server = Server::start(self.db.pool.clone(), listener, options)
+            .await
+            .expect("the second server starts");
+        (format!("http://{}", server.address), server)
     }
 
     pub async fn send(

@@ -4,6 +4,7 @@ pub mod app;
 mod attacks;
 mod audit;
 mod authorization;
+mod cache;
 mod contract;
 mod document;
 mod hostile;

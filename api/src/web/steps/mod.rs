@@ -863,7 +863,11 @@ pub async fn submit(
         }
         Write::Reassign { from, to, reason } => {
             assign(writer, case, digest, to, |to| {
-                CaseCommand::ReassignWorker(Reassignment { from, to, reason })
+                CaseCommand::ReassignWorker(Reassignment {
+                    from: from.clone(),
+                    to,
+                    reason: reason.clone(),
+                })
             })
             .await
         }
