@@ -81,10 +81,7 @@ fn reason_page(session: &Session, back: &str, errors: Errors, typed: &str) -> Re
     } else {
         StatusCode::OK
     };
-    let posted: Posted = serde_urlencoded::from_str(
-        &serde_urlencoded::to_string([("reden", typed)]).unwrap_or_default(),
-    )
-    .unwrap_or_default();
+    let posted = Posted::of(&[("reden", typed)]);
     render(
         status,
         &ReasonPage {

@@ -52,6 +52,8 @@ struct Line {
 /// What the page (and the CSV) shows.
 struct Shown {
     municipality: String,
+    /// Counts under this are held back.
+    threshold: i64,
     suppressed: String,
     months: Vec<Line>,
     areas: Vec<Line>,
@@ -133,6 +135,7 @@ async fn read(state: &AppState, session: &Session, asked: &Asked) -> Result<Show
         .collect();
     Ok(Shown {
         municipality,
+        threshold: stats.threshold,
         suppressed: format!("< {}", stats.threshold),
         months,
         areas,
@@ -182,11 +185,7 @@ pub async fn page(
             .collect(),
         suppressed: shown.suppressed.clone(),
     };
-    let threshold = shown
-        .suppressed
-        .trim_start_matches("< ")
-        .parse()
-        .unwrap_or_default();
+    let threshold = shown.threshold;
     let page = FiguresPage {
         chrome: Some(Chrome::of(&session)),
         municipalities,

@@ -13,6 +13,16 @@ use strum::VariantArray;
 pub struct Posted(Vec<(String, String)>);
 
 impl Posted {
+    /// A form with these fields, as if typed.
+    pub fn of(fields: &[(&str, &str)]) -> Self {
+        Self(
+            fields
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The field's value as typed ("" when absent).
     pub fn get(&self, name: &str) -> &str {
         self.0
