@@ -1,5 +1,7 @@
-//! The web interface: Dutch, server-rendered pages for case workers, served
-//! beside the API from the same binary. It is a second client of the same
+//! The web interface: Dutch, server-rendered pages for case workers and for
+//! those who oversee the work (supervisors, auditors, privacy officers,
+//! analysts), served beside the API from the same binary. It is a second
+//! client of the same
 //! layers: the API's reads (`Reader`, with the access log) and writes
 //! (`Writer`, with the policy and the idempotency protocol), never a policy
 //! or SQL of its own. Every form works as a plain POST and redirect, without
