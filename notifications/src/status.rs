@@ -24,17 +24,25 @@ pub struct TargetStatus {
     pub updated_at: DateTime<Utc>,
 }
 
+const STATUS: &str = "select t.target, t.global_position, t.delivered,
+        (select count(*) from events e
+          where (e.transaction_id, e.global_position) > (t.transaction_id, t.global_position))
+          as behind,
+        t.error, t.failed_at, t.attempts, t.dead, t.updated_at
+   from notification_targets t";
+
 pub async fn all(pool: &PgPool) -> Result<Vec<TargetStatus>, sqlx::Error> {
-    sqlx::query_as(
-        "select t.target, t.global_position, t.delivered,
-                (select count(*) from events e
-                  where (e.transaction_id, e.global_position) > (t.transaction_id, t.global_position))
-                  as behind,
-                t.error, t.failed_at, t.attempts, t.dead, t.updated_at
-           from notification_targets t order by t.target",
-    )
-    .fetch_all(pool)
-    .await
+    sqlx::query_as(&format!("{STATUS} order by t.target"))
+        .fetch_all(pool)
+        .await
+}
+
+/// Where one target stands, if it has started.
+pub async fn of(pool: &PgPool, target: &str) -> Result<Option<TargetStatus>, sqlx::Error> {
+    sqlx::query_as(&format!("{STATUS} where t.target = $1"))
+        .bind(target)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Sends a target on from where it stopped: a dead one is tried again.

@@ -695,3 +695,50 @@ async fn no_message_of_a_seeded_run_holds_a_seeded_personal_value() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_administrator_of_one_municipality_cannot_subscribe_to_or_see_anothers() {
+    let app = TestApp::spawn_notifying(None).await;
+    let amsterdam = User {
+        municipality: Some("GM0363"),
+        ..admin()
+    };
+    // Rotterdam's own notifications, to Amsterdam's receiver: refused.
+    let theirs =
+        json!({"callback_url": "https://amsterdam.example/hook", "municipality": "GM0599"});
+    let refused = app.post(&amsterdam, "/api/v1/subscriptions", theirs).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    // A partner's notifications: only of the administrator's own municipality.
+    let partner = json!({"callback_url": "https://halt.example/hook", "partner": "halt-rotterdam"});
+    let made = app.post(&amsterdam, "/api/v1/subscriptions", partner).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(made.body["municipality"], "GM0363");
+    // Rotterdam's subscription is not Amsterdam's to see, end or redeliver.
+    let ours = json!({"callback_url": "https://rotterdam.example/hook", "municipality": "GM0599"});
+    let rotterdam = app.post(&admin(), "/api/v1/subscriptions", ours).await;
+    let id = rotterdam.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/subscriptions/{id}");
+    assert_eq!(app.get(&amsterdam, &path).await.status, 404);
+    let gone = app
+        .send(Some(&amsterdam), reqwest::Method::DELETE, &path, None, &[])
+        .await;
+    assert_eq!(gone.status, 404);
+    let again = app
+        .post(&amsterdam, &format!("{path}/redeliveries"), json!({}))
+        .await;
+    assert_eq!(again.status, 404);
+    let listed = app.get(&amsterdam, "/api/v1/subscriptions").await;
+    let ids: Vec<&str> = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&id.as_str()), "{ids:?}");
+    assert_eq!(
+        app.get(&admin(), &path).await.status,
+        200,
+        "its own administrator sees it"
+    );
+}

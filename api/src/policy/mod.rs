@@ -20,7 +20,8 @@ use casus_domain::{CommandKind, Role};
 
 pub use facts::Facts;
 pub use scopes::{
-    auditing, bulk_reassignment, caseload, erasing, listing, opening, statistics, CaseloadAsked,
+    administering, auditing, bulk_reassignment, caseload, erasing, listing, opening, statistics,
+    CaseloadAsked,
 };
 
 use crate::auth::Principal;

@@ -62,6 +62,13 @@ pub fn erasing(caller: &Principal) -> Result<(Reach, Role), ApiError> {
     Ok((reach, Role::PrivacyOfficer))
 }
 
+/// The municipality whose notification subscriptions an administrator
+/// manages: their own (`Some`), or, with a national scope, any (`None`).
+pub fn administering(caller: &Principal) -> Result<Option<String>, ApiError> {
+    require_role(caller, Action::Administer)?;
+    Ok(caller.municipality.as_ref().map(|m| m.to_string()))
+}
+
 /// The role under which a caller opens a case in their own municipality and team.
 pub fn opening(caller: &Principal) -> Result<Role, ApiError> {
     let role = [Role::CaseLead, Role::CaseWorker]

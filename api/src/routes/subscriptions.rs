@@ -22,7 +22,7 @@ use crate::auth::Principal;
 use crate::http::error::ApiError;
 use crate::http::extract::{Body, Path};
 use crate::http::problem::Problem;
-use crate::policy::{require_role, Action};
+use crate::policy;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -45,7 +45,7 @@ pub struct SubscriptionBody {
     /// Only this municipality's notifications (CBS code); required without `partner`.
     pub municipality: Option<String>,
     /// The partner (organisation code) whose notifications these are;
-    /// without it, the municipality's own.
+    /// without it, the municipality's own. An administrator of a municipality subscribes, sees and ends only their own municipality's subscriptions.
     pub partner: Option<String>,
     /// Only these types (e.g. `interventie-gepland`); empty or absent: all.
     #[serde(default)]
@@ -72,11 +72,7 @@ pub struct SubscriptionView {
 }
 
 async fn view(state: &AppState, subscription: Subscription) -> Result<SubscriptionView, ApiError> {
-    let target = subscription.target();
-    let delivery = status::all(&state.pool)
-        .await?
-        .into_iter()
-        .find(|t| t.target == target);
+    let delivery = status::of(&state.pool, &subscription.target()).await?;
     Ok(SubscriptionView {
         id: subscription.id,
         callback_url: subscription.callback_url,
@@ -90,7 +86,24 @@ async fn view(state: &AppState, subscription: Subscription) -> Result<Subscripti
     })
 }
 
+/// Whether an administrator of `scope` (a municipality, or all) manages `subscription`.
+fn manages(scope: &Option<String>, subscription: &Subscription) -> bool {
+    scope.is_none() || *scope == subscription.municipality
+}
+
+/// The subscription `id`, if the caller manages it: another municipality's is not found.
+async fn managed(state: &AppState, caller: &Principal, id: Uuid) -> Result<Subscription, ApiError> {
+    let scope = policy::administering(caller)?;
+    subscriptions::find(&state.pool, id)
+        .await?
+        .filter(|subscription| manages(&scope, subscription))
+        .ok_or(ApiError::NotFound)
+}
+
 fn checked(body: SubscriptionBody, caller: &Principal) -> Result<NewSubscription, ApiError> {
+    // A municipality's administrator subscribes to their own municipality's
+    // notifications only (a partner's too: of their municipality's cases).
+    let scope = policy::administering(caller)?;
     let invalid = |detail: String| ApiError::Unprocessable(detail);
     let url = url::Url::parse(&body.callback_url)
         .map_err(|_| invalid("callback_url: not a URL".into()))?;
@@ -110,6 +123,15 @@ fn checked(body: SubscriptionBody, caller: &Principal) -> Result<NewSubscription
         .map(|p| OrganisationId::parse(p).map(|p| p.to_string()))
         .transpose()
         .map_err(|e| invalid(format!("partner: {e}")))?;
+    let municipality = match (scope, municipality) {
+        (Some(own), Some(asked)) if own != asked => {
+            return Err(ApiError::Forbidden(
+                "an administrator subscribes to their own municipality's notifications".into(),
+            ))
+        }
+        (Some(own), _) => Some(own),
+        (None, asked) => asked,
+    };
     if partner.is_none() && municipality.is_none() {
         return Err(invalid(
             "name the partner, or the municipality whose own notifications these are".into(),
@@ -162,7 +184,6 @@ pub async fn subscribe(
     caller: Principal,
     body: Body<SubscriptionBody>,
 ) -> Result<Response, ApiError> {
-    require_role(&caller, Action::Administer)?;
     let new = checked(body.value, &caller)?;
     let subscription = subscriptions::create(&state.pool, new).await?;
     let secret = subscription.secret.clone();
@@ -190,9 +211,10 @@ pub async fn subscriptions(
     State(state): State<AppState>,
     caller: Principal,
 ) -> Result<Json<Vec<SubscriptionView>>, ApiError> {
-    require_role(&caller, Action::Administer)?;
+    let scope = policy::administering(&caller)?;
     let mut views = Vec::new();
-    for subscription in subscriptions::all(&state.pool).await? {
+    let all = subscriptions::all(&state.pool).await?;
+    for subscription in all.into_iter().filter(|s| manages(&scope, s)) {
         views.push(view(&state, subscription).await?);
     }
     Ok(Json(views))
@@ -220,10 +242,7 @@ pub async fn subscription(
     caller: Principal,
     Path(id): Path<Uuid>,
 ) -> Result<Json<SubscriptionView>, ApiError> {
-    require_role(&caller, Action::Administer)?;
-    let subscription = subscriptions::find(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let subscription = managed(&state, &caller, id).await?;
     Ok(Json(view(&state, subscription).await?))
 }
 
@@ -249,12 +268,9 @@ pub async fn unsubscribe(
     caller: Principal,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    require_role(&caller, Action::Administer)?;
-    if subscriptions::delete(&state.pool, id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    let subscription = managed(&state, &caller, id).await?;
+    subscriptions::delete(&state.pool, subscription.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -303,10 +319,7 @@ pub async fn redeliver(
     Path(id): Path<Uuid>,
     body: Body<RedeliveryBody>,
 ) -> Result<Json<SubscriptionView>, ApiError> {
-    require_role(&caller, Action::Administer)?;
-    let subscription = subscriptions::find(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let subscription = managed(&state, &caller, id).await?;
     let target = subscription.target();
     match body.value.from {
         None => {
