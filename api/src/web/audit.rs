@@ -96,7 +96,9 @@ fn reason_page(session: &Session, back: &str, errors: Errors, typed: &str) -> Re
 
 /// Only a path of Casus itself is a place to go back to.
 fn local(path: &str) -> &str {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+    // Visible ASCII only: nothing a header or another host could be made of.
+    let plain = path.bytes().all(|b| b.is_ascii_graphic());
+    if plain && path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
         path
     } else {
         "/controle"
@@ -421,6 +423,16 @@ pub async fn export(
     ))
 }
 
+/// A CSV cell a spreadsheet shows as text: what someone typed (a reason, a
+/// name) that starts like a formula gets a leading apostrophe.
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 /// A file to save, never shown inline or kept in a cache.
 pub(super) fn download(kind: &'static str, name: &str, body: Vec<u8>) -> Response {
     (
@@ -502,7 +514,9 @@ impl LogFilters {
             from: day(&self.van, "de begindatum is geen datum")?,
             // Through the last day named.
             until: day(&self.tot, "de einddatum is geen datum")?
-                .map(|d| d + chrono::Duration::days(1)),
+                .map(|d| d.checked_add_signed(chrono::Duration::days(1)))
+                .map(|d| d.ok_or_else(|| bad("de einddatum ligt te ver weg")))
+                .transpose()?,
             cursor: match self.verder.trim() {
                 "" => None,
                 typed => Some(typed.parse().map_err(|_| bad("onbekende pagina"))?),
@@ -651,21 +665,24 @@ pub async fn access_log_csv(
         let page = routes::access_log(reader, ApiQuery(params)).await?.0;
         for e in &page.entries {
             writer
-                .write_record([
-                    e.at.to_rfc3339(),
-                    e.action.clone(),
-                    e.outcome.clone(),
-                    e.user_id.clone(),
-                    e.user_name.clone(),
-                    e.role.clone().unwrap_or_default(),
-                    e.organisation.clone(),
-                    e.case_id.map(|c| c.to_string()).unwrap_or_default(),
-                    e.municipality.clone().unwrap_or_default(),
-                    e.view.clone(),
-                    e.purpose.clone(),
-                    e.basis.clone(),
-                    e.request_id.to_string(),
-                ])
+                .write_record(
+                    [
+                        e.at.to_rfc3339(),
+                        e.action.clone(),
+                        e.outcome.clone(),
+                        e.user_id.clone(),
+                        e.user_name.clone(),
+                        e.role.clone().unwrap_or_default(),
+                        e.organisation.clone(),
+                        e.case_id.map(|c| c.to_string()).unwrap_or_default(),
+                        e.municipality.clone().unwrap_or_default(),
+                        e.view.clone(),
+                        e.purpose.clone(),
+                        e.basis.clone(),
+                        e.request_id.to_string(),
+                    ]
+                    .map(inert),
+                )
                 .map_err(|_| Refusal::Internal)?;
         }
         written += page.entries.len();

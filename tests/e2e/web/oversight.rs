@@ -196,6 +196,21 @@ async fn an_auditor_states_a_reason_once_reads_a_history_and_finds_the_reads_in_
     )
     .await;
     assert_eq!(elsewhere.headers()[header::LOCATION], "/controle");
+    let broken = post(
+        &auditor,
+        format!("{}/controle/reden", app.base),
+        &[
+            ("_csrf", token.as_str()),
+            ("reden", "onderzoek 2026-17"),
+            ("terug", "/controle\r\nSet-Cookie: x=1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        broken.headers()[header::LOCATION],
+        "/controle",
+        "no header from a form field"
+    );
     reason(&app, &auditor, &token, "onderzoek 2026-17").await;
 
     let history = get(
@@ -235,6 +250,17 @@ async fn an_auditor_states_a_reason_once_reads_a_history_and_finds_the_reads_in_
         "{logged:?}"
     );
 
+    for edge in [
+        "tot=262142-12-31",
+        "van=262142-12-31",
+        "tot=+262142-12-31",
+        "tot=2026-02-30",
+        "verder=x",
+    ] {
+        let asked = get(&auditor, format!("{}/controle/toegang?{edge}", app.base)).await;
+        let status = asked.status().as_u16();
+        assert!([200, 400].contains(&status), "{edge}: {status}");
+    }
     let log = get(
         &auditor,
         format!("{}/controle/toegang?casus={case}&gebruiker=au-1", app.base),
@@ -268,6 +294,28 @@ async fn an_auditor_states_a_reason_once_reads_a_history_and_finds_the_reads_in_
     );
     let read = |l: &&str| l.contains(&case) && l.contains(",history,onderzoek 2026-17,");
     assert!(csv.lines().any(|l| read(&l)), "{csv}");
+
+    // What a caller typed never becomes a formula in the auditor's spreadsheet.
+    reason(
+        &app,
+        &auditor,
+        &token,
+        "=HYPERLINK(\"https://evil.example\")",
+    )
+    .await;
+    let again = format!("{}/controle/casussen/{case}?versie=1", app.base);
+    assert_eq!(get(&auditor, again).await.status(), 200);
+    let csv = get(
+        &auditor,
+        format!("{}/controle/toegang.csv?casus={case}", app.base),
+    )
+    .await;
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
