@@ -57,7 +57,7 @@ impl Default for Notifying {
     }
 }
 
-/// A running Casus: the API on a listener and a projector per view.
+/// A running Casus: the API on a listener and one projector for every view.
 pub struct Server {
     pub address: SocketAddr,
     stop: watch::Sender<bool>,
@@ -80,11 +80,10 @@ impl Server {
             }
         };
         let mut tasks = Vec::new();
-        for view in views::all() {
-            let projector = Projector::new(pool.clone(), options.keyring.clone(), Arc::from(view));
-            projector.register().await?;
-            tasks.push(tokio::spawn(projector.run(stopping())));
-        }
+        let views = views::all().into_iter().map(Arc::from).collect();
+        let projector = Projector::of(pool.clone(), options.keyring.clone(), views);
+        projector.register().await?;
+        tasks.push(tokio::spawn(projector.run(stopping())));
         notify(&pool, &options.notifying, &stopping, &mut tasks).await?;
         tasks.push(tokio::spawn(expire_keys(
             pool.clone(),

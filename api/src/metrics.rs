@@ -71,6 +71,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
     let (cached, room) = state.store.cached();
     metrics::gauge!("casus_case_cache_cases").set(cached as f64);
     metrics::gauge!("casus_case_cache_capacity").set(room as f64);
+    metrics::gauge!("casus_case_cache_keys").set(state.store.kept_keys() as f64);
     for target in casus_notifications::status::all(&state.pool).await? {
         let label = [("target", target.target)];
         metrics::gauge!("casus_notification_global_position", &label)

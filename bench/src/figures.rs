@@ -12,7 +12,6 @@ use casus_store::audit::signature::Signer;
 use casus_store::privacy::Keyring;
 use casus_store::{Actor, CaseStore, Metadata};
 use cqrs_es::Aggregate;
-use futures::future::try_join_all;
 use sqlx::PgPool;
 
 use crate::baseline;
@@ -87,7 +86,7 @@ pub async fn measure(
         ));
     }
 
-    // Rebuild every view side by side, watching memory.
+    // Rebuild every view in one pass over the log, watching memory.
     let peak = Arc::new(std::sync::atomic::AtomicU64::new(rss_kib()));
     let watching = {
         let peak = peak.clone();
@@ -100,24 +99,20 @@ pub async fn measure(
     };
     let started = Instant::now();
     let views = casus_projections::views::all();
-    try_join_all(
-        views.iter().map(|view| {
-            casus_projections::rebuild::rebuild(pool, keyring, view.as_ref(), |_, _| {})
-        }),
-    )
-    .await?;
-    let rebuild_rate = views.len() as f64 * events as f64 / started.elapsed().as_secs_f64();
+    let all: Vec<_> = views.iter().map(|view| view.as_ref()).collect();
+    casus_projections::rebuild::rebuild(pool, keyring, &all, |_, _| {}).await?;
+    let rebuild_rate = events as f64 / started.elapsed().as_secs_f64();
     watching.abort();
     let peak_mib = peak.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1024.0;
     figures.push(figure(
         format!(
-            "rebuild of all {} views side by side, events/s (per view × views)",
+            "rebuild of all {} views in one pass, events of the log/s",
             views.len()
         ),
         format!("{rebuild_rate:.0}"),
         format!("{ordered:.0} (c) ordered read"),
-        ratio(rebuild_rate / views.len() as f64, ordered),
-        "≥ 0.3 per view",
+        ratio(rebuild_rate, ordered),
+        "≥ 0.3",
     ));
     figures.push(figure(
         "peak RSS of the process during the rebuild, MiB",

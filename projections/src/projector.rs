@@ -1,13 +1,21 @@
-//! The tracking projector: one per view. Each step reads the next batch of
-//! events in commit order, applies it to the view and advances the view's
-//! checkpoint in one transaction, so a crash leaves the view as it was before
-//! the batch. It wakes on NOTIFY and polls as a fallback; several server
-//! instances may run it, and the checkpoint row's lock lets one apply at a time.
+//! The tracking projector. One reader feeds every view: each step reads the
+//! next batch of events in commit order once and applies it to each view in
+//! one transaction, moving each view's own checkpoint with it, so a crash
+//! leaves every view as it was before the batch. It wakes on NOTIFY and polls
+//! as a fallback; several server instances may run it, and the checkpoint
+//! rows' locks let one apply to a view at a time.
+//!
+//! Each view applies inside a savepoint: a view that fails is rolled back
+//! alone, its failure recorded in its checkpoint, and it sits out with a
+//! growing pause while the others go on. When it is tried again it is behind
+//! them; a view behind reads for itself, up to where the others stand, and
+//! from then on reads with them again.
 
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use casus_store::privacy::Keyring;
 use futures::FutureExt;
@@ -23,6 +31,10 @@ pub const CHANNEL: &str = "casus_events";
 /// How soon to look again, at first, when committed events wait behind an older transaction.
 const HELD_RETRY: Duration = Duration::from_millis(10);
 
+/// The first pause after a failure; it doubles up to `LONGEST_PAUSE`.
+const FIRST_PAUSE: Duration = Duration::from_secs(1);
+const LONGEST_PAUSE: Duration = Duration::from_secs(60);
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
     #[error(transparent)]
@@ -37,10 +49,21 @@ pub enum ProjectionError {
     },
     #[error("a rebuild of {0} is running already")]
     RebuildRunning(&'static str),
-    /// The view's code panicked: a bug, recorded and retried like a failure
+    /// A view's code panicked: a bug, recorded and retried like a failure
     /// rather than ending the projector's task unseen.
-    #[error("the view panicked: {0}")]
-    Panicked(String),
+    #[error("view {view} panicked: {message}")]
+    Panicked { view: &'static str, message: String },
+}
+
+impl ProjectionError {
+    /// The view a failure belongs to alone; `None` when it stops every view
+    /// (the log cannot be read).
+    fn view(&self) -> Option<&'static str> {
+        match self {
+            Self::Apply { view, .. } | Self::Panicked { view, .. } => Some(view),
+            Self::Read(_) | Self::RebuildRunning(_) => None,
+        }
+    }
 }
 
 impl From<sqlx::Error> for ProjectionError {
@@ -52,32 +75,46 @@ impl From<sqlx::Error> for ProjectionError {
 /// What one step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
-    /// Applied this many events (0: the view is up to date).
+    /// Read this many events (0: every view is up to date).
     Applied(usize),
     /// Newer events are committed but not readable yet: a transaction that
     /// began before them is still running. Worth another look soon.
     Held,
-    /// Another projector holds the view right now.
+    /// Other projectors hold every view right now.
     Busy,
+}
+
+/// A view sitting out after a failure: until when, and the pause after the next one.
+#[derive(Clone, Copy)]
+struct Pause {
+    until: Instant,
+    next: Duration,
 }
 
 pub struct Projector {
     pool: PgPool,
-    view: Arc<dyn View>,
+    views: Vec<Arc<dyn View>>,
     decoder: Decoder,
     batch_size: i64,
     poll: Duration,
+    paused: Mutex<HashMap<&'static str, Pause>>,
 }
 
 impl Projector {
-    /// A projector of `view` that opens personal data with `keyring`.
+    /// A projector of one view that opens personal data with `keyring`.
     pub fn new(pool: PgPool, keyring: Keyring, view: Arc<dyn View>) -> Self {
+        Self::of(pool, keyring, vec![view])
+    }
+
+    /// One projector, one reader, for all of `views`.
+    pub fn of(pool: PgPool, keyring: Keyring, views: Vec<Arc<dyn View>>) -> Self {
         Self {
             pool,
-            view,
+            views,
             decoder: Decoder::new(keyring),
             batch_size: 500,
             poll: Duration::from_millis(200),
+            paused: Mutex::default(),
         }
     }
 
@@ -92,56 +129,109 @@ impl Projector {
         self
     }
 
-    pub fn view(&self) -> &dyn View {
-        self.view.as_ref()
+    pub fn views(&self) -> &[Arc<dyn View>] {
+        &self.views
     }
 
     /// A view seen for the first time starts at the beginning of the log.
     pub async fn register(&self) -> Result<(), sqlx::Error> {
-        register(&self.pool, self.view.as_ref()).await
+        for view in &self.views {
+            register(&self.pool, view.as_ref()).await?;
+        }
+        Ok(())
     }
 
-    /// Applies the next batch, if any, with its checkpoint in one transaction.
+    /// Reads the next batch once and applies it to every view that is not
+    /// sitting out, each with its checkpoint, in one transaction. A view
+    /// that fails is rolled back alone and its failure recorded; the others'
+    /// work is committed, and the failure returned.
     pub async fn step(&self) -> Result<Step, ProjectionError> {
+        let due = self.due();
+        if due.is_empty() {
+            return Ok(Step::Applied(0));
+        }
         let mut tx = self.pool.begin().await?;
-        let checkpoint: Option<(i64, i64)> = sqlx::query_as(
-            "select transaction_id::text::bigint, global_position from projection_checkpoints
-              where view = $1 for update skip locked",
+        let checkpoints: Vec<(String, i64, i64)> = sqlx::query_as(
+            "select view, transaction_id::text::bigint, global_position
+               from projection_checkpoints
+              where view = any($1) order by view for update skip locked",
         )
-        .bind(self.view.name())
-        .fetch_optional(&mut *tx)
+        .bind(&due)
+        .fetch_all(&mut *tx)
         .await?;
-        let Some((transaction_id, global_position)) = checkpoint else {
+        if checkpoints.is_empty() {
+            return Ok(Step::Busy);
+        }
+        // Views at one position read together: normally all of them.
+        let mut readers: BTreeMap<Position, Vec<&dyn View>> = BTreeMap::new();
+        let mut locked = Vec::new();
+        for (name, transaction_id, global_position) in &checkpoints {
+            let Some(view) = self.views.iter().find(|v| v.name() == name) else {
+                continue;
+            };
+            let at = Position {
+                transaction_id: *transaction_id,
+                global_position: *global_position,
+            };
+            readers.entry(at).or_default().push(view.as_ref());
+            locked.push(view.name());
+        }
+        let Some(&front) = readers.keys().next_back() else {
             return Ok(Step::Busy);
         };
-        let after = Position {
-            transaction_id,
-            global_position,
-        };
-        let events = read_after(&mut tx, after, self.batch_size, &self.decoder).await?;
-        let Some(last) = events.last() else {
-            return Ok(
-                if casus_store::log::committed_after(&mut tx, after).await? {
-                    Step::Held
-                } else {
-                    Step::Applied(0)
-                },
-            );
-        };
-        apply(self.view.as_ref(), &mut tx, &events).await?;
-        advance(
-            &mut tx,
-            self.view.name(),
-            last.position,
-            events.len(),
-            Some(last.recorded_at),
-        )
-        .await?;
+        let (mut most, mut held) = (0, false);
+        let mut failures = Vec::new();
+        for (after, views) in readers {
+            let mut events = read_after(&mut tx, after, self.batch_size, &self.decoder).await?;
+            // Views behind go no further than the front, to read with it from then on.
+            events.retain(|event| after == front || event.position <= front);
+            most = most.max(events.len());
+            let Some(last) = events.last() else {
+                held |= casus_store::log::committed_after(&mut tx, after).await?;
+                continue;
+            };
+            let mut applied = Vec::new();
+            for view in views {
+                let outcome = AssertUnwindSafe(apply(view, &mut tx, &events))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|panic| {
+                        Err(ProjectionError::Panicked {
+                            view: view.name(),
+                            message: panic_message(&*panic),
+                        })
+                    });
+                match outcome {
+                    Ok(()) => applied.push(view.name()),
+                    Err(error) => {
+                        record_failure(&mut tx, &[view.name()], &error).await?;
+                        failures.push(error);
+                    }
+                }
+            }
+            advance(
+                &mut tx,
+                &applied,
+                last.position,
+                events.len(),
+                Some(last.recorded_at),
+            )
+            .await?;
+        }
         tx.commit().await?;
-        Ok(Step::Applied(events.len()))
+        self.resume_or_pause(&locked, &failures);
+        if let Some(failure) = failures.into_iter().next() {
+            return Err(failure);
+        }
+        Ok(if most == 0 && held {
+            Step::Held
+        } else {
+            Step::Applied(most)
+        })
     }
 
-    /// Steps until the view has applied everything visible now.
+    /// Steps until every view has applied everything visible now (a view
+    /// sitting out after a failure excepted).
     pub async fn catch_up(&self) -> Result<u64, ProjectionError> {
         let mut applied = 0;
         loop {
@@ -153,28 +243,33 @@ impl Projector {
         }
     }
 
-    /// Keeps the view up to date until `shutdown` completes. A failure stops
-    /// the view where it is (recorded in its checkpoint and logged) and is
-    /// retried with a growing pause; no event is ever skipped.
+    /// Keeps the views up to date until `shutdown` completes. A view that
+    /// fails stops where it is (recorded in its checkpoint and logged) and
+    /// is tried again after a growing pause while the others go on; a log
+    /// that cannot be read pauses them all. No event is ever skipped.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
-        let name = self.view.name();
-        let mut listener = match self.listen().await {
+        let mut listener = match listener(&self.pool).await {
             Ok(listener) => Some(listener),
             Err(error) => {
-                tracing::warn!(view = name, %error, "cannot listen for new events; polling only");
+                tracing::warn!(%error, "cannot listen for new events; polling only");
                 None
             }
         };
-        let mut pause = Duration::from_secs(1);
+        let mut pause = FIRST_PAUSE;
         let mut held = HELD_RETRY;
         loop {
-            // After a failure, only the pause (or shutdown) ends the wait: new
-            // events must not hurry the retry.
             let stepped = AssertUnwindSafe(self.step())
                 .catch_unwind()
                 .await
-                .unwrap_or_else(|panic| Err(ProjectionError::Panicked(panic_message(&*panic))));
+                .unwrap_or_else(|panic| {
+                    Err(ProjectionError::Read(ReadError::Database(
+                        sqlx::Error::Protocol(format!(
+                            "the projector panicked: {}",
+                            panic_message(&*panic)
+                        )),
+                    )))
+                });
             let (wait, wake_on_events) = match stepped {
                 Ok(Step::Applied(n)) if n as i64 == self.batch_size => continue,
                 // Soon, then less often: the transaction in front may be a long one.
@@ -184,17 +279,28 @@ impl Projector {
                     (this, true)
                 }
                 Ok(_) => {
-                    pause = Duration::from_secs(1);
+                    pause = FIRST_PAUSE;
                     held = HELD_RETRY;
-                    (self.poll, true)
+                    (self.until_due(self.poll), true)
                 }
+                Err(error) if error.view().is_some() => {
+                    tracing::error!(%error, "a view stopped at a failing event; the others go on");
+                    (self.until_due(self.poll), true)
+                }
+                // After a failure of all, only the pause (or shutdown) ends
+                // the wait: new events must not hurry the retry.
                 Err(error) => {
-                    tracing::error!(view = name, %error, "projection stopped at a failing event; retrying in {pause:?}");
-                    if let Err(record) = self.record_failure(&error).await {
-                        tracing::error!(view = name, error = %record, "cannot record the failure");
+                    tracing::error!(%error, "projection stopped; retrying in {pause:?}");
+                    let names: Vec<_> = self.views.iter().map(|v| v.name()).collect();
+                    let recorded = match self.pool.acquire().await {
+                        Ok(mut conn) => record_failure(&mut conn, &names, &error).await,
+                        Err(error) => Err(error),
+                    };
+                    if let Err(recorded) = recorded {
+                        tracing::error!(error = %recorded, "cannot record the failure");
                     }
                     let this = pause;
-                    pause = (pause * 2).min(Duration::from_secs(60));
+                    pause = (pause * 2).min(LONGEST_PAUSE);
                     (this, false)
                 }
             };
@@ -216,20 +322,62 @@ impl Projector {
         }
     }
 
-    async fn listen(&self) -> Result<PgListener, sqlx::Error> {
-        listener(&self.pool).await
+    /// The views not sitting out.
+    fn due(&self) -> Vec<&'static str> {
+        let paused = self.paused.lock().expect("the pauses are never poisoned");
+        let now = Instant::now();
+        self.views
+            .iter()
+            .map(|view| view.name())
+            .filter(|name| paused.get(name).is_none_or(|p| p.until <= now))
+            .collect()
     }
 
-    async fn record_failure(&self, error: &ProjectionError) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "update projection_checkpoints set error = $2, failed_at = now() where view = $1",
-        )
-        .bind(self.view.name())
-        .bind(error.to_string())
-        .execute(&self.pool)
-        .await
-        .map(drop)
+    /// `wait`, or less if a view sitting out is due sooner.
+    fn until_due(&self, wait: Duration) -> Duration {
+        let paused = self.paused.lock().expect("the pauses are never poisoned");
+        let now = Instant::now();
+        paused
+            .values()
+            .map(|p| p.until.saturating_duration_since(now))
+            .fold(wait, Duration::min)
     }
+
+    /// After a step over `stepped`: each view that failed sits out longer
+    /// than last time; the others are back.
+    fn resume_or_pause(&self, stepped: &[&'static str], failures: &[ProjectionError]) {
+        let mut paused = self.paused.lock().expect("the pauses are never poisoned");
+        for name in stepped {
+            if !failures.iter().any(|f| f.view() == Some(name)) {
+                paused.remove(name);
+                continue;
+            }
+            let this = paused.get(name).map_or(FIRST_PAUSE, |p| p.next);
+            paused.insert(
+                name,
+                Pause {
+                    until: Instant::now() + this,
+                    next: (this * 2).min(LONGEST_PAUSE),
+                },
+            );
+        }
+    }
+}
+
+/// Records why `views` stopped, in the caller's transaction or session.
+async fn record_failure(
+    conn: &mut sqlx::PgConnection,
+    views: &[&str],
+    error: &ProjectionError,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update projection_checkpoints set error = $2, failed_at = now() where view = any($1)",
+    )
+    .bind(views)
+    .bind(error.to_string())
+    .execute(conn)
+    .await
+    .map(drop)
 }
 
 /// A listener woken by each commit of events: for every tracking reader.
@@ -239,9 +387,10 @@ pub async fn listener(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
-/// Applies a batch to a view. If the batch fails, its events are applied
-/// one at a time (each in a savepoint) to name the event that fails, so an
-/// operator is told which case and sequence stop the view.
+/// Applies a batch to a view in a savepoint. If the batch fails, its events
+/// are applied one at a time (each in a savepoint) to name the event that
+/// fails, so an operator is told which case and sequence stop the view; the
+/// view is then left as it was before the batch.
 pub(crate) async fn apply(
     view: &dyn View,
     conn: &mut sqlx::PgConnection,
@@ -253,14 +402,17 @@ pub(crate) async fn apply(
         return Ok(batch.commit().await?);
     };
     batch.rollback().await?;
+    let mut each = conn.begin().await?;
     for event in events {
-        let mut one = conn.begin().await?;
+        let mut one = each.begin().await?;
         if let Err(source) = view.apply(&mut one, std::slice::from_ref(event)).await {
             one.rollback().await?;
+            each.rollback().await?;
             return Err(failed(view, event, source));
         }
         one.commit().await?;
     }
+    each.rollback().await?;
     // Each event applies alone but not the batch: name its last event.
     match events.last() {
         Some(last) => Err(failed(view, last, batch_error)),
@@ -324,23 +476,26 @@ pub(crate) async fn register(pool: &PgPool, view: &dyn View) -> Result<(), sqlx:
     tx.commit().await
 }
 
-/// Moves a view's checkpoint to `to`, inside the caller's transaction.
+/// Moves the checkpoints of `views` to `to`, inside the caller's transaction.
 pub(crate) async fn advance(
     conn: &mut sqlx::PgConnection,
-    view: &str,
+    views: &[&str],
     to: Position,
     applied: usize,
     last_recorded_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<(), sqlx::Error> {
+    if views.is_empty() {
+        return Ok(());
+    }
     sqlx::query(
         "update projection_checkpoints
             set transaction_id = $2::bigint::text::xid8, global_position = $3,
                 events_applied = events_applied + $4,
                 lag_ms = (extract(epoch from clock_timestamp() - $5) * 1000)::bigint,
                 updated_at = now(), error = null, failed_at = null
-          where view = $1",
+          where view = any($1)",
     )
-    .bind(view)
+    .bind(views)
     .bind(to.transaction_id)
     .bind(to.global_position)
     .bind(applied as i64)

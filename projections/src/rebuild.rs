@@ -1,8 +1,8 @@
-//! Rebuilding a view from position zero while the live one keeps serving:
-//! the events are replayed into copies of the view's tables in schema
-//! `casus_rebuild`; then, with the view's checkpoint locked (so its projector
-//! waits), the copies catch up on the last events and take the live tables'
-//! place in one transaction.
+//! Rebuilding views from position zero while the live ones keep serving:
+//! the log is read once and each batch replayed into copies of every
+//! rebuilt view's tables in schema `casus_rebuild`; then, with the views'
+//! checkpoints locked (so the projector passes them by), the copies catch up
+//! on the last events and take the live tables' place in one transaction.
 
 use casus_store::privacy::Keyring;
 use sqlx::{PgConnection, PgPool};
@@ -19,32 +19,43 @@ pub struct Rebuilt {
     pub position: Position,
 }
 
-/// Rebuilds `view`; `progress(applied, total)` is called after each batch.
+/// Rebuilds `views` in one pass over the log; `progress(applied, total)` is
+/// called after each batch. If one fails, none is swapped in.
 pub async fn rebuild(
     pool: &PgPool,
     keyring: &Keyring,
-    view: &dyn View,
+    views: &[&dyn View],
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Rebuilt, ProjectionError> {
     let decoder = Decoder::new(keyring.clone());
-    register(pool, view).await?;
+    for view in views {
+        register(pool, *view).await?;
+    }
     let total = casus_store::log::count(pool).await?;
     let total = total as u64;
 
     let mut conn = pool.acquire().await?;
     // Two rebuilds of one view would share its copies: one at a time. The
-    // lock is the session's, so it goes with the connection.
-    let lock = format!("casus rebuild {}", view.name());
-    let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
-        .bind(&lock)
-        .fetch_one(&mut *conn)
-        .await?;
-    if !locked {
-        return Err(ProjectionError::RebuildRunning(view.name()));
+    // locks are the session's, so they go with the connection.
+    let (mut refused, mut taken) = (None, Vec::new());
+    for view in views {
+        let lock = format!("casus rebuild {}", view.name());
+        let locked: bool = sqlx::query_scalar("select pg_try_advisory_lock(hashtext($1))")
+            .bind(&lock)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !locked {
+            refused = Some(ProjectionError::RebuildRunning(view.name()));
+            break;
+        }
+        taken.push(lock);
     }
-    let rebuilt = replay_and_swap(&mut conn, view, total, &decoder, &mut progress).await;
-    sqlx::query("select pg_advisory_unlock(hashtext($1))")
-        .bind(&lock)
+    let rebuilt = match refused {
+        Some(refused) => Err(refused),
+        None => replay_and_swap(&mut conn, views, total, &decoder, &mut progress).await,
+    };
+    sqlx::query("select pg_advisory_unlock(hashtext(name)) from unnest($1::text[]) as name")
+        .bind(&taken)
         .execute(&mut *conn)
         .await?;
     rebuilt
@@ -52,12 +63,13 @@ pub async fn rebuild(
 
 async fn replay_and_swap(
     conn: &mut PgConnection,
-    view: &dyn View,
+    views: &[&dyn View],
     total: u64,
     decoder: &Decoder,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Rebuilt, ProjectionError> {
-    for table in view.tables() {
+    let tables = || views.iter().flat_map(|view| view.tables());
+    for table in tables() {
         sqlx::raw_sql(&format!(
             "drop table if exists casus_rebuild.{table}; create table casus_rebuild.{table} (like public.{table} including all)"
         ))
@@ -83,7 +95,7 @@ async fn replay_and_swap(
     let mut applied = 0;
     loop {
         let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
-        let n = replay_batch(&mut tx, view, &mut position, decoder).await?;
+        let n = replay_batch(&mut tx, views, &mut position, decoder).await?;
         tx.commit().await?;
         applied += n;
         progress(applied, total.max(applied));
@@ -93,25 +105,26 @@ async fn replay_and_swap(
     }
     // Fresh tables have no statistics: without them the planner picks plans
     // that scan whole views (seen: a case list of 1.5 s instead of 3 ms).
-    for table in view.tables() {
+    for table in tables() {
         sqlx::raw_sql(&format!("analyze casus_rebuild.{table}"))
             .execute(&mut *conn)
             .await?;
     }
 
     let mut tx = sqlx::Acquire::begin(&mut *conn).await?;
-    sqlx::query("select 1 from projection_checkpoints where view = $1 for update")
-        .bind(view.name())
+    let names: Vec<&str> = views.iter().map(|view| view.name()).collect();
+    sqlx::query("select 1 from projection_checkpoints where view = any($1) for update")
+        .bind(&names)
         .execute(&mut *tx)
         .await?;
     loop {
-        let n = replay_batch(&mut tx, view, &mut position, decoder).await?;
+        let n = replay_batch(&mut tx, views, &mut position, decoder).await?;
         applied += n;
         if n == 0 {
             break;
         }
     }
-    for table in view.tables() {
+    for table in tables() {
         sqlx::raw_sql(&format!(
             "alter table public.{table} set schema casus_retired;
              alter table casus_rebuild.{table} set schema public;
@@ -120,14 +133,16 @@ async fn replay_and_swap(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
-        "update projection_checkpoints set events_applied = 0, view_version = $2 where view = $1",
-    )
-    .bind(view.name())
-    .bind(view.version())
-    .execute(&mut *tx)
-    .await?;
-    advance(&mut tx, view.name(), position, applied as usize, None).await?;
+    for view in views {
+        sqlx::query(
+            "update projection_checkpoints set events_applied = 0, view_version = $2 where view = $1",
+        )
+        .bind(view.name())
+        .bind(view.version())
+        .execute(&mut *tx)
+        .await?;
+    }
+    advance(&mut tx, &names, position, applied as usize, None).await?;
     tx.commit().await?;
     progress(applied, total.max(applied));
     Ok(Rebuilt {
@@ -136,11 +151,11 @@ async fn replay_and_swap(
     })
 }
 
-/// Applies the next batch to the copies (the transaction's `search_path`
-/// finds them first) and moves `position` past it.
+/// Applies the next batch to every view's copies (the transaction's
+/// `search_path` finds them first) and moves `position` past it.
 async fn replay_batch(
     conn: &mut PgConnection,
-    view: &dyn View,
+    views: &[&dyn View],
     position: &mut Position,
     decoder: &Decoder,
 ) -> Result<u64, ProjectionError> {
@@ -148,7 +163,9 @@ async fn replay_batch(
         .execute(&mut *conn)
         .await?;
     let events = read_after(&mut *conn, *position, BATCH, decoder).await?;
-    apply(view, &mut *conn, &events).await?;
+    for view in views {
+        apply(*view, &mut *conn, &events).await?;
+    }
     if let Some(last) = events.last() {
         *position = last.position;
     }

@@ -1,6 +1,8 @@
 //! Runs commands against cases: load the case, let it decide, append its
 //! events with their metadata.
 
+use std::sync::Arc;
+
 use casus_domain::{CaseEvent, CaseId, Command, Programme, Referral, YouthCase};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventStore};
@@ -11,6 +13,7 @@ use crate::audit::signature::Signer;
 use crate::cache::{Cached, CaseCache};
 use crate::error::{CommandError, Conflict};
 use crate::idempotency::{self, Idempotency, StoredAnswer, METADATA_KEY};
+use crate::keys::KeyCache;
 use crate::log::{self, Decoder, ReadError};
 use crate::metadata::Metadata;
 use crate::privacy::Keyring;
@@ -33,6 +36,8 @@ pub struct CaseStore {
     pub(crate) signer: Signer,
     snapshot_every: usize,
     cache: Option<CaseCache>,
+    /// The young people's keys, kept by the repository with their cases.
+    pub(crate) keys: Arc<KeyCache>,
 }
 
 impl CaseStore {
@@ -51,6 +56,7 @@ impl CaseStore {
         snapshot_every: usize,
     ) -> Self {
         let repository = CaseRepository::new(pool.clone(), keyring.clone(), signer.clone());
+        let keys = repository.keys();
         let events = match snapshot_every {
             0 => PersistedEventStore::new_event_store(repository),
             n => PersistedEventStore::new_snapshot_store(repository, n),
@@ -64,18 +70,34 @@ impl CaseStore {
             signer,
             snapshot_every,
             cache: None,
+            keys,
         }
     }
 
-    /// Keeps up to `cases` cases in memory between commands (0: none).
+    /// Keeps up to `cases` cases, and their young people's keys, in memory
+    /// between commands (0: none).
     pub fn with_cache(mut self, cases: usize) -> Self {
         self.cache = CaseCache::new(cases);
+        self.keys.resize(cases);
         self
+    }
+
+    /// Drops what is kept of `case`: its state and its key.
+    pub(crate) fn forget(&self, case: CaseId) {
+        if let Some(cache) = &self.cache {
+            cache.forget(case);
+        }
+        self.keys.forget(&case.to_string());
     }
 
     /// How many cases the cache holds, and may hold.
     pub fn cached(&self) -> (usize, usize) {
         self.cache.as_ref().map_or((0, 0), CaseCache::size)
+    }
+
+    /// How many young people's keys are kept with their cases.
+    pub fn kept_keys(&self) -> usize {
+        self.keys.len()
     }
 
     /// Runs `command` on `case`. This is cqrs-es's `CqrsFramework::execute`
@@ -209,9 +231,7 @@ impl CaseStore {
         let committed = match self.events.commit(sink.collect().await, context, map).await {
             Ok(committed) => committed,
             Err(error) => {
-                if let Some(cache) = &self.cache {
-                    cache.forget(case);
-                }
+                self.forget(case);
                 return Err(CommandError::from(error).into());
             }
         };

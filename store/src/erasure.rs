@@ -97,9 +97,15 @@ impl CaseStore {
                     serde_json::to_value(event).map_err(|e| CommandError::Internal(e.into()))?;
                 payloads.push((name.as_str(), payload));
             }
-            seal_events(&self.keyring, &mut tx, &case.to_string(), &mut payloads)
-                .await
-                .map_err(CommandError::from_seal)?;
+            seal_events(
+                &self.keyring,
+                &mut tx,
+                &case.to_string(),
+                &mut payloads,
+                None,
+            )
+            .await
+            .map_err(CommandError::from_seal)?;
             let count = events.len();
             let sequences: Vec<i64> = (1..=count as i64).map(|i| version as i64 + i).collect();
             let versions: Vec<String> = events.iter().map(DomainEvent::event_version).collect();
@@ -125,6 +131,11 @@ impl CaseStore {
             erased.cases.push((case, version + count as u64));
         }
         tx.commit().await.map_err(CommandError::from_sqlx)?;
+        // Kept copies could no longer be used (each case moved on), but
+        // the key should not stay in this instance's memory either.
+        for (case, _) in &erased.cases {
+            self.forget(*case);
+        }
         Ok(Ok(erased))
     }
 }

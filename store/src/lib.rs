@@ -11,6 +11,7 @@ mod db;
 mod erasure;
 mod error;
 pub mod idempotency;
+mod keys;
 pub mod log;
 mod metadata;
 pub mod privacy;

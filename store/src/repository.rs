@@ -17,9 +17,12 @@ use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::PgPool;
 
+use std::sync::Arc;
+
 use crate::append::EventRows;
 use crate::audit::signature::{self, Signer, StoredSnapshot, SELECT_SNAPSHOTS};
 use crate::idempotency::{Idempotency, KeyTaken, METADATA_KEY};
+use crate::keys::KeyCache;
 use crate::privacy::{seal_events, Keyring, SealError};
 
 pub struct CaseRepository {
@@ -27,6 +30,7 @@ pub struct CaseRepository {
     reader: PostgresEventRepository,
     keyring: Keyring,
     signer: Signer,
+    keys: Arc<KeyCache>,
 }
 
 impl CaseRepository {
@@ -38,7 +42,13 @@ impl CaseRepository {
             pool,
             keyring,
             signer,
+            keys: Arc::default(),
         }
+    }
+
+    /// The young people's keys it keeps with their cases (off until sized).
+    pub(crate) fn keys(&self) -> Arc<KeyCache> {
+        self.keys.clone()
     }
 }
 
@@ -147,7 +157,10 @@ impl PersistedEventRepository for CaseRepository {
                 event.metadata.clone()
             });
         }
-        seal_events(&self.keyring, &mut tx, &first.aggregate_id, &mut sealed)
+        let case = &first.aggregate_id;
+        let before = i64::try_from(first.sequence).map_err(unknown)? - 1;
+        let known = self.keys.at(case, before);
+        let key = seal_events(&self.keyring, &mut tx, case, &mut sealed, known)
             .await
             .map_err(from_seal)?;
         rows.payloads = sealed.into_iter().map(|(_, payload)| payload).collect();
@@ -156,7 +169,7 @@ impl PersistedEventRepository for CaseRepository {
             .await
             .map_err(from_sqlx)?;
         if let Some(request) = &idempotency {
-            let last = rows.sequences.last().copied().unwrap_or_default();
+            let last = last_sequence(&rows);
             sqlx::query(INSERT_ANSWER)
                 .bind(&request.scope)
                 .bind(&request.key)
@@ -203,7 +216,12 @@ impl PersistedEventRepository for CaseRepository {
                 .await
                 .map_err(from_sqlx)?;
         }
-        tx.commit().await.map_err(from_sqlx)
+        tx.commit().await.map_err(from_sqlx)?;
+        match key {
+            Some(key) => self.keys.put(case, last_sequence(&rows), key),
+            None => self.keys.forget(case),
+        }
+        Ok(())
     }
 
     async fn stream_events<A: Aggregate>(
@@ -216,6 +234,10 @@ impl PersistedEventRepository for CaseRepository {
     async fn stream_all_events<A: Aggregate>(&self) -> Result<ReplayStream, PersistenceError> {
         self.reader.stream_all_events::<A>().await
     }
+}
+
+fn last_sequence(rows: &EventRows) -> i64 {
+    rows.sequences.last().copied().unwrap_or_default()
 }
 
 fn without_key(metadata: &Value) -> Value {

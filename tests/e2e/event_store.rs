@@ -453,3 +453,64 @@ async fn an_old_signal_recorded_loads_as_the_current_version() {
         .unwrap();
     assert_eq!(next.version, 3);
 }
+
+/// A young person's key kept with their case on one instance is never used
+/// after an erasure on another: the erasure moved the case on, so the kept
+/// copy's append fails on the log's primary key, the case is loaded again
+/// (erased: refused), and the key leaves this instance's memory.
+#[tokio::test]
+async fn a_kept_key_is_never_used_after_an_erasure_on_another_instance() {
+    let db = TestDb::new().await;
+    let keeping = db.store(0).await.with_cache(100);
+    let erasing = db.store(0).await;
+    let subject = SubjectId::new();
+    let case = CaseId::new();
+    let referral = Referral {
+        subject,
+        ..referral()
+    };
+    keeping
+        .execute(
+            case,
+            CaseCommand::ReferCase(referral).on(today()),
+            &metadata(),
+        )
+        .await
+        .unwrap();
+    keeping
+        .execute(case, note("kept"), &metadata())
+        .await
+        .unwrap();
+    assert_eq!(keeping.kept_keys(), 1, "the key is kept with the case");
+
+    let erasure = Erasure {
+        reason: text("request of the young person"),
+        erased_on: casus_store::clock::today(),
+    };
+    erasing
+        .erase_subject(
+            subject,
+            &erasure,
+            &metadata(),
+            |_| Ok::<_, CommandError>(()),
+        )
+        .await
+        .unwrap();
+    let refused = keeping
+        .execute(case, note("after the erasure"), &metadata())
+        .await;
+
+    assert!(
+        matches!(refused, Err(CommandError::Rejected(CaseError::Erased))),
+        "{refused:?}"
+    );
+    let types: Vec<String> = sqlx::query_scalar(
+        "select event_type from events where aggregate_id = $1 order by sequence",
+    )
+    .bind(case.to_string())
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(types, ["CaseReferred", "NoteAdded", "SubjectErased"]);
+    assert_eq!(keeping.kept_keys(), 0, "the destroyed key is not kept");
+}

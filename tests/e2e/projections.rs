@@ -19,11 +19,10 @@ use tokio::sync::watch;
 use crate::support::{dump, TestDb, TABLES};
 use crate::workload::{self, metadata};
 
+/// The projector as a server runs it: one reader for every view.
 fn projectors(db: &TestDb) -> Vec<Projector> {
-    views::all()
-        .into_iter()
-        .map(|view| Projector::new(db.pool.clone(), db.keyring.clone(), Arc::from(view)))
-        .collect()
+    let views = views::all().into_iter().map(Arc::from).collect();
+    vec![Projector::of(db.pool.clone(), db.keyring.clone(), views)]
 }
 
 /// Runs `projectors` until each has applied every stored event. (A projector
@@ -38,22 +37,24 @@ async fn settle(pool: &PgPool, projectors: &[Projector]) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     for projector in projectors {
         projector.register().await.unwrap();
+        let names: Vec<&str> = projector.views().iter().map(|v| v.name()).collect();
         loop {
             projector.catch_up().await.unwrap();
-            let applied: i64 = sqlx::query_scalar(
-                "select events_applied from projection_checkpoints where view = $1",
+            let behind: Vec<String> = sqlx::query_scalar(
+                "select view from projection_checkpoints
+                  where view = any($1) and events_applied <> $2",
             )
-            .bind(projector.view().name())
-            .fetch_one(pool)
+            .bind(&names)
+            .bind(total)
+            .fetch_all(pool)
             .await
             .unwrap();
-            if applied == total {
+            if behind.is_empty() {
                 break;
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
-                "{} did not catch up",
-                projector.view().name()
+                "{behind:?} did not catch up"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -92,11 +93,11 @@ async fn stop(projectors: (watch::Sender<bool>, Vec<tokio::task::JoinHandle<()>>
 }
 
 async fn rebuild_all(db: &TestDb) {
-    for view in views::all() {
-        rebuild(&db.pool, &db.keyring, view.as_ref(), |_, _| {})
-            .await
-            .unwrap();
-    }
+    let views = views::all();
+    let all: Vec<&dyn View> = views.iter().map(|view| view.as_ref()).collect();
+    rebuild(&db.pool, &db.keyring, &all, |_, _| {})
+        .await
+        .unwrap();
 }
 
 async fn event_keys(pool: &PgPool) -> BTreeSet<(String, i64)> {
@@ -487,12 +488,123 @@ async fn a_failure_between_apply_and_checkpoint_leaves_no_trace() {
     let total = event_keys(&db.pool).await;
     assert_eq!(after.events_applied as usize, total.len());
     let live = timeline_keys(&db.pool).await;
-    rebuild(&db.pool, &db.keyring, &Timeline, |_, _| {})
+    rebuild(&db.pool, &db.keyring, &[&Timeline], |_, _| {})
         .await
         .unwrap();
     settle(&db.pool, std::slice::from_ref(&restarted)).await;
     assert_eq!(timeline_keys(&db.pool).await, live);
     assert_eq!(live.len(), total.len(), "nothing counted twice");
+}
+
+/// One reader feeds every view, but a view that fails stops alone: the
+/// others apply the whole batch (and what comes after) while it sits out,
+/// and when it is tried again it catches up and reads with them again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_view_stops_alone_and_rejoins_the_others() {
+    let db = TestDb::new().await;
+    let store = Arc::new(db.store(0).await);
+    let first = workload::run(store.clone(), 20, 2, 5).await;
+    let at: i64 = sqlx::query_scalar(
+        "select global_position from events order by global_position offset 50 limit 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    let failing = FailOnce {
+        inner: Timeline,
+        at,
+        failed: AtomicBool::new(false),
+        panics: false,
+        again: false,
+    };
+    let mut views: Vec<Arc<dyn View>> = views::all()
+        .into_iter()
+        .filter(|view| view.name() != "case_timeline")
+        .map(Arc::from)
+        .collect();
+    views.push(Arc::new(failing));
+    let projector = Projector::of(db.pool.clone(), db.keyring.clone(), views);
+    projector.register().await.unwrap();
+    let applied = |pool: PgPool| async move {
+        sqlx::query_as::<_, (String, i64, Option<String>)>(
+            "select view, events_applied, error from projection_checkpoints order by view",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+
+    // A catch-up stops early while an older transaction holds events back
+    // (a busy machine): go on until the failing event stops the timeline.
+    let mut stopped = None;
+    for _ in 0..200 {
+        match projector.catch_up().await {
+            Err(error) => {
+                stopped = Some(error.to_string());
+                break;
+            }
+            Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    let error = stopped.expect("the failing event stops the timeline");
+    assert!(error.contains("case_timeline"), "{error}");
+
+    // While it sits out, the others go on past it, new events included.
+    let second = workload::run(store, 10, 2, 3).await;
+    let total = (first + second) as i64;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        projector.catch_up().await.unwrap();
+        let seen = applied(db.pool.clone()).await;
+        let (timeline, others): (Vec<_>, Vec<_>) = seen
+            .iter()
+            .partition(|(view, _, _)| view == "case_timeline");
+        let (_, behind, error) = &timeline[0];
+        assert!(*behind < total, "the timeline sat out: {seen:?}");
+        assert!(error
+            .as_deref()
+            .is_some_and(|e| e.contains("injected failure")));
+        if others
+            .iter()
+            .all(|(_, n, error)| *n == total && error.is_none())
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "held back: {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let rows: i64 = sqlx::query_scalar("select count(*) from case_timeline")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let (_, behind, _) = applied(db.pool.clone())
+        .await
+        .into_iter()
+        .find(|(view, _, _)| view == "case_timeline")
+        .unwrap();
+    assert_eq!(rows, behind, "nothing of the failed batch stayed");
+
+    // Its pause over, it catches up and its error is cleared.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    settle(&db.pool, std::slice::from_ref(&projector)).await;
+    let seen = applied(db.pool.clone()).await;
+    assert!(
+        seen.iter()
+            .all(|(_, n, error)| *n == total && error.is_none()),
+        "{seen:?}"
+    );
+    let live = timeline_keys(&db.pool).await;
+    assert_eq!(live.len() as i64, total, "every event once");
+    let positions: i64 = sqlx::query_scalar(
+        "select count(distinct (transaction_id, global_position)) from projection_checkpoints",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(positions, 1, "one reader again: every view at one position");
 }
 
 #[tokio::test]
@@ -1095,7 +1207,7 @@ async fn one_rebuild_of_a_view_at_a_time() {
         .await
         .unwrap();
 
-    let refused = rebuild(&db.pool, &db.keyring, &Timeline, |_, _| {}).await;
+    let refused = rebuild(&db.pool, &db.keyring, &[&Timeline], |_, _| {}).await;
 
     assert!(matches!(
         refused,
@@ -1105,7 +1217,7 @@ async fn one_rebuild_of_a_view_at_a_time() {
         .execute(&mut *other)
         .await
         .unwrap();
-    assert!(rebuild(&db.pool, &db.keyring, &Timeline, |_, _| {})
+    assert!(rebuild(&db.pool, &db.keyring, &[&Timeline], |_, _| {})
         .await
         .is_ok());
 }

@@ -1,5 +1,7 @@
 //! Which young person a case is about, and their data key.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -7,6 +9,7 @@ use uuid::Uuid;
 use super::index;
 use super::keyring::{DataKey, Keyring, KeyringError};
 use super::marks::{contains_open, seal_all};
+use crate::keys::SubjectKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
@@ -29,13 +32,16 @@ pub enum SealError {
 /// Seals the personal values of a command's events for `case`, in the
 /// transaction that appends them. A referral records the case's subject and
 /// makes their key if they have none; an erasure destroys the key after the
-/// events are sealed, so the two happen together or not at all.
+/// events are sealed, so the two happen together or not at all. `known` is
+/// the case's key as kept from its last event (see `keys`): then it is not
+/// read again. Returns the key that holds after these events, if known.
 pub(crate) async fn seal_events(
     keyring: &Keyring,
     tx: &mut PgConnection,
     case: &str,
     events: &mut [(&str, Value)],
-) -> Result<(), SealError> {
+    known: Option<SubjectKey>,
+) -> Result<Option<SubjectKey>, SealError> {
     let referral = match events.first() {
         Some((name, payload)) if *name == "CaseReferred" => Some((
             payload["CaseReferred"]["subject"]
@@ -59,7 +65,7 @@ pub(crate) async fn seal_events(
     let erasing = events.iter().any(|(name, _)| *name == "SubjectErased");
     let open = events.iter().any(|(_, payload)| contains_open(payload));
     if referral.is_none() && transferred_to.is_none() && !erasing && !open {
-        return Ok(());
+        return Ok(known);
     }
     let case_id: Uuid = case
         .parse()
@@ -72,21 +78,25 @@ pub(crate) async fn seal_events(
             .await?;
     }
     let referring = referral.is_some();
-    let (subject, stored) = match referral {
-        Some((subject, municipality)) => {
+    let (subject, key) = match (referral, known) {
+        (Some((subject, municipality)), _) => {
             link_subject(tx, case_id, subject, &municipality).await?;
             let stored =
                 sqlx::query_scalar("select wrapped from subject_keys where subject_id = $1")
                     .bind(subject)
                     .fetch_optional(&mut *tx)
                     .await?;
-            (subject, StoredKey::from_row(stored))
+            let stored = StoredKey::from_row(stored);
+            (subject, subject_key(keyring, tx, subject, stored).await?)
         }
-        None => case_key(tx, case_id)
-            .await?
-            .ok_or_else(|| SealError::NoSubject(case.into()))?,
+        (None, Some(known)) => (known.subject, Some(known.key)),
+        (None, None) => {
+            let (subject, stored) = case_key(tx, case_id)
+                .await?
+                .ok_or_else(|| SealError::NoSubject(case.into()))?;
+            (subject, subject_key(keyring, tx, subject, stored).await?)
+        }
     };
-    let key = subject_key(keyring, tx, subject, stored).await?;
     if referring {
         // Indexed while the details are open, in the same transaction.
         if let Some(details) = events.first().and_then(|(_, p)| index::referred(p, None)) {
@@ -102,8 +112,9 @@ pub(crate) async fn seal_events(
     if erasing {
         destroy_key(tx, subject).await?;
         index::remove(tx, subject).await?;
+        return Ok(None);
     }
-    Ok(())
+    Ok(key.map(|key| SubjectKey { subject, key }))
 }
 
 /// What the store holds of a subject's data key.
@@ -148,6 +159,17 @@ async fn case_key(
 /// The subject's data key from what is `stored` (made now if they have
 /// none yet); `None` once destroyed.
 async fn subject_key(
+    keyring: &Keyring,
+    conn: &mut PgConnection,
+    subject: Uuid,
+    stored: StoredKey,
+) -> Result<Option<Arc<DataKey>>, SealError> {
+    Ok(unwrapped(keyring, conn, subject, stored)
+        .await?
+        .map(Arc::new))
+}
+
+async fn unwrapped(
     keyring: &Keyring,
     conn: &mut PgConnection,
     subject: Uuid,

@@ -103,16 +103,11 @@ async fn many_writers_on_few_cases_lose_and_double_nothing() {
     }
     caught_up(&app.db.pool).await;
     let live = dump(&app.db.pool).await;
-    for view in casus_projections::views::all() {
-        casus_projections::rebuild::rebuild(
-            &app.db.pool,
-            &app.db.keyring,
-            view.as_ref(),
-            |_, _| {},
-        )
+    let views = casus_projections::views::all();
+    let all: Vec<_> = views.iter().map(|view| view.as_ref()).collect();
+    casus_projections::rebuild::rebuild(&app.db.pool, &app.db.keyring, &all, |_, _| {})
         .await
         .unwrap();
-    }
     assert!(
         live == dump(&app.db.pool).await,
         "the live views differ from a rebuild"
