@@ -75,7 +75,10 @@ pub async fn http(
                 }
             })
         };
+        // A profiler can be attached for this phase (docs/performance.md).
+        tracing::info!(concurrency, "commands through HTTP: started");
         let rate = clients(concurrency, run, contact(None)).await?;
+        tracing::info!(concurrency, "commands through HTTP: done");
         watching.abort();
         if concurrency == 16 {
             peak_mib = peak.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1024.0;

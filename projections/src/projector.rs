@@ -1,15 +1,17 @@
 //! The tracking projector. One reader feeds every view: each step reads the
-//! next batch of events in commit order once and applies it to each view in
-//! one transaction, moving each view's own checkpoint with it, so a crash
-//! leaves every view as it was before the batch. It wakes on NOTIFY and polls
-//! as a fallback; several server instances may run it, and the checkpoint
-//! rows' locks let one apply to a view at a time.
+//! next batch of events in commit order once (and opens it once), then
+//! applies it to the views side by side, each in its own transaction that
+//! moves its own checkpoint, so a crash leaves each view as it was before the
+//! batch. (One transaction for all views was tried first: the views' work
+//! then ran one after another on one connection, and a step of ten events
+//! took 15-20 ms under load; see docs/performance.md.) It wakes on NOTIFY and
+//! polls as a fallback; several server instances may run it, and each
+//! checkpoint row's lock lets one apply to a view at a time.
 //!
-//! Each view applies inside a savepoint: a view that fails is rolled back
-//! alone, its failure recorded in its checkpoint, and it sits out with a
-//! growing pause while the others go on. When it is tried again it is behind
-//! them; a view behind reads for itself, up to where the others stand, and
-//! from then on reads with them again.
+//! A view that fails is rolled back alone, its failure recorded in its
+//! checkpoint, and it sits out with a growing pause while the others go on.
+//! When it is tried again it is behind them; a view behind reads for itself,
+//! up to where the others stand, and from then on reads with them again.
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -18,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use casus_store::privacy::Keyring;
+use futures::future::join_all;
 use futures::FutureExt;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
@@ -142,92 +145,130 @@ impl Projector {
     }
 
     /// Reads the next batch once and applies it to every view that is not
-    /// sitting out, each with its checkpoint, in one transaction. A view
-    /// that fails is rolled back alone and its failure recorded; the others'
-    /// work is committed, and the failure returned.
+    /// sitting out, each in its own transaction with its checkpoint, side
+    /// by side. A view that fails is rolled back alone and its failure
+    /// recorded; the others' work is committed, and the failure returned.
     pub async fn step(&self) -> Result<Step, ProjectionError> {
+        let started = Instant::now();
         let due = self.due();
         if due.is_empty() {
             return Ok(Step::Applied(0));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
+        // Where each stands; each view's own transaction checks it again.
         let checkpoints: Vec<(String, i64, i64)> = sqlx::query_as(
             "select view, transaction_id::text::bigint, global_position
-               from projection_checkpoints
-              where view = any($1) order by view for update skip locked",
+               from projection_checkpoints where view = any($1)",
         )
         .bind(&due)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?;
-        if checkpoints.is_empty() {
-            return Ok(Step::Busy);
-        }
         // Views at one position read together: normally all of them.
         let mut readers: BTreeMap<Position, Vec<&dyn View>> = BTreeMap::new();
-        let mut locked = Vec::new();
         for (name, transaction_id, global_position) in &checkpoints {
-            let Some(view) = self.views.iter().find(|v| v.name() == name) else {
-                continue;
-            };
-            let at = Position {
-                transaction_id: *transaction_id,
-                global_position: *global_position,
-            };
-            readers.entry(at).or_default().push(view.as_ref());
-            locked.push(view.name());
+            if let Some(view) = self.views.iter().find(|v| v.name() == name) {
+                let at = Position {
+                    transaction_id: *transaction_id,
+                    global_position: *global_position,
+                };
+                readers.entry(at).or_default().push(view.as_ref());
+            }
         }
         let Some(&front) = readers.keys().next_back() else {
-            return Ok(Step::Busy);
+            return Ok(Step::Applied(0));
         };
-        let (mut most, mut held) = (0, false);
-        let mut failures = Vec::new();
+        let (mut most, mut held, mut busy) = (0, false, true);
+        let (mut stepped, mut failures) = (Vec::new(), Vec::new());
         for (after, views) in readers {
-            let mut events = read_after(&mut tx, after, self.batch_size, &self.decoder).await?;
+            let mut events = read_after(&mut conn, after, self.batch_size, &self.decoder).await?;
             // Views behind go no further than the front, to read with it from then on.
             events.retain(|event| after == front || event.position <= front);
             most = most.max(events.len());
-            let Some(last) = events.last() else {
-                held |= casus_store::log::committed_after(&mut tx, after).await?;
+            if events.is_empty() {
+                held |= casus_store::log::committed_after(&mut conn, after).await?;
+                busy = false;
                 continue;
-            };
-            let mut applied = Vec::new();
-            for view in views {
-                let outcome = AssertUnwindSafe(apply(view, &mut tx, &events))
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|panic| {
-                        Err(ProjectionError::Panicked {
-                            view: view.name(),
-                            message: panic_message(&*panic),
-                        })
-                    });
+            }
+            let applied = views
+                .iter()
+                .map(|view| self.apply_to(*view, after, &events));
+            for (view, outcome) in views.iter().zip(join_all(applied).await) {
                 match outcome {
-                    Ok(()) => applied.push(view.name()),
-                    Err(error) => {
-                        record_failure(&mut tx, &[view.name()], &error).await?;
+                    Ok(false) => continue,
+                    Ok(true) => stepped.push(view.name()),
+                    Err(error) if error.view().is_some() => {
+                        stepped.push(view.name());
                         failures.push(error);
                     }
+                    Err(error) => return Err(error),
                 }
+                busy = false;
             }
-            advance(
-                &mut tx,
-                &applied,
-                last.position,
-                events.len(),
-                Some(last.recorded_at),
-            )
-            .await?;
         }
-        tx.commit().await?;
-        self.resume_or_pause(&locked, &failures);
+        tracing::debug!(events = most, held, took = ?started.elapsed(), "projector step");
+        self.resume_or_pause(&stepped, &failures);
         if let Some(failure) = failures.into_iter().next() {
             return Err(failure);
         }
-        Ok(if most == 0 && held {
-            Step::Held
-        } else {
-            Step::Applied(most)
+        Ok(match (most, held, busy) {
+            (_, _, true) => Step::Busy,
+            (0, true, _) => Step::Held,
+            (n, _, _) => Step::Applied(n),
         })
+    }
+
+    /// Applies `events`, read after `after`, to `view` in a transaction of
+    /// its own that moves its checkpoint. `false` when another projector
+    /// holds the view or moved it on meanwhile.
+    async fn apply_to(
+        &self,
+        view: &dyn View,
+        after: Position,
+        events: &[RecordedEvent],
+    ) -> Result<bool, ProjectionError> {
+        let Some(last) = events.last() else {
+            return Ok(true);
+        };
+        let mut tx = self.pool.begin().await?;
+        let at: Option<(i64, i64)> = sqlx::query_as(
+            "select transaction_id::text::bigint, global_position from projection_checkpoints
+              where view = $1 for update skip locked",
+        )
+        .bind(view.name())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if at != Some((after.transaction_id, after.global_position)) {
+            return Ok(false);
+        }
+        let applied = AssertUnwindSafe(apply(view, &mut tx, events))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| {
+                Err(ProjectionError::Panicked {
+                    view: view.name(),
+                    message: panic_message(&*panic),
+                })
+            });
+        match applied {
+            Ok(()) => {
+                let name = [view.name()];
+                advance(
+                    &mut tx,
+                    &name,
+                    last.position,
+                    events.len(),
+                    Some(last.recorded_at),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+            Err(error) => {
+                record_failure(&mut tx, &[view.name()], &error).await?;
+                tx.commit().await?;
+                Err(error)
+            }
+        }
     }
 
     /// Steps until every view has applied everything visible now (a view

@@ -52,6 +52,42 @@ impl Batch {
         .bind(&self.cases)
         .fetch_one(&mut *conn)
         .await?;
+        self.remember(conn, table, found).await
+    }
+
+    /// Of `table`, every row of the cases in `whole`, and of the batch's
+    /// other cases only the first by `order`: for a view that compares a
+    /// new row with the latest and needs the rest only now and then.
+    pub async fn load_first<T: DeserializeOwned + Serialize>(
+        &mut self,
+        conn: &mut PgConnection,
+        table: &'static str,
+        order: &str,
+        whole: &[Uuid],
+    ) -> Result<Vec<T>, sqlx::Error> {
+        let found: Value = sqlx::query_scalar(&format!(
+            "select coalesce(jsonb_agg(t), '[]'::jsonb) from (
+               select * from {table} where case_id = any($1)
+               union all
+               (select distinct on (case_id) * from {table}
+                 where case_id = any($2) and case_id <> all($1)
+                 order by case_id, {order})
+             ) t"
+        ))
+        .bind(whole)
+        .bind(&self.cases)
+        .fetch_one(&mut *conn)
+        .await?;
+        self.remember(conn, table, found).await
+    }
+
+    /// Keeps `found`, rows of `table` as loaded, to compare with on `store`.
+    async fn remember<T: DeserializeOwned + Serialize>(
+        &mut self,
+        conn: &mut PgConnection,
+        table: &'static str,
+        found: Value,
+    ) -> Result<Vec<T>, sqlx::Error> {
         let rows: Vec<T> = serde_json::from_value(found).map_err(decode)?;
         let key = primary_key(conn, table).await?;
         // As the row type writes them, so that an unchanged row compares equal.

@@ -706,6 +706,33 @@ async fn a_corrected_contact_date_moves_the_last_contact() {
             Some(day(2026, 2, 2))
         )
     );
+    // Later batches compare a new contact with the stored latest alone: an
+    // earlier day does not move it, a later one does.
+    for (on, summary, latest, shown) in [
+        (
+            day(2026, 1, 15),
+            "MARK-THIRD",
+            day(2026, 2, 2),
+            "MARK-FIRST",
+        ),
+        (
+            day(2026, 2, 10),
+            "MARK-FOURTH",
+            day(2026, 2, 10),
+            "MARK-FOURTH",
+        ),
+    ] {
+        store
+            .execute(case, contact(on, summary).on(today()), &metadata())
+            .await
+            .unwrap();
+        catch_up(&db).await;
+        assert_eq!(
+            last(db.pool.clone()).await,
+            (Some(latest), Some(shown.into()), Some(latest)),
+            "after {summary}"
+        );
+    }
 }
 
 /// Tables updated often leave room for HOT updates and are vacuumed early

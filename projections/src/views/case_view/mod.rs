@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::contacts::redate;
+use super::contacts::{self, redate};
 use crate::rows::{self, code};
 use crate::view::View;
 use crate::visibility;
@@ -259,7 +259,8 @@ impl View for CaseView {
     ) -> Result<(), sqlx::Error> {
         let mut batch = rows::Batch::new(events);
         let mut rows: HashMap<Uuid, Row> = batch.load_by_case(conn, self.table()).await?;
-        let mut contacts: Vec<Contact> = batch.load(conn, self.contacts_table()).await?;
+        let mut contacts: Vec<Contact> =
+            contacts::load(&mut batch, conn, self.contacts_table(), events).await?;
         for event in events {
             self.apply_event(&mut rows, &mut contacts, event);
         }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::contacts::redate;
+use super::contacts::{self, redate};
 use crate::rows::{self, code};
 use crate::view::View;
 use async_trait::async_trait;
@@ -278,7 +278,7 @@ impl View for Caseload {
             assignments: batch.load(conn, "caseload_assignments").await?,
             partners: batch.load(conn, "caseload_partners").await?,
             consents: batch.load(conn, "caseload_consents").await?,
-            contacts: batch.load(conn, "caseload_contacts").await?,
+            contacts: contacts::load(&mut batch, conn, "caseload_contacts", events).await?,
         };
         for event in events {
             apply(&mut tables, event);
