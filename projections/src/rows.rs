@@ -65,13 +65,18 @@ impl Batch {
         order: &str,
         whole: &[Uuid],
     ) -> Result<Vec<T>, sqlx::Error> {
+        // One probe of an index on (case_id, the order's columns) per case.
         let found: Value = sqlx::query_scalar(&format!(
             "select coalesce(jsonb_agg(t), '[]'::jsonb) from (
                select * from {table} where case_id = any($1)
                union all
-               (select distinct on (case_id) * from {table}
-                 where case_id = any($2) and case_id <> all($1)
-                 order by case_id, {order})
+               select first.* from unnest($2::uuid[]) as c(case_id)
+                 cross join lateral (
+                   select * from {table} t
+                    where t.case_id = c.case_id
+                    order by {order} limit 1
+                 ) first
+                where c.case_id <> all($1)
              ) t"
         ))
         .bind(whole)
