@@ -21,7 +21,7 @@ done
 sleep 1
 perf record -a -F 199 --call-graph dwarf,16384 -o "$work/perf.data" -- sleep 6 2>/dev/null
 perf script -i "$work/perf.data" 2>/dev/null | inferno-collapse-perf >"$work/folded"
-inferno-flamegraph --title "casus-bench: 16 clients of commands" <"$work/folded" >"$out"
+inferno-flamegraph --minwidth 1 --title "casus-bench: 16 clients of commands" <"$work/folded" >"$out"
 # Where the CPU went, by process name.
 perf report -i "$work/perf.data" --sort comm --stdio --no-children -g none 2>/dev/null |
     grep -v '^#' | grep -v '^$' | head -8
