@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
-use casus_domain::{TeamId, Text, Worker, WorkerId};
+use casus_domain::{CaseId, TeamId, Text, Worker, WorkerId};
 use casus_projections::queries::{self, CaseloadEntry, MonthFlow};
+use casus_projections::wait::{wait_for_version, Versioned};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -579,6 +580,18 @@ pub async fn reassign_all(
         Reassigned::Before(stored) => serde_json::from_value::<BulkReassignment>(stored.answer)
             .map_err(|_| Refusal::Internal)?,
     };
+    // The dashboard shows the move: wait (a while) until the caseload does.
+    for moved in &answer.moved {
+        let case = CaseId::from_uuid(moved.case_id);
+        wait_for_version(
+            &state.pool,
+            Versioned::Caseload,
+            case,
+            moved.version,
+            state.settings.read_wait,
+        )
+        .await?;
+    }
     let to = format!(
         "/team?verplaatst={}&niet={}",
         answer.moved.len(),
