@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::app::{referral, TestApp, User};
+use super::app::{TestApp, User};
 
 fn worker() -> User {
     User::worker("w-1", "zuid-1")
@@ -31,14 +31,7 @@ fn note(n: usize) -> Value {
 async fn writers_on_two_instances_lose_nothing_they_were_told_was_stored() {
     let app = TestApp::spawn().await;
     let (other, server) = app.second().await;
-    let opened = app
-        .record(
-            &worker(),
-            "/api/v1/cases",
-            referral("Jayden Bakker", "2011-03-14"),
-        )
-        .await;
-    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    let (case, _) = app.open_case(&worker()).await;
     let path = format!("/api/v1/cases/{case}/notes");
     // In turn: each instance remembers the case as it last wrote it, and
     // the other has moved it on since. The stale copy costs a retry, never
@@ -81,14 +74,7 @@ async fn writers_on_two_instances_lose_nothing_they_were_told_was_stored() {
 async fn a_case_closed_on_one_instance_refuses_a_note_on_the_other() {
     let app = TestApp::spawn().await;
     let (other, server) = app.second().await;
-    let opened = app
-        .record(
-            &worker(),
-            "/api/v1/cases",
-            referral("Jayden Bakker", "2011-03-14"),
-        )
-        .await;
-    let case = opened.body["case_id"].as_str().unwrap().to_owned();
+    let (case, _) = app.open_case(&worker()).await;
     let path = |p: &str| format!("/api/v1/cases/{case}{p}");
     // The first instance holds the open case in memory.
     let (status, _) = post(&app, &app.base, &path("/notes"), &note(1)).await;
