@@ -660,7 +660,7 @@ async fn no_message_of_a_seeded_run_holds_a_seeded_personal_value() {
         .unwrap();
     let events = settled(stored as usize, || async {
         read_after(
-            &mut *db.pool.acquire().await.unwrap(),
+            &mut db.pool.acquire().await.unwrap(),
             Position::default(),
             1_000_000,
             &decoder,
