@@ -330,6 +330,24 @@ pub(crate) async fn wait(
     Ok(())
 }
 
+/// For a page that shows what a write just did: waits until `table`
+/// reflects each `(case, version)`, all within one read wait, and goes on
+/// when that is over (the page then shows the view as it stands).
+pub(crate) async fn shown(
+    state: &AppState,
+    table: Versioned,
+    cases: &[(CaseId, u64)],
+) -> Result<(), sqlx::Error> {
+    let deadline = Instant::now() + state.settings.read_wait;
+    for &(case, version) in cases {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if !wait_for_version(&state.pool, table, case, version, left).await? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// A view that did not reach `version` of a case within the read's wait.
 pub(crate) fn view_behind(version: u64) -> ApiError {
     Problem::new(

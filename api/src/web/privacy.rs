@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{CaseId, Role};
-use casus_projections::wait::wait_for_version;
 use casus_store::audit::access::{AccessAction, Sensitivity};
 use casus_store::privacy::index;
 use casus_store::privacy::retention::due;
@@ -21,7 +20,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::extract::{ClientAddress, RequestId};
-use crate::http::reader::{Reader, Seen};
+use crate::http::reader::{shown, Reader, Seen};
 use crate::http::writer::Writer;
 use crate::policy;
 use crate::routes::cases::view_of;
@@ -276,11 +275,10 @@ pub async fn erase_subject(
     );
     let erased = erase(&writer, subject, reason).await?;
     // The page shows the erased state: wait (a while) until the views do.
-    let view = view_of(session.caller.domain);
-    for case in &erased.erased {
-        let (id, wait) = (CaseId::from_uuid(case.case_id), state.settings.read_wait);
-        wait_for_version(&state.pool, view, id, case.version, wait).await?;
-    }
+    let cases: Vec<_> = (erased.erased.iter())
+        .map(|case| (CaseId::from_uuid(case.case_id), case.version))
+        .collect();
+    shown(&state, view_of(session.caller.domain), &cases).await?;
     Ok(Redirect::to(&format!("/privacy/jongeren/{subject}")).into_response())
 }
 

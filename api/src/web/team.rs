@@ -13,12 +13,13 @@ use axum::Extension;
 use axum_extra::extract::Form;
 use casus_domain::{CaseId, TeamId, Text, Worker, WorkerId};
 use casus_projections::queries::{self, CaseloadEntry, MonthFlow};
-use casus_projections::wait::{wait_for_version, Versioned};
+use casus_projections::wait::Versioned;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::extract::{Body, ClientAddress, RequestId};
+use crate::http::reader::shown;
 use crate::http::writer::Writer;
 use crate::policy::{self, CaseloadAsked};
 use crate::routes::bodies::BulkReassignmentBody;
@@ -581,17 +582,10 @@ pub async fn reassign_all(
             .map_err(|_| Refusal::Internal)?,
     };
     // The dashboard shows the move: wait (a while) until the caseload does.
-    for moved in &answer.moved {
-        let case = CaseId::from_uuid(moved.case_id);
-        wait_for_version(
-            &state.pool,
-            Versioned::Caseload,
-            case,
-            moved.version,
-            state.settings.read_wait,
-        )
-        .await?;
-    }
+    let cases: Vec<_> = (answer.moved.iter())
+        .map(|moved| (CaseId::from_uuid(moved.case_id), moved.version))
+        .collect();
+    shown(&state, Versioned::Caseload, &cases).await?;
     let to = format!(
         "/team?verplaatst={}&niet={}",
         answer.moved.len(),
