@@ -284,3 +284,48 @@ async fn a_case_from_referral_to_closure() {
     assert_eq!(load.body["cases"], json!([]));
     app.stop().await;
 }
+
+/// The team's roster counts a worker's open cases as the bulk move moves
+/// them: those they are assigned to and those they lead. (It counted
+/// assignments only: a case lead with one case showed 0 on the dashboard
+/// while "3 open cases" stood above a roster that added up to 1.)
+#[tokio::test]
+async fn the_roster_counts_the_cases_a_worker_leads() {
+    let app = TestApp::spawn().await;
+    let (lead, supervisor) = (lead(), supervisor());
+    app.sign_in(&lead).await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let (case, _) = app.open_case(&sanne).await;
+    let path = |tail: &str| format!("/api/v1/cases/{case}{tail}");
+    app.record(
+        &sanne,
+        &path("/triage"),
+        json!({ "decision": "take_on", "decided_by": "triage meeting Zuid", "decided_on": "2026-11-03" }),
+    )
+    .await;
+    app.record(
+        &sanne,
+        &path("/include"),
+        json!({ "included_on": "2026-11-04" }),
+    )
+    .await;
+    let led = app
+        .record(
+            &supervisor,
+            &path("/leads"),
+            json!({ "role": "case_lead", "lead": worker_record("w-lead") }),
+        )
+        .await;
+    view(&app, &supervisor, &case, led.version()).await;
+
+    let load = app.get(&supervisor, "/api/v1/caseload").await;
+    assert_eq!(load.status, 200, "{}", load.body);
+    let roster = load.body["workers"].as_array().unwrap();
+    let of_lead = roster.iter().find(|w| w["worker_id"] == "w-lead");
+    assert_eq!(
+        of_lead.map(|w| w["open_cases"].clone()),
+        Some(json!(1)),
+        "{roster:?}"
+    );
+    app.stop().await;
+}

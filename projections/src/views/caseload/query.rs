@@ -76,7 +76,7 @@ pub async fn caseload(
     filtered(CASELOAD, filter, today).fetch_all(pool).await
 }
 
-/// The open cases of one worker of a team.
+/// The open cases of one worker of a team: those they are assigned to or lead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerLoad {
@@ -91,22 +91,32 @@ pub struct WorkerLoad {
 }
 
 const WORKLOAD: &str = "
-with busy as (
-select a.worker_id, max(a.worker_name) as worker_name, a.team,
-       count(*) as open_cases,
-       count(*) filter (where exists (select from case_reviews r where r.case_id = c.case_id
-                                        and r.completed_on is null and r.due_on < $4)) as reviews_overdue,
-       count(*) filter (where c.risk_level = 'high') as high_risk,
-       count(*) filter (where c.last_contact_on is null or c.last_contact_on <= $4 - 30) as without_recent_contact
+with involved as (
+select a.case_id, a.worker_id, a.worker_name, a.team
   from caseload_assignments a
-  join caseload c on c.case_id = a.case_id
+union
+-- A lead counts as the bulk move moves: in the team they work in.
+select c.case_id, l.worker_id, coalesce(w.name, l.worker_id), coalesce(w.team, c.team)
+  from caseload c
+ cross join lateral (values (c.case_lead_id), (c.process_lead_id)) as l(worker_id)
+  left join workers w on w.id = l.worker_id
+ where l.worker_id is not null),
+busy as (
+select i.worker_id, max(i.worker_name) as worker_name, i.team,
+       count(distinct c.case_id) as open_cases,
+       count(distinct c.case_id) filter (where exists (select from case_reviews r where r.case_id = c.case_id
+                                        and r.completed_on is null and r.due_on < $4)) as reviews_overdue,
+       count(distinct c.case_id) filter (where c.risk_level = 'high') as high_risk,
+       count(distinct c.case_id) filter (where c.last_contact_on is null or c.last_contact_on <= $4 - 30) as without_recent_contact
+  from involved i
+  join caseload c on c.case_id = i.case_id
  where c.municipality = $1
    and c.stage <> 'closed'
-   and ($2::text is null or a.team = $2)
+   and ($2::text is null or i.team = $2)
    and ($5::text is null or c.domain = $5)
    and ($6::text is null or c.organisation = $6)
-   and ($3::text is null or a.worker_id = $3)
- group by a.worker_id, a.team)
+   and ($3::text is null or i.worker_id = $3)
+ group by i.worker_id, i.team)
 select * from busy
 union all
 select w.id, w.name, w.team, 0, 0, 0, 0
