@@ -77,6 +77,9 @@ pub async fn mixed(
     let worker = served.token("case_worker");
     let supervisor = served.token("supervisor");
     let cases = Arc::new(served.open_cases(&worker, CASES).await?);
+    // The views start empty beside the seeded log: the load begins once
+    // they have caught up, or its first reads would wait on the catch-up.
+    caught_up(pool).await?;
     let log_before = access_log_bytes(pool).await?;
     let started = Instant::now();
     let run = Duration::from_secs(minutes * 60);
@@ -207,6 +210,26 @@ fn per_minute(done: &[Done], minutes: u64) -> Vec<Figure> {
         },
         "last ≥ 0.8 × first",
     )]
+}
+
+/// Waits until every view has applied the whole log.
+async fn caught_up(pool: &PgPool) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let last = casus_store::log::last_position(pool).await?;
+        let views = casus_projections::projector::status(pool).await?;
+        if views.iter().all(|view| view.global_position >= last) {
+            return Ok(());
+        }
+        if let Some(stopped) = views.iter().find(|view| view.error.is_some()) {
+            anyhow::bail!("view {} stopped: {:?}", stopped.view, stopped.error);
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the views did not catch up with the seeded log"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// p50 and p99 of each kind over the whole run.
