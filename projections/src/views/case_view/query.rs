@@ -214,23 +214,31 @@ pub async fn list(
     filter: &CaseListFilter,
     today: NaiveDate,
 ) -> Result<Vec<CaseSummary>, sqlx::Error> {
+    // The cases in reach are found in the caseload first and the page is
+    // then read from the view by its key, in key order. Joined the other way,
+    // the planner walks the whole view in key order when it expects the
+    // reach to be met early; a team whose cases are the newest in a
+    // municipality then costs a scan of every case (87-160 ms at 3,000 cases).
     let sql = format!(
         "select v.case_id, v.version, v.stage, v.municipality, v.focus_area, v.team, v.subject_name,
                 v.date_of_birth, v.erased, v.case_lead_id, v.case_lead_name, v.risk_level, v.referred_on,
                 v.last_contact_on, r.next_review_on,
                 (v.stage <> 'closed' and coalesce(r.next_review_on < $1, false)) as review_overdue, g.next_target_date
            from {view} v
-           join caseload c on c.case_id = v.case_id
            left join lateral (select min(due_on) as next_review_on from case_reviews
                                where case_id = v.case_id and completed_on is null) r on true
            left join lateral (select min(target_date) as next_target_date from case_goals
                                where case_id = v.case_id and achieved_on is null) g on true
-          where {reach}
+          where v.case_id = any(array(
+                    select c.case_id from caseload c
+                     where {reach}
+                       and ($11::text is null or c.case_lead_id = $11
+                            or exists (select from caseload_assignments a
+                                        where a.case_id = c.case_id and a.worker_id = $11))
+                       and ($12::text is null or c.team = $12)
+                       and ($13::text is null or c.focus_area = $13)
+                       and ($16::uuid is null or c.case_id > $16)))
             and ($10::text is null or v.stage = $10)
-            and ($11::text is null or c.case_lead_id = $11
-                 or exists (select from caseload_assignments a where a.case_id = c.case_id and a.worker_id = $11))
-            and ($12::text is null or c.team = $12)
-            and ($13::text is null or c.focus_area = $13)
             and ($14::boolean is null
                  or (v.stage <> 'closed' and coalesce(r.next_review_on < $1, false)) = $14)
             and ($15::date is null or g.next_target_date <= $15)
