@@ -105,6 +105,7 @@ impl Server {
                 .with_cache(options.case_cache),
             ),
             workers: Arc::new(casus_api::Registry::new(pool.clone())),
+            access_log: casus_api::AccessLog::start(pool.clone()),
             pool,
             auth: Arc::new(options.auth),
             keyring: options.keyring,

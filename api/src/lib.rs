@@ -24,6 +24,7 @@ use sqlx::PgPool;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use auth::Authenticator;
+pub use http::access_log::AccessLog;
 pub use http::observe::around;
 pub use http::problem::Problem;
 pub use openapi::Contact;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub keyring: Keyring,
     /// The workers Casus knows, from their tokens.
     pub workers: Arc<Registry>,
+    /// Where reads log what they showed.
+    pub access_log: AccessLog,
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {

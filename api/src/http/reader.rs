@@ -11,7 +11,7 @@ use axum::http::{header, StatusCode};
 use casus_domain::{CaseId, Role};
 use casus_projections::queries;
 use casus_projections::wait::{wait_for_version, Versioned};
-use casus_store::audit::access::{self, Access, AccessAction, Named, Outcome, Sensitivity};
+use casus_store::audit::access::{Access, AccessAction, Named, Outcome, Sensitivity};
 use casus_store::log::case_version;
 use uuid::Uuid;
 
@@ -99,7 +99,7 @@ impl Who<'_> {
     /// Logs a refused attempt on `case`.
     pub async fn denied(
         &self,
-        pool: &sqlx::PgPool,
+        state: &AppState,
         view: &'static str,
         case: Option<Uuid>,
         why: String,
@@ -110,9 +110,9 @@ impl Who<'_> {
             sensitivity: Sensitivity::None,
         };
         let cases: Vec<Uuid> = case.into_iter().collect();
-        let named = in_caseload(pool, &cases).await?;
+        let named = in_caseload(&state.pool, &cases).await?;
         let entry = self.entry(seen, Outcome::Denied, None, why);
-        access::record(pool, &entry, &named, true).await
+        state.access_log.record(&entry, &named, true).await
     }
 }
 
@@ -200,7 +200,7 @@ impl Reader {
         let entry = self
             .who()
             .entry(seen, Outcome::Allowed, Some(role.as_str().into()), basis);
-        access::record(&self.state.pool, &entry, named, false).await?;
+        self.state.access_log.record(&entry, named, false).await?;
         Ok(())
     }
 
@@ -211,11 +211,7 @@ impl Reader {
             ApiError::Forbidden(detail) | ApiError::BadRequest(detail) => detail.clone(),
             _ => return error,
         };
-        match self
-            .who()
-            .denied(&self.state.pool, seen.view, case, why)
-            .await
-        {
+        match self.who().denied(&self.state, seen.view, case, why).await {
             Ok(()) => error,
             Err(log_error) => log_error.into(),
         }

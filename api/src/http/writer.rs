@@ -136,7 +136,7 @@ impl Writer {
             reason: None,
         };
         match who
-            .denied(&self.state.pool, "command", case.map(|c| c.as_uuid()), why)
+            .denied(&self.state, "command", case.map(|c| c.as_uuid()), why)
             .await
         {
             Ok(()) => error,

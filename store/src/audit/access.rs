@@ -77,8 +77,8 @@ pub struct Named {
 /// Logs the access once, with each case it names (none when `cases` is
 /// empty, and then only if `always` is set), each with its young person as
 /// the store knows them (`migrations/0017_compact_access_log.sql`).
-pub async fn record(
-    pool: &PgPool,
+pub async fn record<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
     access: &Access,
     cases: &[Named],
     always: bool,
@@ -115,7 +115,7 @@ pub async fn record(
     .bind(access.request_id)
     .bind(&ids)
     .bind(&municipalities)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(())
 }

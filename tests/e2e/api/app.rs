@@ -315,5 +315,6 @@ pub async fn router_with(db: &TestDb, key: &DevKey, settings: Settings) -> axum:
         settings: std::sync::Arc::new(settings),
         keyring: db.keyring.clone(),
         workers: std::sync::Arc::new(casus_api::Registry::new(db.pool.clone())),
+        access_log: casus_api::AccessLog::start(db.pool.clone()),
     })
 }

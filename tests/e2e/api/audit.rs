@@ -2,18 +2,22 @@
 //! unchanged, the state at a version or moment is the fold of the events,
 //! and every read and refusal is in the access log.
 
+use casus_api::AccessLog;
 use casus_domain::testing::today;
 use casus_domain::{CaseId, YouthCase};
+use casus_store::audit::access::{Access, AccessAction, Outcome, Sensitivity};
 use casus_store::audit::chain::{self, Breach};
 use casus_store::audit::receipt;
 use casus_store::CaseStore;
 use cqrs_es::Aggregate;
+use futures::stream::{FuturesOrdered, StreamExt};
 use rand::SeedableRng;
 use reqwest::Method;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
 use super::app::{referral, Answer, TestApp, User};
+use crate::support::TestDb;
 use crate::workload::{case_script, metadata};
 
 /// One case through its scripted lifecycle; answers its id.
@@ -672,4 +676,107 @@ async fn verify_names_a_case_entry_changed_or_removed_from_a_list() {
         (position, Breach::Changed)
     );
     app.stop().await;
+}
+
+/// An access as a read of `user` logs it.
+fn access_of(user: &str) -> Access {
+    Access {
+        action: AccessAction::Read,
+        outcome: Outcome::Allowed,
+        user_id: user.to_owned(),
+        user_name: "Sanne de Vries".into(),
+        role: Some("case_worker".into()),
+        organisation: "gemeente-rotterdam".into(),
+        domain: "social".into(),
+        purpose: "case work as case_worker".into(),
+        network_address: None,
+        view: "social_case_view",
+        sensitivity: Sensitivity::Case,
+        basis: "team".into(),
+        request_id: uuid::Uuid::now_v7(),
+        municipality: Some("GM0599".into()),
+    }
+}
+
+/// Sends every entry of `reads` to the writer while another instance holds
+/// the chain, then lets it go; answers each read's outcome.
+async fn logged_while_the_chain_is_held(
+    pool: &PgPool,
+    log: &AccessLog,
+    users: &[&str],
+) -> Vec<Result<(), sqlx::Error>> {
+    let chain = "select pg_advisory_lock(hashtext('casus access log chain'))";
+    let mut other = pool.acquire().await.unwrap();
+    sqlx::query(chain).execute(&mut *other).await.unwrap();
+    let accesses: Vec<Access> = users.iter().map(|user| access_of(user)).collect();
+    let mut reads: FuturesOrdered<_> = accesses
+        .iter()
+        .map(|access| log.record(access, &[], true))
+        .collect();
+    // One poll sends every entry; the writer then waits for the chain.
+    assert!(futures::poll!(reads.next()).is_pending());
+    let waiting = "select count(*) from pg_locks where locktype = 'advisory' and not granted";
+    for _ in 0..500 {
+        let (n,): (i64,) = sqlx::query_as(waiting).fetch_one(pool).await.unwrap();
+        if n > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    sqlx::query("select pg_advisory_unlock(hashtext('casus access log chain'))")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    reads.collect().await
+}
+
+/// Reads that come while the access log is written wait for one transaction
+/// together rather than each for its own, and the chain holds.
+#[tokio::test]
+async fn reads_that_come_together_are_logged_in_one_transaction() {
+    let db = TestDb::new().await;
+    let log = AccessLog::start(db.pool.clone());
+    let users: Vec<String> = (0..12).map(|n| format!("w-group-{n}")).collect();
+    let users: Vec<&str> = users.iter().map(String::as_str).collect();
+    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &users).await;
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let (entries, transactions): (i64, i64) = sqlx::query_as(
+        "select count(*), count(distinct xmin::text) from accesses where user_id like 'w-group-%'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    // The first to come may have been taken alone, before the others came.
+    assert_eq!(entries, 12);
+    assert!(
+        transactions <= 2,
+        "{transactions} transactions for 12 reads"
+    );
+    let report = chain::verify(&db.pool, &db.signer.verifying_key(), None, |_| {})
+        .await
+        .unwrap();
+    let walked = report.access_log.expect("the access log is walked");
+    assert!(
+        walked.accesses == 12 && walked.broken.is_none(),
+        "{walked:?}"
+    );
+}
+
+/// An entry the database refuses fails its own read, not the reads logged
+/// with it.
+#[tokio::test]
+async fn an_entry_the_database_refuses_fails_its_read_alone() {
+    let db = TestDb::new().await;
+    let log = AccessLog::start(db.pool.clone());
+    // PostgreSQL's text holds no NUL.
+    let users = ["w-before", "w-\0-refused", "w-after"];
+    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &users).await;
+    assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{outcomes:?}");
+    assert!(outcomes[1].is_err(), "{outcomes:?}");
+    let logged: Vec<(String,)> =
+        sqlx::query_as("select user_id from accesses order by chain_position")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(logged, [("w-before".into(),), ("w-after".into(),)]);
 }
