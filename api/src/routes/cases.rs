@@ -112,38 +112,92 @@ pub async fn read_case_for(
 #[derive(Serialize, ToSchema)]
 pub struct Timeline {
     pub case_id: Uuid,
+    /// The latest entries (before `before`, when given), oldest first.
     pub entries: Vec<TimelineEntry>,
+    /// Pass as `before` for the entries before these; absent when these
+    /// reach back to the case's start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<i64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct TimelineParams {
+    /// Wait (a few seconds at most) until the view reflects at least this
+    /// version of the case: the version a write answered with.
+    min_version: Option<u64>,
+    /// Only entries before this one (a sequence): the `earlier` of the page after.
+    #[param(minimum = 1)]
+    before: Option<i64>,
+    /// How many entries at most (1 to 500; 100 if left out).
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<i64>,
 }
 
 /// The case's history as the caller's domain may see it
 ///
 /// Who may read the case reads its timeline; an entry's content shows only to the domains that
-/// may see it, and a domain learns that the other's entries exist, never what they say.
+/// may see it, and a domain learns that the other's entries exist, never what they say. A page
+/// holds the latest entries; `earlier` leads to the ones before.
 #[utoipa::path(
     get,
     path = "/api/v1/cases/{id}/timeline",
     tag = "views",
-    params(("id" = Uuid, Path, description = "The case"), ReadParams),
-    responses((status = 200, description = "The entries, oldest first", body = Timeline), ReadProblems)
+    params(("id" = Uuid, Path, description = "The case"), TimelineParams),
+    responses((status = 200, description = "The latest entries, oldest first", body = Timeline), ReadProblems)
 )]
 pub async fn timeline(
     reader: Reader,
     Path(case): Path<CaseId>,
-    Query(params): Query<ReadParams>,
+    Query(params): Query<TimelineParams>,
 ) -> Result<Json<Timeline>, ApiError> {
-    let entries = read_timeline(&reader, case, params.min_version).await?;
+    let limit = params.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 500".into(),
+        ));
+    }
+    if params.before.is_some_and(|before| before < 1) {
+        return Err(ApiError::BadRequest(
+            "before must be a sequence of the case (1 or more)".into(),
+        ));
+    }
+    timeline_read(&reader, case, params.min_version).await?;
+    let pool = &reader.state().pool;
+    let (entries, earlier) = queries::timeline_page(
+        pool,
+        reader.caller.domain,
+        case.as_uuid(),
+        params.before,
+        limit,
+    )
+    .await?;
     Ok(Json(Timeline {
         case_id: case.as_uuid(),
+        earlier: earlier
+            .then(|| entries.first().map(|e| e.sequence))
+            .flatten(),
         entries,
     }))
 }
 
-/// The case's timeline as the reader's domain sees it, authorised and logged.
+/// The case's whole timeline as the reader's domain sees it, authorised and logged.
 pub async fn read_timeline(
     reader: &Reader,
     case: CaseId,
     min_version: Option<u64>,
 ) -> Result<Vec<TimelineEntry>, ApiError> {
+    timeline_read(reader, case, min_version).await?;
+    Ok(queries::timeline(&reader.state().pool, reader.caller.domain, case.as_uuid()).await?)
+}
+
+/// Authorises reading the case's timeline and logs the read.
+async fn timeline_read(
+    reader: &Reader,
+    case: CaseId,
+    min_version: Option<u64>,
+) -> Result<(), ApiError> {
     let tables = [Versioned::Caseload, Versioned::Timeline];
     let seen = Seen {
         action: AccessAction::Read,
@@ -153,7 +207,7 @@ pub async fn read_timeline(
     reader
         .case(case, Action::Read, seen, min_version, &tables)
         .await?;
-    Ok(queries::timeline(&reader.state().pool, reader.caller.domain, case.as_uuid()).await?)
+    Ok(())
 }
 
 #[derive(Default, Deserialize, IntoParams)]

@@ -152,3 +152,67 @@ async fn lists_filter_and_page_within_the_callers_scope() {
     assert_eq!(ids(&audited.body), cases);
     app.stop().await;
 }
+
+/// A timeline answers its latest entries, oldest first, and leads back page
+/// by page to the case's start; the pages together are the whole timeline.
+#[tokio::test]
+async fn a_timeline_pages_back_from_its_latest_entries() {
+    let app = TestApp::spawn().await;
+    let sanne = User::worker("w-sanne", "zuid-1");
+    let (case, mut version) = app.open_case(&sanne).await;
+    for day in 10..15 {
+        version = app
+            .record(
+                &sanne,
+                &format!("/api/v1/cases/{case}/contacts"),
+                json!({ "kind": "phone", "with_whom": ["youth"],
+                        "contacted_on": format!("2026-11-{day}"), "summary": "school" }),
+            )
+            .await
+            .version();
+    }
+    let path = format!("/api/v1/cases/{case}/timeline?minVersion={version}");
+    let whole = app.get(&sanne, &path).await;
+    assert_eq!(whole.status, 200, "{whole:?}");
+    let whole: Vec<i64> = sequences(&whole.body);
+    assert!(whole.len() >= 6, "{whole:?}");
+    assert!(whole.windows(2).all(|w| w[0] < w[1]), "{whole:?}");
+
+    let mut pages = Vec::new();
+    let mut before = None;
+    loop {
+        let page = match before {
+            None => app.get(&sanne, &format!("{path}&limit=2")).await,
+            Some(b) => app.get(&sanne, &format!("{path}&limit=2&before={b}")).await,
+        };
+        assert_eq!(page.status, 200, "{page:?}");
+        let entries = sequences(&page.body);
+        assert!(entries.len() <= 2 && !entries.is_empty(), "{page:?}");
+        pages.push(entries.clone());
+        match page.body.get("earlier") {
+            Some(earlier) => {
+                assert_eq!(earlier.as_i64(), entries.first().copied(), "{page:?}");
+                before = earlier.as_i64();
+            }
+            None => break,
+        }
+    }
+    // The first page is the latest; going back, the pages join into the whole.
+    assert_eq!(pages[0], whole[whole.len() - 2..]);
+    let joined: Vec<i64> = pages.into_iter().rev().flatten().collect();
+    assert_eq!(joined, whole);
+
+    for bad in ["limit=0", "limit=501", "before=0", "after=3"] {
+        let refused = app.get(&sanne, &format!("{path}&{bad}")).await;
+        assert_eq!(refused.status, 400, "{bad}: {refused:?}");
+    }
+}
+
+fn sequences(timeline: &Value) -> Vec<i64> {
+    timeline["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sequence"].as_i64().unwrap())
+        .collect()
+}

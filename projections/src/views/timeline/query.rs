@@ -24,20 +24,56 @@ pub struct TimelineEntry {
     pub detail: Option<String>,
 }
 
+/// Which of its entries `domain` may see, and the detail it reads.
+fn columns(domain: Domain) -> (&'static str, &'static str) {
+    match domain {
+        Domain::Social => ("social", "detail_social"),
+        Domain::Justice => ("justice", "detail_justice"),
+    }
+}
+
 /// The entries of `case` that `domain` may see, in order.
 pub async fn timeline(
     pool: &PgPool,
     domain: Domain,
     case: Uuid,
 ) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let (visible, detail) = match domain {
-        Domain::Social => ("social", "detail_social"),
-        Domain::Justice => ("justice", "detail_justice"),
-    };
+    let (visible, detail) = columns(domain);
     let sql = format!(
         "select sequence, event_type, occurred_on, recorded_at, actor_id, actor_name, actor_role,
                 actor_organisation, title, {detail} as detail
            from case_timeline where case_id = $1 and {visible} order by sequence"
     );
     sqlx::query_as(&sql).bind(case).fetch_all(pool).await
+}
+
+/// The latest `limit` entries of `case` that `domain` may see, before
+/// sequence `before` when given, oldest first; and whether there are
+/// earlier ones.
+pub async fn timeline_page(
+    pool: &PgPool,
+    domain: Domain,
+    case: Uuid,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<TimelineEntry>, bool), sqlx::Error> {
+    let (visible, detail) = columns(domain);
+    let sql = format!(
+        "select sequence, event_type, occurred_on, recorded_at, actor_id, actor_name, actor_role,
+                actor_organisation, title, {detail} as detail
+           from case_timeline
+          where case_id = $1 and {visible} and ($2::bigint is null or sequence < $2)
+          order by sequence desc
+          limit $3"
+    );
+    let mut entries: Vec<TimelineEntry> = sqlx::query_as(&sql)
+        .bind(case)
+        .bind(before)
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await?;
+    let earlier = entries.len() as i64 > limit;
+    entries.truncate(limit as usize);
+    entries.reverse();
+    Ok((entries, earlier))
 }
