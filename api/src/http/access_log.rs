@@ -43,7 +43,8 @@ impl AccessLog {
         cases: &[Named],
         always: bool,
     ) -> Result<(), sqlx::Error> {
-        if cases.is_empty() && !always {
+        // Nothing to log: no need to wait for the writer's transaction.
+        if !access::is_logged(cases, always) {
             return Ok(());
         }
         let (logged, answer) = oneshot::channel();

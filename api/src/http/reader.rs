@@ -329,7 +329,7 @@ pub(crate) async fn wait(
 /// For a page that shows what a write just did: waits until `table`
 /// reflects each `(case, version)`, all within one read wait, and goes on
 /// when that is over (the page then shows the view as it stands).
-pub(crate) async fn shown(
+pub(crate) async fn wait_for_cases(
     state: &AppState,
     table: Versioned,
     cases: &[(CaseId, u64)],

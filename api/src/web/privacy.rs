@@ -20,7 +20,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::extract::{ClientAddress, RequestId};
-use crate::http::reader::{shown, Reader, Seen};
+use crate::http::reader::{wait_for_cases, Reader, Seen};
 use crate::http::writer::Writer;
 use crate::policy;
 use crate::routes::cases::view_of;
@@ -278,7 +278,7 @@ pub async fn erase_subject(
     let cases: Vec<_> = (erased.erased.iter())
         .map(|case| (CaseId::from_uuid(case.case_id), case.version))
         .collect();
-    shown(&state, view_of(session.caller.domain), &cases).await?;
+    wait_for_cases(&state, view_of(session.caller.domain), &cases).await?;
     Ok(Redirect::to(&format!("/privacy/jongeren/{subject}")).into_response())
 }
 

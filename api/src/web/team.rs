@@ -19,7 +19,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::extract::{Body, ClientAddress, RequestId};
-use crate::http::reader::shown;
+use crate::http::reader::wait_for_cases;
 use crate::http::writer::Writer;
 use crate::policy::{self, CaseloadAsked};
 use crate::routes::bodies::BulkReassignmentBody;
@@ -585,7 +585,7 @@ pub async fn reassign_all(
     let cases: Vec<_> = (answer.moved.iter())
         .map(|moved| (CaseId::from_uuid(moved.case_id), moved.version))
         .collect();
-    shown(&state, Versioned::Caseload, &cases).await?;
+    wait_for_cases(&state, Versioned::Caseload, &cases).await?;
     let to = format!(
         "/team?verplaatst={}&niet={}",
         answer.moved.len(),

@@ -74,6 +74,12 @@ pub struct Named {
     pub municipality: Option<String>,
 }
 
+/// Whether an access naming `cases` is logged: one that names a case, or
+/// any when `always` (a refusal).
+pub fn is_logged(cases: &[Named], always: bool) -> bool {
+    always || !cases.is_empty()
+}
+
 /// Logs the access once, with each case it names (none when `cases` is
 /// empty, and then only if `always` is set), each with its young person as
 /// the store knows them (`migrations/0017_compact_access_log.sql`).
@@ -83,7 +89,7 @@ pub async fn record<'e>(
     cases: &[Named],
     always: bool,
 ) -> Result<(), sqlx::Error> {
-    if cases.is_empty() && !always {
+    if !is_logged(cases, always) {
         return Ok(());
     }
     let (ids, municipalities): (Vec<Uuid>, Vec<Option<String>>) = cases
