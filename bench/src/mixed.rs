@@ -122,7 +122,7 @@ pub async fn mixed(
     let memory = memory.await?;
     let done = std::mem::take(&mut *done.lock().await);
     let mut figures = per_minute(&done, minutes);
-    figures.extend(per_kind(&done));
+    figures.extend(per_kind(&done, minutes));
     figures.push(memory_slope(&memory));
     figures.extend(dead_rows(pool).await?);
     let reads = done.iter().filter(|(kind, ..)| *kind >= Kind::Case).count();
@@ -282,31 +282,42 @@ async fn caught_up(pool: &PgPool) -> anyhow::Result<()> {
     }
 }
 
-/// p50 and p99 of each kind over the whole run.
-fn per_kind(done: &[Done]) -> Vec<Figure> {
+/// p50 and p99 of each kind over the whole run, and its p50 in each minute
+/// (which kind slows down, if the throughput falls).
+fn per_kind(done: &[Done], minutes: u64) -> Vec<Figure> {
+    let sorted = |kind: Kind, minute: Option<u64>| {
+        let mut took: Vec<f64> = done
+            .iter()
+            .filter(|(k, at, _)| {
+                *k == kind && minute.is_none_or(|m| (*at / 60.0) as u64 == m)
+            })
+            .map(|(_, _, took)| *took)
+            .collect();
+        took.sort_by(f64::total_cmp);
+        took
+    };
     Kind::ALL
         .iter()
-        .map(|kind| {
-            let mut took: Vec<f64> = done
-                .iter()
-                .filter(|(k, ..)| k == kind)
-                .map(|(_, _, took)| *took)
+        .map(|&kind| {
+            let took = sorted(kind, None);
+            let by_minute: Vec<String> = (0..minutes)
+                .map(|m| format!("{:.0}", percentile(&sorted(kind, Some(m)), 0.5)))
                 .collect();
-            took.sort_by(f64::total_cmp);
             figure(
                 format!(
-                    "mixed load: {}, p50 / p99 ms ({} requests)",
+                    "mixed load: {}, p50 / p99 ms ({} requests); p50 in each minute",
                     kind.name(),
                     took.len()
                 ),
                 format!(
-                    "{:.1} / {:.1}",
+                    "{:.1} / {:.1}; {}",
                     percentile(&took, 0.5),
-                    percentile(&took, 0.99)
+                    percentile(&took, 0.99),
+                    by_minute.join(", ")
                 ),
                 "–".into(),
                 "–".into(),
-                if *kind == Kind::List {
+                if kind == Kind::List {
                     "p99 < 100 ms"
                 } else {
                     ""

@@ -4,7 +4,7 @@
 //! (`migrations/0017_compact_access_log.sql`). Logged one by one, the reads
 //! of a busy team queued for that lock and each waited for a commit of its
 //! own. The writer logs what came in while it wrote the last group in one
-//! transaction, and answers each read once that transaction has committed:
+//! statement, and answers each read once that transaction has committed:
 //! nothing is shown before its entry is durable, as before.
 
 use casus_store::audit::access::{self, Access, Named};
@@ -83,11 +83,11 @@ async fn write(pool: PgPool, mut receiver: mpsc::Receiver<Pending>) {
     }
 }
 
-/// Logs `group` in one transaction, in its order.
+/// Logs `group` in one statement (so in one transaction), in its order.
 async fn log_together(pool: &PgPool, group: &[Pending]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    for pending in group {
-        access::record(&mut *tx, &pending.access, &pending.cases, pending.always).await?;
-    }
-    tx.commit().await
+    let accesses: Vec<(&Access, &[Named], bool)> = group
+        .iter()
+        .map(|pending| (&pending.access, pending.cases.as_slice(), pending.always))
+        .collect();
+    access::record_all(pool, &accesses).await
 }

@@ -89,38 +89,54 @@ pub async fn record<'e>(
     cases: &[Named],
     always: bool,
 ) -> Result<(), sqlx::Error> {
-    if !is_logged(cases, always) {
+    record_all(executor, &[(access, cases, always)]).await
+}
+
+/// Logs each access as `record` does, in their order, in one statement
+/// (`migrations/0026_access_log_groups.sql`).
+pub async fn record_all<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    accesses: &[(&Access, &[Named], bool)],
+) -> Result<(), sqlx::Error> {
+    let logged: Vec<(&Access, &[Named])> = accesses
+        .iter()
+        .filter(|(_, cases, always)| is_logged(cases, *always))
+        .map(|(access, cases, _)| (*access, *cases))
+        .collect();
+    if logged.is_empty() {
         return Ok(());
     }
-    let (ids, municipalities): (Vec<Uuid>, Vec<Option<String>>) = cases
-        .iter()
-        .map(|named| (named.case_id, named.municipality.clone()))
-        .unzip();
+    let field = |of: fn(&Access) -> Option<&str>| -> Vec<Option<&str>> {
+        logged.iter().map(|(access, _)| of(access)).collect()
+    };
+    let named = logged.iter().flat_map(|(_, cases)| cases.iter());
     sqlx::query(
-        "select casus_log_access($1::access_action, $2::access_outcome, $3, $4, $5, $6, $7, $8,
-                                 $9, $10, $11, $12::access_sensitivity, $13, $14, $15::uuid[],
-                                 $16::text[],
-                                 array(select (select s.subject_id from case_subjects s
-                                                where s.case_id = c.id)
-                                         from unnest($15::uuid[]) with ordinality as c(id, n)
-                                        order by c.n))",
+        "select casus_log_accesses($1::access_action[], $2::access_outcome[], $3, $4, $5, $6, $7,
+                                   $8, $9, $10, $11, $12::access_sensitivity[], $13, $14, $15,
+                                   $16, $17)",
     )
-    .bind(<&str>::from(access.action))
-    .bind(<&str>::from(access.outcome))
-    .bind(&access.user_id)
-    .bind(&access.user_name)
-    .bind(&access.role)
-    .bind(&access.organisation)
-    .bind(&access.domain)
-    .bind(&access.purpose)
-    .bind(&access.network_address)
-    .bind(&access.municipality)
-    .bind(access.view)
-    .bind(<&str>::from(access.sensitivity))
-    .bind(&access.basis)
-    .bind(access.request_id)
-    .bind(&ids)
-    .bind(&municipalities)
+    .bind(field(|a| Some(a.action.into())))
+    .bind(field(|a| Some(a.outcome.into())))
+    .bind(field(|a| Some(&a.user_id)))
+    .bind(field(|a| Some(&a.user_name)))
+    .bind(field(|a| a.role.as_deref()))
+    .bind(field(|a| Some(&a.organisation)))
+    .bind(field(|a| Some(&a.domain)))
+    .bind(field(|a| Some(&a.purpose)))
+    .bind(field(|a| a.network_address.as_deref()))
+    .bind(field(|a| a.municipality.as_deref()))
+    .bind(field(|a| Some(a.view)))
+    .bind(field(|a| Some(a.sensitivity.into())))
+    .bind(field(|a| Some(&a.basis)))
+    .bind(logged.iter().map(|(a, _)| a.request_id).collect::<Vec<_>>())
+    .bind(
+        logged
+            .iter()
+            .map(|(_, cases)| i32::try_from(cases.len()).unwrap_or(i32::MAX))
+            .collect::<Vec<_>>(),
+    )
+    .bind(named.clone().map(|n| n.case_id).collect::<Vec<_>>())
+    .bind(named.map(|n| n.municipality.as_deref()).collect::<Vec<_>>())
     .execute(executor)
     .await?;
     Ok(())

@@ -5,7 +5,7 @@
 use casus_api::AccessLog;
 use casus_domain::testing::today;
 use casus_domain::{CaseId, YouthCase};
-use casus_store::audit::access::{Access, AccessAction, Outcome, Sensitivity};
+use casus_store::audit::access::{Access, AccessAction, Named, Outcome, Sensitivity};
 use casus_store::audit::chain::{self, Breach};
 use casus_store::audit::receipt;
 use casus_store::CaseStore;
@@ -698,20 +698,20 @@ fn access_of(user: &str) -> Access {
     }
 }
 
-/// Sends every entry of `reads` to the writer while another instance holds
-/// the chain, then lets it go; answers each read's outcome.
+/// Sends every access of `reads` (with the cases it names) to the writer
+/// while another instance holds the chain, then lets it go; answers each
+/// read's outcome.
 async fn logged_while_the_chain_is_held(
     pool: &PgPool,
     log: &AccessLog,
-    users: &[&str],
+    reads: &[(Access, Vec<Named>)],
 ) -> Vec<Result<(), sqlx::Error>> {
     let chain = "select pg_advisory_lock(hashtext('casus access log chain'))";
     let mut other = pool.acquire().await.unwrap();
     sqlx::query(chain).execute(&mut *other).await.unwrap();
-    let accesses: Vec<Access> = users.iter().map(|user| access_of(user)).collect();
-    let mut reads: FuturesOrdered<_> = accesses
+    let mut reads: FuturesOrdered<_> = reads
         .iter()
-        .map(|access| log.record(access, &[], true))
+        .map(|(access, cases)| log.record(access, cases, true))
         .collect();
     // One poll sends every entry; the writer then waits for the chain.
     assert!(futures::poll!(reads.next()).is_pending());
@@ -737,8 +737,8 @@ async fn reads_that_come_together_are_logged_in_one_transaction() {
     let db = TestDb::new().await;
     let log = AccessLog::start(db.pool.clone());
     let users: Vec<String> = (0..12).map(|n| format!("w-group-{n}")).collect();
-    let users: Vec<&str> = users.iter().map(String::as_str).collect();
-    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &users).await;
+    let reads: Vec<_> = users.iter().map(|user| (access_of(user), vec![])).collect();
+    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &reads).await;
     assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
     let (entries, transactions): (i64, i64) = sqlx::query_as(
         "select count(*), count(distinct xmin::text) from accesses where user_id like 'w-group-%'",
@@ -762,6 +762,52 @@ async fn reads_that_come_together_are_logged_in_one_transaction() {
     );
 }
 
+/// Logged together, each access keeps the cases it named, in its order, and
+/// one that names none is logged as itself.
+#[tokio::test]
+async fn each_access_of_a_group_keeps_its_own_cases() {
+    let db = TestDb::new().await;
+    let log = AccessLog::start(db.pool.clone());
+    let named = |n: usize| -> Vec<Named> {
+        (0..n)
+            .map(|i| Named {
+                case_id: uuid::Uuid::now_v7(),
+                municipality: Some(format!("GM{i:04}")),
+            })
+            .collect()
+    };
+    let reads: Vec<(Access, Vec<Named>)> = [2, 0, 3, 1]
+        .into_iter()
+        .enumerate()
+        .map(|(n, cases)| (access_of(&format!("w-own-{n}")), named(cases)))
+        .collect();
+    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &reads).await;
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    for (access, cases) in &reads {
+        let entries: Vec<(Option<uuid::Uuid>, Option<String>)> = sqlx::query_as(
+            "select case_id, municipality from access_log where user_id = $1 order by id",
+        )
+        .bind(&access.user_id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let expected: Vec<(Option<uuid::Uuid>, Option<String>)> = if cases.is_empty() {
+            vec![(None, access.municipality.clone())]
+        } else {
+            cases
+                .iter()
+                .map(|c| (Some(c.case_id), c.municipality.clone()))
+                .collect()
+        };
+        assert_eq!(entries, expected, "{}", access.user_id);
+    }
+    let report = chain::verify(&db.pool, &db.signer.verifying_key(), None, |_| {})
+        .await
+        .unwrap();
+    let walked = report.access_log.expect("the access log is walked");
+    assert!(walked.accesses == 4 && walked.broken.is_none(), "{walked:?}");
+}
+
 /// An entry the database refuses fails its own read, not the reads logged
 /// with it.
 #[tokio::test]
@@ -769,8 +815,11 @@ async fn an_entry_the_database_refuses_fails_its_read_alone() {
     let db = TestDb::new().await;
     let log = AccessLog::start(db.pool.clone());
     // PostgreSQL's text holds no NUL.
-    let users = ["w-before", "w-\0-refused", "w-after"];
-    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &users).await;
+    let reads: Vec<_> = ["w-before", "w-\0-refused", "w-after"]
+        .iter()
+        .map(|user| (access_of(user), vec![]))
+        .collect();
+    let outcomes = logged_while_the_chain_is_held(&db.pool, &log, &reads).await;
     assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{outcomes:?}");
     assert!(outcomes[1].is_err(), "{outcomes:?}");
     let logged: Vec<(String,)> =
