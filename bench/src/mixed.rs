@@ -288,9 +288,7 @@ fn per_kind(done: &[Done], minutes: u64) -> Vec<Figure> {
     let sorted = |kind: Kind, minute: Option<u64>| {
         let mut took: Vec<f64> = done
             .iter()
-            .filter(|(k, at, _)| {
-                *k == kind && minute.is_none_or(|m| (*at / 60.0) as u64 == m)
-            })
+            .filter(|(k, at, _)| *k == kind && minute.is_none_or(|m| (*at / 60.0) as u64 == m))
             .map(|(_, _, took)| *took)
             .collect();
         took.sort_by(f64::total_cmp);

@@ -369,8 +369,18 @@ fn step(event: &HistoryEntry) -> Step {
 
 fn verdict(report: &Verification) -> String {
     if report.ok {
+        let events = if report.events == 1 {
+            "gebeurtenis"
+        } else {
+            "gebeurtenissen"
+        };
+        let streams = if report.streams == 1 {
+            "reeks"
+        } else {
+            "reeksen"
+        };
         format!(
-            "In orde: {} gebeurtenissen in {} reeks(en); iedere schakel en handtekening klopt.",
+            "In orde: {} {events} in {} {streams}; iedere schakel en handtekening klopt.",
             report.events, report.streams
         )
     } else {
@@ -379,8 +389,10 @@ fn verdict(report: &Verification) -> String {
             .iter()
             .map(|b| {
                 format!(
-                    "casus {} bij gebeurtenis {} ({:?})",
-                    b.case_id, b.sequence, b.breach
+                    "casus {} bij gebeurtenis {} ({})",
+                    b.case_id,
+                    b.sequence,
+                    crate::web::labels::breach(b.breach)
                 )
             })
             .collect();
@@ -840,5 +852,47 @@ fn receipt_refusal(error: &ReceiptError) -> &'static str {
         ReceiptError::ForeignKey => "het is niet ondertekend met de controlesleutel van deze Casus",
         ReceiptError::BadSignature => "de handtekening klopt niet: het bewijs is gewijzigd",
         _ => "het is onleesbaar of van een andere vorm",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use casus_store::audit::chain::{Breach, BrokenLink};
+
+    use super::*;
+
+    #[test]
+    fn the_verdict_speaks_dutch_in_the_singular_and_the_plural() {
+        let one = Verification {
+            ok: true,
+            streams: 1,
+            events: 1,
+            ..Verification::default()
+        };
+        assert_eq!(
+            verdict(&one),
+            "In orde: 1 gebeurtenis in 1 reeks; iedere schakel en handtekening klopt."
+        );
+        let many = Verification {
+            streams: 2,
+            events: 7,
+            ..one
+        };
+        assert!(verdict(&many).starts_with("In orde: 7 gebeurtenissen in 2 reeksen;"));
+        let broken = Verification {
+            ok: false,
+            broken: vec![BrokenLink {
+                case_id: "c-1".into(),
+                sequence: 3,
+                breach: Breach::Changed,
+                expected: String::new(),
+                found: String::new(),
+            }],
+            ..Verification::default()
+        };
+        assert_eq!(
+            verdict(&broken),
+            "NIET in orde: casus c-1 bij gebeurtenis 3 (gewijzigd)"
+        );
     }
 }

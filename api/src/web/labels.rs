@@ -7,6 +7,8 @@ use casus_domain::{
     EscalationTarget, InterventionKind, InterventionOutcome, Role, SignalKind,
 };
 
+use casus_store::audit::chain::Breach;
+
 use crate::routes::bodies::TriageChoice;
 use strum::VariantArray;
 
@@ -181,6 +183,17 @@ pub fn basis(code: &str) -> &'static str {
         "consent" => "op toestemming",
         "legal_task" => "op een wettelijke taak",
         _ => "in het eigen domein van de casus",
+    }
+}
+
+/// What is wrong with a link of a case's chain (`casus verify`).
+pub fn breach(breach: Breach) -> &'static str {
+    match breach {
+        Breach::Changed => "gewijzigd",
+        Breach::BrokenLink => "wijst niet naar de gebeurtenis ervoor",
+        Breach::Missing => "er ontbreekt een gebeurtenis",
+        Breach::Unsigned => "niet ondertekend door Casus",
+        Breach::BadSignature => "handtekening klopt niet",
     }
 }
 

@@ -805,7 +805,10 @@ async fn each_access_of_a_group_keeps_its_own_cases() {
         .await
         .unwrap();
     let walked = report.access_log.expect("the access log is walked");
-    assert!(walked.accesses == 4 && walked.broken.is_none(), "{walked:?}");
+    assert!(
+        walked.accesses == 4 && walked.broken.is_none(),
+        "{walked:?}"
+    );
 }
 
 /// An entry the database refuses fails its own read, not the reads logged
