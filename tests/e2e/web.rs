@@ -1068,3 +1068,49 @@ async fn work_is_handed_on_and_a_case_handed_over_to_another_municipality_throug
     );
     app.stop().await;
 }
+
+/// A long case's page shows its latest timeline entries, with a way back to
+/// the earlier ones, rather than its whole history at once.
+#[tokio::test]
+async fn a_long_timeline_is_shown_a_page_at_a_time() {
+    let app = web_app(true).await;
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let (case, token) = refer_noah(&app, &client).await;
+    let mut latest = String::new();
+    for n in 1..=104 {
+        let text = format!("notitie #{n}.");
+        let fields = [
+            ("_csrf", token.as_str()),
+            ("notitie-zichtbaar", "shared"),
+            ("notitie-tekst", text.as_str()),
+        ];
+        let url = format!("{}/casussen/{case}/notitie", app.base);
+        let sent = post(&client, url, &fields).await;
+        assert_eq!(sent.status(), 303);
+        latest = sent.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+    }
+    // The referral and 104 notes: the latest 100 are notes 5 to 104.
+    let page = get(&client, format!("{}{latest}", app.base)).await;
+    let page = page.text().await.unwrap();
+    assert!(page.contains("notitie #104.") && page.contains("notitie #5."));
+    assert!(!page.contains("notitie #4."), "only the latest 100 entries");
+    let back = format!("/casussen/{case}?voor=6#tijdlijn");
+    assert!(page.contains(&back), "a link to the earlier entries");
+    assert!(!page.contains("Naar de nieuwste"));
+
+    let earlier = get(&client, format!("{}/casussen/{case}?voor=6", app.base)).await;
+    let earlier = earlier.text().await.unwrap();
+    assert!(earlier.contains("notitie #4.") && earlier.contains("notitie #1."));
+    assert!(!earlier.contains("notitie #5."));
+    assert!(!earlier.contains("?voor="), "nothing before the referral");
+    assert!(earlier.contains("Naar de nieuwste gebeurtenissen"));
+
+    // A position that names no entry shows the latest page.
+    let odd = get(&client, format!("{}/casussen/{case}?voor=-3", app.base)).await;
+    assert!(odd.text().await.unwrap().contains("notitie #104."));
+    app.stop().await;
+}

@@ -152,7 +152,7 @@ pub async fn timeline(
     Path(case): Path<CaseId>,
     Query(params): Query<TimelineParams>,
 ) -> Result<Json<Timeline>, ApiError> {
-    let limit = params.limit.unwrap_or(100);
+    let limit = params.limit.unwrap_or(TIMELINE_PAGE);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::BadRequest(
             "limit must be between 1 and 500".into(),
@@ -163,33 +163,35 @@ pub async fn timeline(
             "before must be a sequence of the case (1 or more)".into(),
         ));
     }
-    timeline_read(&reader, case, params.min_version).await?;
-    let pool = &reader.state().pool;
-    let (entries, earlier) = queries::timeline_page(
-        pool,
-        reader.caller.domain,
-        case.as_uuid(),
-        params.before,
-        limit,
-    )
-    .await?;
+    let (entries, earlier) =
+        read_timeline_page(&reader, case, params.min_version, params.before, limit).await?;
     Ok(Json(Timeline {
         case_id: case.as_uuid(),
-        earlier: earlier
-            .then(|| entries.first().map(|e| e.sequence))
-            .flatten(),
+        earlier,
         entries,
     }))
 }
 
-/// The case's whole timeline as the reader's domain sees it, authorised and logged.
-pub async fn read_timeline(
+/// How many timeline entries a page holds unless asked for another number.
+pub const TIMELINE_PAGE: i64 = 100;
+
+/// The case's latest `limit` timeline entries (before `before`, when
+/// given) as the reader's domain sees them, oldest first, authorised and
+/// logged; and where the page before begins, if there is one.
+pub async fn read_timeline_page(
     reader: &Reader,
     case: CaseId,
     min_version: Option<u64>,
-) -> Result<Vec<TimelineEntry>, ApiError> {
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<TimelineEntry>, Option<i64>), ApiError> {
     timeline_read(reader, case, min_version).await?;
-    Ok(queries::timeline(&reader.state().pool, reader.caller.domain, case.as_uuid()).await?)
+    let pool = &reader.state().pool;
+    let domain = reader.caller.domain;
+    let (entries, earlier) =
+        queries::timeline_page(pool, domain, case.as_uuid(), before, limit).await?;
+    let earlier = earlier.then(|| entries.first().map(|e| e.sequence));
+    Ok((entries, earlier.flatten()))
 }
 
 /// Authorises reading the case's timeline and logs the read.

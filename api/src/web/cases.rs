@@ -20,7 +20,9 @@ use crate::http::extract::{ClientAddress, RequestId};
 use crate::http::reader::Reader;
 use crate::http::writer::{Writer, Wrote};
 use crate::policy::{self, Action};
-use crate::routes::cases::{list_cases, read_case_for, read_timeline, ListParams};
+use crate::routes::cases::{
+    list_cases, read_case_for, read_timeline_page, ListParams, TIMELINE_PAGE,
+};
 use crate::web::form::{Errors, Posted};
 use crate::web::forms::{Choices, Context, Forms, CHOICES};
 use crate::web::labels;
@@ -286,6 +288,10 @@ struct CasePage {
     interventions: Vec<(String, String, String)>,
     reviews: Vec<(String, bool)>,
     timeline: Vec<Entry>,
+    /// Where the timeline's page before this one begins, if there is one.
+    earlier: Option<i64>,
+    /// This is a page before the latest.
+    paged_back: bool,
     /// Which forms the case's stage asks for and the caller may send.
     forms: Forms,
     /// The plan form's rows: one per goal and one for a new goal.
@@ -358,16 +364,19 @@ impl CasePage {
 }
 
 #[derive(Default, Deserialize)]
-pub struct Version {
+pub struct CasePageQuery {
     /// After a write: the version to wait for, so the page shows it.
     versie: Option<u64>,
+    /// The timeline's entries before this one (a sequence), the page
+    /// before the latest; the latest when left out.
+    voor: Option<i64>,
 }
 
 pub async fn case(
     State(state): State<AppState>,
     session: Session,
     Path(case): Path<String>,
-    Query(shown): Query<Version>,
+    Query(shown): Query<CasePageQuery>,
     request_id: Option<Extension<RequestId>>,
     address: Option<Extension<ClientAddress>>,
 ) -> Result<Response, Refusal> {
@@ -375,7 +384,7 @@ pub async fn case(
     let (request_id, address) = origin(request_id, address);
     let reader = session.reader(&state, request_id, address);
     let refused = Refused::default();
-    case_page(&state, &session, &reader, case, shown.versie, refused).await
+    case_page(&state, &session, &reader, case, shown, refused).await
 }
 
 /// The case as a summary to print for a case conference, logged as a print.
@@ -393,7 +402,15 @@ pub async fn print(
         printing: true,
         ..Refused::default()
     };
-    case_page(&state, &session, &reader, case, None, refused).await
+    case_page(
+        &state,
+        &session,
+        &reader,
+        case,
+        CasePageQuery::default(),
+        refused,
+    )
+    .await
 }
 
 /// A refused form: which, what was typed, and why.
@@ -411,7 +428,7 @@ async fn case_page(
     session: &Session,
     reader: &Reader,
     case: CaseId,
-    min_version: Option<u64>,
+    shown: CasePageQuery,
     refused: Refused,
 ) -> Result<Response, Refusal> {
     let action = if refused.printing {
@@ -419,8 +436,12 @@ async fn case_page(
     } else {
         AccessAction::Read
     };
+    let min_version = shown.versie;
+    // A sequence below 1 names no entry: the latest page.
+    let before = shown.voor.filter(|sequence| *sequence >= 1);
     let (detail, grant) = read_case_for(reader, case, min_version, action).await?;
-    let timeline = read_timeline(reader, case, min_version).await?;
+    let (timeline, earlier) =
+        read_timeline_page(reader, case, min_version, before, TIMELINE_PAGE).await?;
     let caller = &session.caller;
     // Whom the case may be assigned to, or taken into when a handover is
     // accepted: the caller's colleagues (asked only of who may do either).
@@ -497,6 +518,8 @@ async fn case_page(
             .map(|r| (day(&r.due_on), r.completed_on.is_some()))
             .collect(),
         timeline: timeline.iter().rev().map(entry).collect(),
+        earlier,
+        paged_back: before.is_some(),
         forms: Forms::of(&Context {
             detail: &detail,
             timeline: &timeline,
@@ -789,5 +812,13 @@ async fn post(
         posted,
         errors,
     };
-    case_page(&state, &session, &reader, case, None, refused).await
+    case_page(
+        &state,
+        &session,
+        &reader,
+        case,
+        CasePageQuery::default(),
+        refused,
+    )
+    .await
 }

@@ -16,7 +16,7 @@ pub use crate::views::caseload::query::{
 pub use crate::views::caseload::scope::{municipalities, scope, CaseScope, Reach};
 pub use crate::views::caseload::trend::{consents_ending, flow, MonthFlow};
 pub use crate::views::timeline::entry::label as timeline_label;
-pub use crate::views::timeline::query::{timeline, timeline_page, TimelineEntry};
+pub use crate::views::timeline::query::{timeline_page, TimelineEntry};
 
 pub mod statistics {
     //! The programme figures, suppressed.

@@ -32,21 +32,6 @@ fn columns(domain: Domain) -> (&'static str, &'static str) {
     }
 }
 
-/// The entries of `case` that `domain` may see, in order.
-pub async fn timeline(
-    pool: &PgPool,
-    domain: Domain,
-    case: Uuid,
-) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let (visible, detail) = columns(domain);
-    let sql = format!(
-        "select sequence, event_type, occurred_on, recorded_at, actor_id, actor_name, actor_role,
-                actor_organisation, title, {detail} as detail
-           from case_timeline where case_id = $1 and {visible} order by sequence"
-    );
-    sqlx::query_as(&sql).bind(case).fetch_all(pool).await
-}
-
 /// The latest `limit` entries of `case` that `domain` may see, before
 /// sequence `before` when given, oldest first; and whether there are
 /// earlier ones.
