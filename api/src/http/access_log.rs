@@ -4,8 +4,9 @@
 //! (`migrations/0017_compact_access_log.sql`). Logged one by one, the reads
 //! of a busy team queued for that lock and each waited for a commit of its
 //! own. The writer logs what came in while it wrote the last group in one
-//! statement, and answers each read once that transaction has committed:
-//! nothing is shown before its entry is durable, as before.
+//! statement (`migrations/0026_access_log_groups.sql`), and answers each
+//! read once that statement has committed: nothing is shown before its
+//! entry is durable, as before.
 
 use casus_store::audit::access::{self, Access, Named};
 use sqlx::PgPool;

@@ -6,7 +6,6 @@ use casus_domain::{
     CaseResult, Confidentiality, ConsentGiver, ConsentPurpose, ContactKind, ContactParty, Domain,
     EscalationTarget, InterventionKind, InterventionOutcome, Role, SignalKind,
 };
-
 use casus_store::audit::chain::Breach;
 
 use crate::routes::bodies::TriageChoice;
