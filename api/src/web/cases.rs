@@ -26,7 +26,7 @@ use crate::routes::cases::{
 use crate::web::form::{Errors, Posted};
 use crate::web::forms::{Choices, Context, Forms, CHOICES};
 use crate::web::labels;
-use crate::web::page::{day, maybe_day, render, Chrome, Refusal};
+use crate::web::page::{day, entry_day, maybe_day, render, Chrome, Refusal};
 use crate::web::session::Session;
 use crate::web::steps::{plan, submit as submit_step, Step};
 use crate::AppState;
@@ -593,10 +593,7 @@ fn consent(c: &ConsentRow) -> String {
 fn entry(e: &TimelineEntry) -> Entry {
     Entry {
         what: labels::event(&e.event_type).to_owned(),
-        on: e
-            .occurred_on
-            .as_ref()
-            .map_or_else(|| day(&e.recorded_at.date_naive()), day),
+        on: entry_day(e),
         by: e.actor_name.clone().unwrap_or_default(),
         detail: e.detail.as_deref().map(labels::detail),
     }

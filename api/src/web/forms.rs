@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::policy::{self, Relation};
 use crate::routes::bodies::TriageChoice;
 use crate::web::labels;
-use crate::web::page::day;
+use crate::web::page::{day, entry_day};
 use crate::web::steps::plan::{GOAL, ID, ROWS, TARGET};
 use crate::web::steps::{Step, LEGAL_TASK};
 use crate::workers::KnownWorker;
@@ -174,10 +174,7 @@ impl Forms {
                 .rev()
                 .filter(|e| e.event_type != "EntryCorrected")
                 .map(|e| {
-                    let on = e
-                        .occurred_on
-                        .as_ref()
-                        .map_or_else(|| day(&e.recorded_at.date_naive()), day);
+                    let on = entry_day(e);
                     let what = labels::event(&e.event_type);
                     (e.sequence.to_string(), format!("{on}: {what}"))
                 })

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use casus_domain::Role;
+use casus_projections::queries::TimelineEntry;
 use chrono::NaiveDate;
 
 use crate::http::error::ApiError;
@@ -133,6 +134,14 @@ pub fn maybe_day(date: &Option<NaiveDate>) -> String {
     date.as_ref().map_or_else(|| "–".into(), day)
 }
 
+/// The day a timeline entry happened: its own date, or else the day in the
+/// Netherlands it was recorded on.
+pub fn entry_day(entry: &TimelineEntry) -> String {
+    day(&entry
+        .occurred_on
+        .unwrap_or_else(|| casus_store::clock::day_of(entry.recorded_at)))
+}
+
 #[derive(Template)]
 #[template(path = "fout.html")]
 struct ErrorPage {
@@ -232,5 +241,45 @@ impl IntoResponse for Refusal {
                 message,
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+
+    fn recorded_at(at: &str) -> TimelineEntry {
+        TimelineEntry {
+            sequence: 1,
+            event_type: "CaseLeadAssigned".into(),
+            occurred_on: None,
+            recorded_at: at.parse::<DateTime<Utc>>().unwrap(),
+            actor_id: None,
+            actor_name: None,
+            actor_role: None,
+            actor_organisation: None,
+            title: String::new(),
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn an_entry_recorded_after_midnight_in_the_netherlands_is_of_that_day() {
+        // 00:30 in Amsterdam (winter time) is 23:30 UTC the day before.
+        assert_eq!(
+            entry_day(&recorded_at("2026-11-30T23:30:00Z")),
+            "01-12-2026"
+        );
+        // 01:30 in Amsterdam (summer time) is 23:30 UTC the day before.
+        assert_eq!(
+            entry_day(&recorded_at("2026-06-30T23:30:00Z")),
+            "01-07-2026"
+        );
+        assert_eq!(
+            entry_day(&recorded_at("2026-11-30T12:00:00Z")),
+            "30-11-2026"
+        );
     }
 }
