@@ -1080,13 +1080,8 @@ async fn a_long_timeline_is_shown_a_page_at_a_time() {
     let mut latest = String::new();
     for n in 1..=104 {
         let text = format!("notitie #{n}.");
-        let fields = [
-            ("_csrf", token.as_str()),
-            ("notitie-zichtbaar", "shared"),
-            ("notitie-tekst", text.as_str()),
-        ];
-        let url = format!("{}/casussen/{case}/notitie", app.base);
-        let sent = post(&client, url, &fields).await;
+        let fields = [("notitie-zichtbaar", "shared"), ("notitie-tekst", &text)];
+        let sent = send(&app, &client, &case, &token, "notitie", &fields).await;
         assert_eq!(sent.status(), 303);
         latest = sent.headers()[header::LOCATION]
             .to_str()
@@ -1108,6 +1103,12 @@ async fn a_long_timeline_is_shown_a_page_at_a_time() {
     assert!(!earlier.contains("notitie #5."));
     assert!(!earlier.contains("?voor="), "nothing before the referral");
     assert!(earlier.contains("Naar de nieuwste gebeurtenissen"));
+
+    // A printed summary says it holds only the latest entries, and links nowhere.
+    let printed = get(&client, format!("{}/casussen/{case}/afdrukken", app.base)).await;
+    let printed = printed.text().await.unwrap();
+    assert!(printed.contains("Alleen de laatste gebeurtenissen zijn afgedrukt"));
+    assert!(!printed.contains("?voor="));
 
     // A position that names no entry shows the latest page.
     let odd = get(&client, format!("{}/casussen/{case}?voor=-3", app.base)).await;

@@ -752,14 +752,7 @@ async fn reads_that_come_together_are_logged_in_one_transaction() {
         transactions <= 2,
         "{transactions} transactions for 12 reads"
     );
-    let report = chain::verify(&db.pool, &db.signer.verifying_key(), None, |_| {})
-        .await
-        .unwrap();
-    let walked = report.access_log.expect("the access log is walked");
-    assert!(
-        walked.accesses == 12 && walked.broken.is_none(),
-        "{walked:?}"
-    );
+    the_access_log_holds(&db, 12).await;
 }
 
 /// Logged together, each access keeps the cases it named, in its order, and
@@ -801,12 +794,17 @@ async fn each_access_of_a_group_keeps_its_own_cases() {
         };
         assert_eq!(entries, expected, "{}", access.user_id);
     }
+    the_access_log_holds(&db, 4).await;
+}
+
+/// The access log's chain verifies and holds `accesses` accesses.
+async fn the_access_log_holds(db: &TestDb, accesses: u64) {
     let report = chain::verify(&db.pool, &db.signer.verifying_key(), None, |_| {})
         .await
         .unwrap();
     let walked = report.access_log.expect("the access log is walked");
     assert!(
-        walked.accesses == 4 && walked.broken.is_none(),
+        walked.accesses == accesses && walked.broken.is_none(),
         "{walked:?}"
     );
 }
