@@ -1115,3 +1115,37 @@ async fn a_long_timeline_is_shown_a_page_at_a_time() {
     assert!(odd.text().await.unwrap().contains("notitie #104."));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_malformed_value_in_the_address_gets_a_dutch_page_and_changes_nothing() {
+    let app = web_app(true).await;
+    let client = browser();
+    log_in(&app, &client, "w-sanne").await;
+    let (case, _) = refer_noah(&app, &client).await;
+    let events = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from events")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap()
+    };
+    let before = events().await;
+    for address in [
+        format!("/casussen/{case}?voor=abc"),
+        format!("/casussen/{case}?versie=-1"),
+        "/casussen?fase=%00".to_owned(),
+        "/team?verplaatst=veel".to_owned(),
+    ] {
+        let answer = get(&client, format!("{}{address}", app.base)).await;
+        assert_eq!(answer.status(), 400, "{address}");
+        let kind = answer.headers()[header::CONTENT_TYPE].to_str().unwrap();
+        assert!(kind.starts_with("text/html"), "{address}: {kind}");
+        let page = answer.text().await.unwrap();
+        assert!(page.contains("Ongeldig verzoek"), "{address}: {page}");
+        assert!(
+            page.contains("een waarde in het adres"),
+            "{address}: {page}"
+        );
+    }
+    assert_eq!(events().await, before);
+    app.stop().await;
+}

@@ -7,7 +7,7 @@
 //! and logged exactly as over the API.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -28,6 +28,7 @@ use crate::routes::audit::{self as routes, AccessLogParams, StateParams};
 use crate::web::cases::origin;
 use crate::web::form::{Errors, Posted};
 use crate::web::page::{render, Chrome, Refusal};
+use crate::web::query::Query;
 use crate::web::session::{self, Session};
 use crate::AppState;
 

@@ -2,7 +2,7 @@
 //! and writes, for the session's caller.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -27,6 +27,7 @@ use crate::web::form::{Errors, Posted};
 use crate::web::forms::{Choices, Context, Forms, CHOICES};
 use crate::web::labels;
 use crate::web::page::{day, entry_day, maybe_day, render, Chrome, Refusal};
+use crate::web::query::Query;
 use crate::web::session::Session;
 use crate::web::steps::{plan, submit as submit_step, Step};
 use crate::AppState;

@@ -5,7 +5,7 @@
 //! as a number, in the chart, the tables and the CSV alike.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use casus_projections::queries::statistics::ProgrammeStatistics;
@@ -17,6 +17,7 @@ use crate::web::audit::download;
 use crate::web::cases::area_name;
 use crate::web::chart::{Cell, Chart, Row as ChartRow};
 use crate::web::page::{render, Chrome, Refusal};
+use crate::web::query::Query;
 use crate::web::session::Session;
 use crate::web::team::month_name;
 use crate::AppState;

@@ -20,6 +20,7 @@ mod login;
 pub mod oidc;
 mod page;
 mod privacy;
+mod query;
 mod referral;
 mod search;
 mod session;

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use openidconnect::core::{
@@ -28,6 +28,7 @@ use tokio::sync::OnceCell;
 
 use crate::auth::Claims;
 use crate::web::page::{home, Refusal};
+use crate::web::query::Query;
 use crate::web::session;
 use crate::AppState;
 

@@ -6,7 +6,7 @@
 //! session (`audit::auditing`).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -30,6 +30,7 @@ use crate::web::audit::auditing;
 use crate::web::cases::{origin, rows, Row};
 use crate::web::form::{text, Errors, Posted};
 use crate::web::page::{day, render, Chrome, Refusal};
+use crate::web::query::Query;
 use crate::web::search::read as read_person;
 use crate::web::session::Session;
 use crate::AppState;

@@ -6,7 +6,7 @@
 //! is assigned on its own page.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -29,6 +29,7 @@ use crate::web::chart::{Cell, Chart, Row as ChartRow};
 use crate::web::form::{code, Errors, Posted};
 use crate::web::labels;
 use crate::web::page::{maybe_day, render, Chrome, Refusal};
+use crate::web::query::Query;
 use crate::web::session::Session;
 use crate::AppState;
 
