@@ -10,6 +10,7 @@ mod measure;
 mod mixed;
 mod notify;
 mod peer;
+mod wal;
 mod web;
 
 use std::path::PathBuf;

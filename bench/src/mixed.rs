@@ -1,8 +1,9 @@
 //! `casus-bench --mixed MINUTES`: hours of work compressed into minutes. 16
 //! clients on one busy team: 40% writes (contacts and notes), 60% reads
 //! (a case, its timeline, the case list, the team's caseload). Reports the
-//! throughput of each minute, p50 and p99 per kind, the memory slope, the
-//! dead rows each view table holds at the end, and the access log's bytes.
+//! throughput of each minute, p50 and p99 per kind, the database's WAL and
+//! checkpoints in each minute, the memory slope, the dead rows each view
+//! table holds at the end, and the access log's bytes.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ use tokio::sync::Mutex;
 use crate::figures::{figure, rss_kib};
 use crate::http::Served;
 use crate::measure::{percentile, Figure};
+use crate::wal;
 
 const CLIENTS: usize = 16;
 const CASES: usize = 200;
@@ -95,6 +97,18 @@ pub async fn mixed(
         }
         samples
     });
+    let database = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            let mut samples = Vec::new();
+            for minute in 0..=minutes {
+                let at = started + Duration::from_secs(minute * 60);
+                tokio::time::sleep_until(at.into()).await;
+                samples.push(wal::sample(&pool).await?);
+            }
+            anyhow::Ok(samples)
+        }
+    });
     let clients: Vec<_> = (0..CLIENTS)
         .map(|client| {
             let (served, cases, done) = (served.clone(), cases.clone(), done.clone());
@@ -120,9 +134,11 @@ pub async fn mixed(
         client.await??;
     }
     let memory = memory.await?;
+    let database = database.await??;
     let done = std::mem::take(&mut *done.lock().await);
     let mut figures = per_minute(&done, minutes);
     figures.extend(per_kind(&done, minutes));
+    figures.push(wal::per_minute(&database));
     figures.push(memory_slope(&memory));
     figures.extend(dead_rows(pool).await?);
     let reads = done.iter().filter(|(kind, ..)| *kind >= Kind::Case).count();
