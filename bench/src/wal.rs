@@ -56,3 +56,18 @@ pub fn per_minute(samples: &[Sample]) -> Figure {
         "",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_minute_shows_its_wal_and_the_checkpoints_begun_in_it() {
+        let at = |wal: f64, checkpoints| Sample { wal, checkpoints };
+        let samples = [at(0.0, 3), at(248e6, 3), at(503e6, 4), at(744e6, 6)];
+        assert_eq!(
+            per_minute(&samples).casus,
+            "248, 255 (checkpoint), 241 (2 checkpoints)"
+        );
+    }
+}
