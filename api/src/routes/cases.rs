@@ -163,8 +163,15 @@ pub async fn timeline(
             "before must be a sequence of the case (1 or more)".into(),
         ));
     }
-    let (entries, earlier) =
-        read_timeline_page(&reader, case, params.min_version, params.before, limit).await?;
+    let (entries, earlier) = read_timeline_page(
+        &reader,
+        case,
+        AccessAction::Read,
+        params.min_version,
+        params.before,
+        limit,
+    )
+    .await?;
     Ok(Json(Timeline {
         case_id: case.as_uuid(),
         earlier,
@@ -177,15 +184,17 @@ pub const TIMELINE_PAGE: i64 = 100;
 
 /// The case's latest `limit` timeline entries (before `before`, when
 /// given) as the reader's domain sees them, oldest first, authorised and
-/// logged; and where the page before begins, if there is one.
+/// logged as `action` (a read, or a print on paper); and where the page
+/// before begins, if there is one.
 pub async fn read_timeline_page(
     reader: &Reader,
     case: CaseId,
+    action: AccessAction,
     min_version: Option<u64>,
     before: Option<i64>,
     limit: i64,
 ) -> Result<(Vec<TimelineEntry>, Option<i64>), ApiError> {
-    timeline_read(reader, case, min_version).await?;
+    timeline_read(reader, case, action, min_version).await?;
     let pool = &reader.state().pool;
     let domain = reader.caller.domain;
     let (entries, earlier) =
@@ -194,15 +203,16 @@ pub async fn read_timeline_page(
     Ok((entries, earlier.flatten()))
 }
 
-/// Authorises reading the case's timeline and logs the read.
+/// Authorises reading the case's timeline and logs it as `action`.
 async fn timeline_read(
     reader: &Reader,
     case: CaseId,
+    action: AccessAction,
     min_version: Option<u64>,
 ) -> Result<(), ApiError> {
     let tables = [Versioned::Caseload, Versioned::Timeline];
     let seen = Seen {
-        action: AccessAction::Read,
+        action,
         view: "case_timeline",
         sensitivity: Sensitivity::Case,
     };

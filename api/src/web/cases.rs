@@ -442,7 +442,7 @@ async fn case_page(
     let before = shown.voor.filter(|sequence| *sequence >= 1);
     let (detail, grant) = read_case_for(reader, case, min_version, action).await?;
     let (timeline, earlier) =
-        read_timeline_page(reader, case, min_version, before, TIMELINE_PAGE).await?;
+        read_timeline_page(reader, case, action, min_version, before, TIMELINE_PAGE).await?;
     let caller = &session.caller;
     // Whom the case may be assigned to, or taken into when a handover is
     // accepted: the caller's colleagues (asked only of who may do either).
