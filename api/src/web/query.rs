@@ -1,6 +1,6 @@
 //! A page's query parameters: one that does not parse (`?voor=abc`, a NUL)
 //! gets the interface's own Dutch error page, as every other refusal does,
-//! not the framework's plain-text 400.
+//! not the problem+json meant for the API's clients.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
