@@ -83,6 +83,7 @@ pub async fn mixed(
     // they have caught up, or its first reads would wait on the catch-up.
     caught_up(pool).await?;
     let log_before = access_log_bytes(pool).await?;
+    let sampler = wal::Sampler::for_server(pool).await?;
     let started = Instant::now();
     let run = Duration::from_secs(minutes * 60);
     let done: Arc<Mutex<Vec<Done>>> = Arc::default();
@@ -104,7 +105,7 @@ pub async fn mixed(
             for minute in 0..=minutes {
                 let at = started + Duration::from_secs(minute * 60);
                 tokio::time::sleep_until(at.into()).await;
-                samples.push(wal::sample(&pool).await?);
+                samples.push(sampler.sample(&pool).await?);
             }
             anyhow::Ok(samples)
         }

@@ -16,23 +16,30 @@ pub struct Sample {
     checkpoints: i64,
 }
 
-pub async fn sample(pool: &PgPool) -> sqlx::Result<Sample> {
-    // PostgreSQL 17 moved the checkpoint counters to their own view.
-    let checkpointer: bool =
-        sqlx::query_scalar("select to_regclass('pg_catalog.pg_stat_checkpointer') is not null")
-            .fetch_one(pool)
-            .await?;
-    let checkpoints = if checkpointer {
-        "select num_timed + num_requested from pg_stat_checkpointer"
-    } else {
-        "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter"
-    };
-    let (wal, checkpoints): (f64, i64) = sqlx::query_as(&format!(
-        "select (select wal_bytes::float8 from pg_stat_wal), ({checkpoints})"
-    ))
-    .fetch_one(pool)
-    .await?;
-    Ok(Sample { wal, checkpoints })
+/// The statement that samples this server, chosen once for its version.
+pub struct Sampler(String);
+
+impl Sampler {
+    pub async fn for_server(pool: &PgPool) -> sqlx::Result<Self> {
+        // PostgreSQL 17 moved the checkpoint counters to their own view.
+        let checkpointer: bool =
+            sqlx::query_scalar("select to_regclass('pg_catalog.pg_stat_checkpointer') is not null")
+                .fetch_one(pool)
+                .await?;
+        let checkpoints = if checkpointer {
+            "select num_timed + num_requested from pg_stat_checkpointer"
+        } else {
+            "select checkpoints_timed + checkpoints_req from pg_stat_bgwriter"
+        };
+        Ok(Self(format!(
+            "select (select wal_bytes::float8 from pg_stat_wal), ({checkpoints})"
+        )))
+    }
+
+    pub async fn sample(&self, pool: &PgPool) -> sqlx::Result<Sample> {
+        let (wal, checkpoints) = sqlx::query_as(&self.0).fetch_one(pool).await?;
+        Ok(Sample { wal, checkpoints })
+    }
 }
 
 /// The WAL in MB and the checkpoints begun, in each minute between samples.
